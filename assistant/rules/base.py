@@ -1,0 +1,141 @@
+"""The vocabulary of checking: context, findings, and how a check is registered.
+
+The logic of each check is a small Python function here in `rules/`; its words
+(official message, severity, years, explanation, sources) live in
+`knowledge/rules.yaml`, tied to the function by the rule id. `catalogue.py`
+refuses to start if either side names an id the other does not know.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Callable, Iterable, Iterator, Literal
+
+from ..ilr.model import Learner
+from ..ilr.years import year_index
+
+Severity = Literal["error", "warning", "advice"]
+Grade = Literal["official", "forum-confirmed", "vendor", "inference"]
+
+#: The rule list we hold: DfE ILR validation rules 2025 to 2026, version 3.
+RULES_YEAR = "2025-26"
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a check needs besides the record: the teaching year and "today".
+
+    ``as_of`` stands for the file preparation date (the ILR rules compare
+    LearnActEndDate, AchDate and the six-month window against it).
+    """
+
+    year: str
+    as_of: date
+
+    def year_at_least(self, year: str) -> bool:
+        return year_index(self.year) >= year_index(year)
+
+    def year_before(self, year: str) -> bool:
+        return year_index(self.year) < year_index(year)
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    url: str
+    grade: Grade
+
+
+@dataclass(frozen=True)
+class Hit:
+    """Where a check fired, with the specifics a user needs to find it."""
+
+    aim_seq: int | None
+    field: str | None
+    detail: str
+    con_ref: str | None = None
+    fam_type: str | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A rule that fired on this record, with everything needed to explain it."""
+
+    rule: str
+    severity: Severity
+    aim_seq: int | None
+    field: str | None
+    message: str
+    detail: str
+    explanation: str
+    sources: tuple[Source, ...]
+    grade: Grade
+    con_ref: str | None = None
+    fam_type: str | None = None
+    #: Said when the rule's wording for this year is assumed, not published.
+    year_note: str | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+    def key(self) -> tuple:
+        """Identity for comparing findings before and after a proposed change."""
+        return (self.rule, self.aim_seq, self.field, self.con_ref, self.fam_type)
+
+
+Check = Callable[[Learner, Context], Iterable[Hit]]
+
+
+@dataclass(frozen=True)
+class Registered:
+    id: str
+    check: Check
+    #: Learner-level rules need the learner's own details, not just aims.
+    needs_learner_details: bool = False
+
+
+REGISTRY: dict[str, Registered] = {}
+
+
+def rule(id: str, *, needs_learner_details: bool = False) -> Callable[[Check], Check]:
+    """Register a check under its official rule id.
+
+    The years it runs in are data (`years` in knowledge/rules.yaml), not code.
+    """
+
+    def register(fn: Check) -> Check:
+        if id in REGISTRY:
+            raise ValueError(f"rule {id} registered twice")
+        REGISTRY[id] = Registered(id, fn, needs_learner_details)
+        return fn
+
+    return register
+
+
+def add_months(day: date, months: int) -> date:
+    """Calendar months, clamping to the month's end (31 Aug + 6 months = 28/29 Feb)."""
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, d)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def bootcamp_aims(learner: Learner) -> Iterator:
+    """The aims our checks look at: FundModel 37 or ProgType 32."""
+    return (d for d in learner.deliveries if d.is_bootcamp)
+
+
+def fmt(value: object) -> str:
+    """A value as a user reads it in a finding's detail."""
+    if value is None:
+        return "(none)"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)

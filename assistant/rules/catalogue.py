@@ -1,0 +1,149 @@
+"""The words of each rule, from `knowledge/rules.yaml` and `knowledge/sources.yaml`.
+
+Loaded once, checked on load: every rule has a message, a known severity, a
+readable year range and known sources; every registered check has an entry
+and every non-exempt entry has a check. Errors name the file, line and key.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+
+from ..ilr.years import YearError, normalise_year, year_index
+from ..knowledge import GRADES, KNOWLEDGE_DIR, KnowledgeError, knowledge_file, line_of, require
+from .base import REGISTRY, Context, Source
+
+SEVERITIES = ("error", "warning", "advice")
+RULE_PAGE = "https://guidance.submit-learner-data.service.gov.uk/25-26/validation-rules/rule/{id}"
+
+
+@dataclass(frozen=True)
+class RuleText:
+    id: str
+    severity: str
+    message: str
+    explanation: str
+    sources: tuple[Source, ...]
+    since: str
+    until: str | None = None
+    exempt: bool = False
+    message_note: str | None = None
+    year_notes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def grade(self) -> str:
+        """A rule's own grade: official when any source is official."""
+        order = {g: i for i, g in enumerate(GRADES)}
+        return min((s.grade for s in self.sources), key=order.__getitem__, default="inference")
+
+    def applies_in(self, ctx: Context) -> bool:
+        if year_index(ctx.year) < year_index(self.since):
+            return False
+        return self.until is None or year_index(ctx.year) <= year_index(self.until)
+
+    def years_text(self) -> str:
+        if self.until:
+            return f"{self.since} to {self.until}"
+        return f"{self.since} onwards"
+
+    @property
+    def page(self) -> Source | None:
+        """The rule's own page on the DfE guidance site (DfE-published ids only)."""
+        if self.id == "Schema":
+            return None
+        return Source(f"page:{self.id}", f"{self.id} on the DfE validation rules site",
+                      RULE_PAGE.format(id=self.id), "official")
+
+
+@functools.cache
+def sources() -> dict[str, Source]:
+    path = KNOWLEDGE_DIR / "sources.yaml"
+    data = knowledge_file("sources.yaml")
+    if not isinstance(data, dict):
+        raise KnowledgeError(path, "(top)", "should be a mapping of source ids")
+    found: dict[str, Source] = {}
+    for sid, entry in data.items():
+        title = require(entry, "title", path, sid)
+        grade = require(entry, "grade", path, sid)
+        if grade not in GRADES:
+            raise KnowledgeError(path, f"{sid}.grade", f"'{grade}' is not one of {', '.join(GRADES)}", line_of(entry))
+        url = entry.get("url")
+        if grade != "inference" and not url:
+            raise KnowledgeError(path, f"{sid}.url", "is missing (only inference may have no address)", line_of(entry))
+        found[sid] = Source(sid, title, url or "", grade)
+    return found
+
+
+def source_list(ids: object, path, where: str, line: int | None) -> tuple[Source, ...]:
+    known = sources()
+    if not isinstance(ids, list) or not ids:
+        raise KnowledgeError(path, where, "should list at least one source id", line)
+    out = []
+    for sid in ids:
+        if sid not in known:
+            raise KnowledgeError(path, where, f"unknown source '{sid}' (not in knowledge/sources.yaml)", line)
+        out.append(known[sid])
+    return tuple(out)
+
+
+def _years(text: str, path, where: str, line: int | None) -> tuple[str, str | None]:
+    start, _, end = text.partition("..")
+    try:
+        return normalise_year(start), (normalise_year(end) if end.strip() else None)
+    except YearError as exc:
+        raise KnowledgeError(path, where, str(exc), line) from None
+
+
+@functools.cache
+def catalogue() -> dict[str, RuleText]:
+    path = KNOWLEDGE_DIR / "rules.yaml"
+    data = knowledge_file("rules.yaml")
+    if not isinstance(data, dict):
+        raise KnowledgeError(path, "(top)", "should be a mapping of rule ids")
+    texts: dict[str, RuleText] = {}
+    for rid, entry in data.items():
+        line = line_of(entry)
+        severity = require(entry, "severity", path, rid)
+        if severity not in SEVERITIES:
+            raise KnowledgeError(path, f"{rid}.severity", f"'{severity}' is not one of {', '.join(SEVERITIES)}", line)
+        since, until = _years(require(entry, "years", path, rid), path, f"{rid}.years", line)
+        notes = entry.get("year_notes") or {}
+        if not isinstance(notes, dict):
+            raise KnowledgeError(path, f"{rid}.year_notes", "should map teaching years to notes", line)
+        texts[rid] = RuleText(
+            id=rid,
+            severity=severity,
+            message=require(entry, "message", path, rid),
+            explanation=require(entry, "explanation", path, rid).strip(),
+            sources=source_list(entry.get("sources"), path, f"{rid}.sources", line),
+            since=since,
+            until=until,
+            exempt=bool(entry.get("exempt", False)),
+            message_note=entry.get("message_note"),
+            year_notes={normalise_year(k): v for k, v in notes.items()},
+        )
+    _check_registry(texts, path)
+    return texts
+
+
+def _check_registry(texts: dict[str, RuleText], path) -> None:
+    from . import checks  # noqa: F401  - importing registers every check
+
+    for rid in REGISTRY:
+        if rid not in texts:
+            raise KnowledgeError(path, rid, "a check with this id exists in assistant/rules/ but has no entry here")
+    for rid, text in texts.items():
+        if not text.exempt and rid not in REGISTRY:
+            raise KnowledgeError(path, rid, "has no check in assistant/rules/ (mark it `exempt: true` if bootcamps are excluded)")
+        if text.exempt and rid in REGISTRY:
+            raise KnowledgeError(path, rid, "is marked exempt but has a check in assistant/rules/")
+
+
+def find_rule(text: str) -> RuleText | None:
+    """A rule by id, forgiving case and underscores (``r138``, ``R_138``, ``compstatus03``)."""
+    want = text.strip().lower().replace("_", "").replace(" ", "")
+    for rid, rule_text in catalogue().items():
+        if rid.lower().replace("_", "") == want:
+            return rule_text
+    return None

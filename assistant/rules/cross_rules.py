@@ -1,0 +1,189 @@
+"""Checks across a learner's aims (the "Cross Record Rules" sheet).
+
+The rules group aims by ConRefNumber (some also by FundModel and ProgType).
+Several need LARS category 62 ("subject learning aim"), which the assistant
+cannot look up offline; it takes every AimType 3 aim that is not an event aim
+to be a subject aim, and the explanation of those rules says so.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Iterable
+
+from ..ilr.model import STANDARD_EVENT_AIMS, Delivery, Learner, programmes
+from .base import Context, Hit, add_months, fmt, rule
+
+EVI_CUTOVER = date(2025, 8, 1)
+
+
+def _pt32(learner: Learner) -> list[Delivery]:
+    return [d for d in learner.deliveries if d.prog_type == "32"]
+
+
+def _key(d: Delivery) -> tuple:
+    return (d.fund_model, d.prog_type, d.con_ref_number)
+
+
+def _hit(d: Delivery, field: str | None, detail: str, fam_type: str | None = None) -> Hit:
+    return Hit(d.seq if "AimSeqNumber" not in d.problems else None, field, detail, d.con_ref_number, fam_type)
+
+
+def _programmes_with_aim(learner: Learner):
+    for prog in programmes(learner):
+        latest = prog.latest_programme_aim
+        if latest is not None and latest.prog_type == "32":
+            yield prog, latest
+
+
+@rule("R_135")
+def r135(learner: Learner, ctx: Context) -> Iterable[Hit]:
+    keys = {_key(d) for d in _pt32(learner) if d.aim_type == "1"}
+    for d in _pt32(learner):
+        if d.aim_type == "3" and _key(d) not in keys:
+            yield _hit(d, "ConRefNumber", f"no programme aim has FundModel {fmt(d.fund_model)}, ProgType 32 and "
+                                          f"ConRefNumber {fmt(d.con_ref_number)} like {d.learn_aim_ref}")
+
+
+@rule("R_136")
+def r136(learner: Learner, ctx: Context) -> Iterable[Hit]:
+    keys = {_key(d) for d in _pt32(learner) if d.aim_type == "3"}
+    for d in _pt32(learner):
+        if d.aim_type == "1" and _key(d) not in keys:
+            yield _hit(d, "ConRefNumber", f"no component aim has FundModel {fmt(d.fund_model)}, ProgType 32 and "
+                                          f"ConRefNumber {fmt(d.con_ref_number)} like the programme aim")
+
+
+@rule("R_138")
+def r138(learner: Learner, ctx: Context) -> Iterable[Hit]:
+    has_event = any((d.learn_aim_ref or "").upper() in STANDARD_EVENT_AIMS for d in learner.deliveries)
+    if has_event:
+        return
+    for prog, latest in _programmes_with_aim(learner):
+        if latest.comp_status != "2" or latest.ach_date is not None:
+            continue
+        if ctx.year_at_least("2025-26") and (latest.learn_start_date is None or latest.learn_start_date > date(2025, 7, 31)):
+            continue
+        if latest.learn_act_end_date and ctx.as_of > add_months(latest.learn_act_end_date, 6):
+            continue
+        yield _hit(latest, "AchDate", "the programme aim is completed (CompStatus 2) with no AchDate, and the learner "
+                                      "has no event aim (Z0059747, Z0059748 or Z0059749)")
+
+
+def _closed(d: Delivery) -> bool:
+    return d.learn_act_end_date is not None
+
+
+@rule("R_139")
+def r139(learner: Learner, ctx: Context) -> Iterable[Hit]:
+    for prog in programmes(learner):
+        for p in prog.programme_aims:
+            if p.prog_type == "32" and p.comp_status == "2" and not any(_closed(s) for s in prog.subject_aims):
+                yield _hit(p, "CompStatus", f"the programme aim is completed but no subject learning aim with ConRefNumber "
+                                            f"{fmt(prog.con_ref)} has a LearnActEndDate")
+
+
+@rule("R_140")
+def r140(learner: Learner, ctx: Context) -> Iterable[Hit]:
+    for prog, latest in _programmes_with_aim(learner):
+        if not _closed(latest):
+            continue
+        for c in prog.components:
+            if c.prog_type == "32" and _key(c) == _key(latest) and not _closed(c):
+                yield _hit(c, "LearnActEndDate", f"the programme aim ended {fmt(latest.learn_act_end_date)} but "
+                                                 f"{c.learn_aim_ref} has no LearnActEndDate")
+
+
+@rule("R_141")
+def r141(learner: Learner, ctx: Context) -> Iterable[Hit]:
+    for prog in programmes(learner):
+        for p in prog.programme_aims:
+            if p.prog_type == "32" and not _closed(p) and not prog.subject_aims:
+                yield _hit(p, "LearnAimRef", f"the programme is open but has no subject learning aim with ConRefNumber {fmt(prog.con_ref)}")
+
+
+@rule("R_143")
+def r143(learner: Learner, ctx: Context) -> Iterable[Hit]:
+    for prog, latest in _programmes_with_aim(learner):
+        if not _closed(latest):
+            continue
+        ends = [c for c in prog.components if _key(c) == _key(latest) and c.learn_act_end_date]
+        if not ends:
+            continue
+        last = max(ends, key=lambda c: c.learn_act_end_date)
+        if latest.learn_act_end_date < last.learn_act_end_date:
+            yield _hit(latest, "LearnActEndDate", f"the programme aim ends {fmt(latest.learn_act_end_date)}, before "
+                                                  f"{last.learn_aim_ref} ends ({fmt(last.learn_act_end_date)})")
+
+
+@rule("R_144")
+def r144(learner: Learner, ctx: Context) -> Iterable[Hit]:
+    for prog in programmes(learner):
+        earliest = prog.earliest_start
+        for p in prog.programme_aims:
+            if (p.prog_type == "32" and p.ach_date and earliest and p.learn_start_date
+                    and p.learn_start_date >= date(2023, 8, 1) and p.ach_date < earliest):
+                yield _hit(p, "AchDate", f"AchDate {fmt(p.ach_date)} is before the programme started ({fmt(earliest)})")
+
+
+def _starts_before_programme(learner: Learner, ctx: Context, pick, window) -> Iterable[Hit]:
+    for prog in programmes(learner):
+        earliest = prog.earliest_start
+        if earliest is None or not any(p.prog_type == "32" and p.learn_start_date and window(p.learn_start_date)
+                                       for p in prog.programme_aims):
+            continue
+        for a in pick(prog):
+            if a.learn_start_date and a.learn_start_date < earliest:
+                yield _hit(a, "LearnStartDate", f"{a.learn_aim_ref} starts {fmt(a.learn_start_date)}, before the "
+                                                f"programme aim ({fmt(earliest)})")
+
+
+@rule("R_149")
+def r149(learner: Learner, ctx: Context) -> Iterable[Hit]:
+    yield from _starts_before_programme(learner, ctx, lambda p: p.subject_aims, lambda s: s >= date(2024, 8, 1))
+
+
+@rule("R_150")
+def r150(learner: Learner, ctx: Context) -> Iterable[Hit]:
+    if ctx.year_at_least("2025-26"):
+        window = lambda s: date(2024, 8, 1) <= s <= date(2025, 7, 31)  # noqa: E731
+    else:
+        window = lambda s: s >= date(2024, 8, 1)  # noqa: E731
+    yield from _starts_before_programme(learner, ctx, lambda p: p.event_aims, window)
+
+
+def _evi_programmes(learner: Learner):
+    for prog in programmes(learner):
+        earliest = prog.earliest_start
+        for p in prog.programme_aims:
+            if p.prog_type == "32" and earliest is not None:
+                yield prog, p, earliest
+
+
+@rule("R_152")
+def r152(learner: Learner, ctx: Context) -> Iterable[Hit]:
+    for prog, p, earliest in _evi_programmes(learner):
+        if earliest < EVI_CUTOVER and p.fams_of("EVI"):
+            yield _hit(p, "LearningDeliveryFAM", f"the programme started {fmt(earliest)}, before 1 August 2025, "
+                                                 "so it records events with event aims, not EVI", "EVI")
+
+
+@rule("R_153")
+def r153(learner: Learner, ctx: Context) -> Iterable[Hit]:
+    for prog, p, earliest in _evi_programmes(learner):
+        if earliest >= EVI_CUTOVER:
+            for fam in p.fams_of("EVI"):
+                if fam.date_from and fam.date_from < EVI_CUTOVER:
+                    yield _hit(p, "LearnDelFAMDateFrom", f"EVI {fmt(fam.code)} is dated {fmt(fam.date_from)}, before 1 August 2025", "EVI")
+
+
+@rule("R_154")
+def r154(learner: Learner, ctx: Context) -> Iterable[Hit]:
+    for prog in programmes(learner):
+        earliest = prog.earliest_start
+        if earliest is None or earliest < EVI_CUTOVER:
+            continue
+        for e in prog.event_aims:
+            yield _hit(e, "LearnAimRef", f"the programme started {fmt(earliest)}, on or after 1 August 2025, so the event "
+                                         f"must be an EVI on the programme aim, not the event aim {e.learn_aim_ref}")
+
