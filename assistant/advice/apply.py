@@ -1,0 +1,51 @@
+"""Apply proposed changes to a copy of the learner model.
+
+The same list of changes drives this and the XML writer, so what is
+re-checked is exactly what the user will be told to record.
+"""
+
+from __future__ import annotations
+
+from ..ilr.model import Delivery, Fam, Learner, parse_iso_date
+from .types import Change
+
+
+def fam_from_value(fam_type: str, value: dict) -> Fam:
+    date_from = value.get("date_from")
+    return Fam(fam_type, value.get("code"), parse_iso_date(date_from) if date_from else None)
+
+
+def apply_to_delivery(d: Delivery, change: Change) -> Delivery:
+    if change.field == "LearningDeliveryFAM":
+        assert change.fam_type
+        fams = list(d.fams)
+        if change.from_ is not None:
+            old = change.from_
+            for i, f in enumerate(fams):
+                if f.type == change.fam_type and f.code == old.get("code") and (
+                        (f.date_from.isoformat() if f.date_from else None) == old.get("date_from")):
+                    del fams[i]
+                    break
+        if change.to is not None:
+            fams.append(fam_from_value(change.fam_type, change.to))
+        return d.with_fams(tuple(fams))
+    return d.with_text(change.field, change.to)  # type: ignore[arg-type]
+
+
+def apply_changes(learner: Learner, changes: tuple[Change, ...] | list[Change]) -> Learner:
+    """A copy of the learner with every change applied, in order.
+
+    Adding an aim is a change of field ``LearningDelivery`` from None; its
+    other fields follow as ordinary changes on the new aim's sequence number.
+    """
+    deliveries: list[Delivery] = list(learner.deliveries)
+    for change in changes:
+        if change.field == "LearningDelivery":
+            if change.to is None:
+                deliveries = [d for d in deliveries if d.seq != change.aim_seq]
+            else:
+                deliveries.append(Delivery().with_text("AimSeqNumber", str(change.aim_seq))
+                                  .with_text("LearnAimRef", str(change.to)))
+            continue
+        deliveries = [apply_to_delivery(d, change) if d.seq == change.aim_seq else d for d in deliveries]
+    return learner.with_deliveries(tuple(deliveries))

@@ -1,0 +1,134 @@
+"""A plan of changes being built: keeps the record as it will be, merges edits.
+
+Advice code says "this aim's CompStatus should be 2 because …"; the plan turns
+that into a Change only when it differs from what is recorded, folds repeated
+edits of one field into one change, and lets later steps see earlier ones.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import date
+
+from ..ilr.model import Delivery, Fam, Learner, format_value
+from ..rules.base import Source
+from ..rules.catalogue import sources as all_sources
+from .apply import apply_to_delivery
+from .types import Change, Facts, Question
+
+
+def fam_value(f: Fam) -> dict[str, str | None]:
+    return {"code": f.code, "date_from": format_value(f.date_from)}
+
+
+@dataclass
+class Reason:
+    because: str
+    rules: tuple[str, ...] = ()
+    milestone: str | None = None
+    sources: tuple[str, ...] = ()
+    grade: str = "official"
+
+
+@dataclass
+class Plan:
+    learner: Learner
+    facts: Facts = field(default_factory=Facts)
+    current: dict[int, Delivery] = field(default_factory=dict)
+    changes: list[Change] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)
+    explanations: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.current = {d.seq: d for d in self.learner.deliveries if d.seq is not None}
+        self._field_changes: dict[tuple[int, str], int] = {}
+
+    # -- reading the planned record -------------------------------------------
+    def aim(self, seq: int) -> Delivery:
+        return self.current[seq]
+
+    def next_seq(self) -> int:
+        return max(self.current, default=0) + 1
+
+    # -- recording ------------------------------------------------------------
+    def _sources(self, ids: tuple[str, ...]) -> tuple[Source, ...]:
+        known = all_sources()
+        return tuple(known[i] for i in ids if i in known)
+
+    def _make(self, d: Delivery, field_name: str, from_, to, why: Reason, fam_type: str | None = None) -> Change:
+        return Change(
+            aim_seq=d.seq or 0, aim_ref=d.learn_aim_ref or "", field=field_name, from_=from_, to=to,
+            because=(why.because,), rules=why.rules, milestone=why.milestone, sources=self._sources(why.sources),
+            grade=why.grade, fam_type=fam_type, con_ref=d.con_ref_number,
+        )
+
+    def set(self, seq: int, field_name: str, value: str | date | None, why: Reason) -> None:
+        """Plan one field's value; a no-op when it already holds it."""
+        d = self.current[seq]
+        to = format_value(value)
+        if d.text(field_name) == to and field_name not in d.problems:
+            return
+        original = next((o for o in self.learner.deliveries if o.seq == seq), None)
+        from_ = original.text(field_name) if original is not None and field_name not in original.problems else None
+        if original is not None and field_name in original.problems:
+            from_ = "(unreadable)"
+        key = (seq, field_name)
+        change = self._make(d, field_name, from_, to, why)
+        if key in self._field_changes:
+            index = self._field_changes[key]
+            earlier = self.changes[index]
+            change = dataclasses.replace(
+                change, from_=earlier.from_,
+                because=earlier.because + tuple(b for b in change.because if b not in earlier.because),
+                rules=tuple(dict.fromkeys(earlier.rules + change.rules)),
+                milestone=change.milestone or earlier.milestone)
+            self.changes[index] = change
+        else:
+            self._field_changes[key] = len(self.changes)
+            self.changes.append(change)
+        self.current[seq] = d.with_text(field_name, to)
+
+    def set_fam(self, seq: int, fam_type: str, old: Fam | None, new: Fam | None, why: Reason) -> None:
+        d = self.current[seq]
+        if old is not None and new is not None and fam_value(old) == fam_value(new) and old.date_to == new.date_to:
+            return
+        change = self._make(d, "LearningDeliveryFAM", fam_value(old) if old else None,
+                            fam_value(new) if new else None, why, fam_type)
+        self.changes.append(change)
+        self.current[seq] = apply_to_delivery(d, change)
+
+    def add_aim(self, template: Delivery, ref: str, values: dict[str, str | date | None], why: Reason) -> int:
+        """Add an aim modelled on ``template`` (funding fields, ConRef, SOF and FFI FAMs)."""
+        seq = self.next_seq()
+        new = Delivery().with_text("AimSeqNumber", str(seq)).with_text("LearnAimRef", ref)
+        self.current[seq] = new
+        self.changes.append(Change(aim_seq=seq, aim_ref=ref, field="LearningDelivery", from_=None, to=ref,
+                                   because=(why.because,), rules=why.rules, milestone=why.milestone,
+                                   sources=self._sources(why.sources), grade=why.grade,
+                                   con_ref=template.con_ref_number))
+        copied = {"AimType": "3", "FundModel": template.fund_model, "ProgType": template.prog_type,
+                  "ConRefNumber": template.con_ref_number}
+        for name, value in {**copied, **values}.items():
+            self.set(seq, name, value, Reason(f"part of the new {ref} aim", why.rules, why.milestone, why.sources, why.grade))
+        for fam in template.fams:
+            if fam.type in {"SOF", "FFI"}:
+                self.set_fam(seq, fam.type, None, Fam(fam.type, fam.code),
+                             Reason(f"every bootcamp aim carries {fam.type} {fam.code}", ("LearnDelFAMType_01",
+                                    "LearnDelFAMType_111"), sources=("psm-bootcamps",)))
+        return seq
+
+    def remove_aim(self, seq: int, why: Reason) -> None:
+        d = self.current.pop(seq)
+        self.changes.append(Change(aim_seq=seq, aim_ref=d.learn_aim_ref or "", field="LearningDelivery",
+                                   from_=d.learn_aim_ref, to=None, because=(why.because,), rules=why.rules,
+                                   milestone=why.milestone, sources=self._sources(why.sources), grade=why.grade,
+                                   con_ref=d.con_ref_number))
+
+    def ask(self, qid: str, text: str, fact: str, seq: int | None = None) -> None:
+        if not any(q.id == qid and q.aim_seq == seq for q in self.questions):
+            self.questions.append(Question(qid, text, seq, fact))
+
+    def explain(self, text: str) -> None:
+        if text not in self.explanations:
+            self.explanations.append(text)

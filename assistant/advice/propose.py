@@ -1,0 +1,511 @@
+"""From a record (and what the user told us) to the field values to record.
+
+The learner states of domain.md §6 decide the target record: in learning,
+learning finished and waiting for an event, event happened (M2 due), positive
+outcome (M3 due), no outcome within six months, withdrawn, break in learning.
+Each programme (aims sharing a ConRefNumber) is placed in one state, then
+every aim is brought to that state's values. Where a value depends on a fact
+the record does not hold, a question is asked instead of a guess.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ..ilr.model import Delivery, Fam, Learner, Programme, programmes
+from ..rules.base import Context, add_months, fmt
+from ..rules.milestones import Method, method_for
+from .plan import Plan, Reason
+from .types import EVENT_AIM_FOR, Facts, Proposal
+
+EVI_CUTOVER = date(2025, 8, 1)
+
+IN_LEARNING = "in learning"
+WAITING = "learning finished, waiting for an event"
+EVENT = "event happened (M2 due)"
+OUTCOME = "positive outcome (M3 due)"
+SIX_MONTHS = "no outcome within six months"
+WITHDRAWN = "withdrawn"
+BREAK = "break in learning"
+
+OFFER_DATE_Q = ("On what date did the event happen? For an interview, give the date the interview was formally "
+                "OFFERED, not the day of the interview itself.")
+
+
+def _programme_aim_in(plan: Plan, prog: Programme) -> Delivery | None:
+    latest = prog.latest_programme_aim
+    return plan.aim(latest.seq) if latest is not None and latest.seq in plan.current else None
+
+
+class ProgrammeAdvice:
+    """Works out one bootcamp's state and plans its aims' values."""
+
+    def __init__(self, plan: Plan, prog: Programme, ctx: Context, facts: Facts):
+        self.plan, self.prog, self.ctx, self.facts = plan, prog, ctx, facts
+        self.method: Method = method_for(prog)
+        self.p = prog.latest_programme_aim
+        self.start = prog.earliest_start
+
+    # -- helpers --------------------------------------------------------------
+    def seqs(self, aims) -> list[int]:
+        return [a.seq for a in aims if a.seq is not None and a.seq in self.plan.current]
+
+    @property
+    def subjects(self) -> list[Delivery]:
+        return [self.plan.aim(s) for s in self.seqs(self.prog.subject_aims)]
+
+    @property
+    def events(self) -> list[Delivery]:
+        return [d for d in self.plan.current.values()
+                if d.is_event_aim and d.con_ref_number == self.prog.con_ref]
+
+    def clamp_to_start(self, day: date) -> date:
+        """An event before the programme started is dated with the programme start (PSM)."""
+        if self.start and day < self.start:
+            self.plan.explain(f"The event ({fmt(day)}) came before the programme started ({fmt(self.start)}); the PSM says "
+                              "to record the programme start date instead.")
+            return self.start
+        return day
+
+    # -- facts from the record ---------------------------------------------------
+    def learning_end(self) -> date | None:
+        if self.facts.learning_end_date:
+            return self.facts.learning_end_date
+        ends = [s.learn_act_end_date for s in self.prog.subject_aims if s.learn_act_end_date]
+        return max(ends) if ends else None
+
+    def learning_finished(self) -> bool | None:
+        if self.facts.learning_finished is not None:
+            return self.facts.learning_finished
+        subjects = self.prog.subject_aims
+        if subjects and all(s.comp_status == "2" or s.learn_act_end_date for s in subjects):
+            return True
+        if self.p is not None and self.p.comp_status == "2":
+            return True
+        return None
+
+    @staticmethod
+    def aim_event_date(e: Delivery) -> date | None:
+        """An event aim's date when its three dates agree (as LearnAimRef_126 requires), else None."""
+        dates = {e.learn_start_date, e.learn_plan_end_date, e.learn_act_end_date}
+        return dates.pop() if len(dates) == 1 else None
+
+    def event_date(self) -> date | None:
+        """The M2 event's date: what the user said, else the latest date the record gives an event."""
+        if self.facts.event_date:
+            return self.facts.event_date
+        days = [self.aim_event_date(e) or e.learn_act_end_date for e in self.prog.event_aims]
+        if self.p is not None:
+            days += [f.date_from for f in self.p.fams_of("EVI")]
+        days = [d for d in days if d]
+        return max(days) if days else None
+
+    def has_event(self) -> bool:
+        return bool(self.facts.event or self.facts.event_date or self.prog.event_aims
+                    or (self.p is not None and self.p.fams_of("EVI")))
+
+    def outcome_date(self) -> date | None:
+        return self.facts.outcome_date or (self.p.ach_date if self.p is not None else None)
+
+    def positive_outcome(self) -> bool:
+        if self.facts.positive_outcome is not None:
+            return self.facts.positive_outcome
+        return self.p is not None and (self.p.ach_date is not None or self.p.outcome == "1") and self.p.comp_status not in {"3", "6"}
+
+    # -- state --------------------------------------------------------------------
+    def state(self) -> str:
+        p = self.p
+        if self.facts.withdrawn_date or (p is not None and p.comp_status == "3"):
+            return WITHDRAWN
+        if self.facts.break_date or (p is not None and p.comp_status == "6"):
+            return BREAK
+        finished = self.learning_finished()
+        if not finished:
+            return IN_LEARNING
+        end = self.closing_date(include_event=True)
+        if self.positive_outcome():
+            when = self.outcome_date()
+            if when and end and when > add_months(end, 6):
+                self.plan.explain(f"The positive outcome ({fmt(when)}) came more than six months after the end of the "
+                                  f"programme ({fmt(end)}): AchDate_13 forbids recording it, so it cannot be claimed as M3.")
+                return SIX_MONTHS
+            return OUTCOME
+        if p is not None and p.comp_status == "2" and p.outcome == "3":
+            return SIX_MONTHS
+        if end and self.ctx.as_of > add_months(end, 6) and self.facts.positive_outcome is not True:
+            self.plan.explain(f"It is more than six months since the end of learning ({fmt(end)}) with no positive outcome "
+                              "recorded: the PSM six-month rule says to close the programme aim with CompStatus 2 and "
+                              "Outcome 3.")
+            return SIX_MONTHS
+        return EVENT if self.has_event() else WAITING
+
+    def closing_date(self, include_event: bool) -> date | None:
+        """The programme's end: the latest of learning end, event date and every component end (R_143)."""
+        days = [self.learning_end()]
+        if include_event:
+            ev = self.event_date()
+            days.append(self.clamp_to_start(ev) if ev else None)
+        days += [d.learn_act_end_date for d in self.plan.current.values()
+                 if d.is_component and d.con_ref_number == self.prog.con_ref]
+        if self.p is not None and self.p.comp_status == "2":
+            days.append(self.p.learn_act_end_date)  # a recorded programme end is never moved earlier
+        days = [d for d in days if d]
+        return max(days) if days else None
+
+    # -- planning ---------------------------------------------------------------------
+    def run(self) -> str:
+        state = self.state()
+        self.plan_events(state)
+        if state in {WITHDRAWN, BREAK}:
+            self.plan_stopped(state)
+        else:
+            self.plan_subjects(state)
+            self.plan_programme(state)
+        return state
+
+    def keep_open(self, seq: int, label: str) -> None:
+        d = self.plan.aim(seq)
+        keep_8 = self.ctx.year_at_least("2025-26") and d.outcome == "8"
+        why = Reason(f"the {label} is continuing: CompStatus 1 with no end date", ("CompStatus_02", "CompStatus_03"),
+                     sources=("psm-bootcamps", "vr-2526"))
+        self.plan.set(seq, "CompStatus", "1", why)
+        self.plan.set(seq, "LearnActEndDate", None, why)
+        if not keep_8:
+            self.plan.set(seq, "Outcome", None, Reason(
+                "a continuing aim carries no Outcome here" + ("" if self.ctx.year_at_least("2025-26") else
+                                                              f" (in {self.ctx.year} Outcome_11 applies to bootcamps)"),
+                ("Outcome_11", "Outcome_10"), sources=("vr-2526", "forum-outcome-11")))
+        self.plan.set(seq, "AchDate", None, Reason("no AchDate while the aim is continuing", ("CompStatus_08", "Outcome_04"),
+                                                    sources=("field-achdate",)))
+        self.plan.set(seq, "WithdrawReason", None, Reason("WithdrawReason is only for withdrawn aims", ("WithdrawReason_04",),
+                                                           sources=("field-withdrawreason",)))
+
+    def plan_subjects(self, state: str) -> None:
+        for s in self.subjects:
+            if state == IN_LEARNING:
+                if s.comp_status in {None, "1"} or not s.learn_act_end_date:
+                    self.keep_open(s.seq, "subject learning aim")
+                continue
+            self.close_subject(s)
+
+    def close_subject(self, s: Delivery) -> None:
+        seq = s.seq
+        end = s.learn_act_end_date or self.facts.learning_end_date
+        why = Reason("the bootcamp learning has finished, so the subject learning aim is closed", ("CompStatus_03", "R_139", "R_140"),
+                     "M2", ("psm-bootcamps", "vr-2526"))
+        if s.comp_status in {None, "1"}:
+            self.plan.set(seq, "CompStatus", "2", why)
+        if end is None:
+            self.plan.ask("learning_end_date", f"On what date did the bootcamp learning end ({s.learn_aim_ref}, aim {seq})?",
+                          "learning_end_date", seq)
+        else:
+            self.plan.set(seq, "LearnActEndDate", end, why)
+        outcome = self.plan.aim(seq).outcome
+        if outcome not in {"1", "3"}:
+            if self.facts.learning_achieved is not None:
+                self.plan.set(seq, "Outcome", "1" if self.facts.learning_achieved else "3",
+                              Reason("the subject aim's Outcome: 1 if the learner passed, 3 if not", ("CompStatus_04", "Outcome_12"),
+                                     "M2", ("field-outcome",)))
+            else:
+                self.plan.ask("learning_achieved", f"Did the learner complete and pass the learning on {s.learn_aim_ref} "
+                                                   f"(aim {seq})? (Outcome 1 if yes, 3 if no)", "learning_achieved", seq)
+        if self.plan.aim(seq).comp_status == "2":
+            self.plan.set(seq, "WithdrawReason", None, Reason("WithdrawReason is only for withdrawn aims", ("WithdrawReason_04",),
+                                                               sources=("field-withdrawreason",)))
+
+    def plan_programme(self, state: str) -> None:
+        if self.p is None or self.p.seq not in self.plan.current:
+            return
+        seq = self.p.seq
+        if state in {IN_LEARNING, WAITING}:
+            if self.plan.aim(seq).comp_status == "2" and state == WAITING:
+                self.plan.explain("The programme aim is closed but no event (interview offer, new role with the existing "
+                                  "employer, self-employment plan) is recorded: R_138 needs an event aim or an AchDate on a "
+                                  "completed programme. Keep it open until the event, or until six months have passed.")
+            self.keep_open(seq, "programme aim (it spans the events that follow the learning)")
+            return
+        end = self.closing_date(include_event=state != SIX_MONTHS or self.has_event())
+        if end is None:
+            self.plan.ask("learning_end_date", "On what date did the bootcamp learning end?", "learning_end_date", seq)
+            return
+        if state == EVENT and (self.p.comp_status != "2" or self.p.learn_act_end_date is None):
+            self.plan.explain("The learning is finished and the event is recorded, but the programme aim is still open, so "
+                              "the completion milestone (M2) can't be counted: close it with CompStatus 2, a "
+                              "LearnActEndDate and Outcome 8 — the coding two providers confirmed paid M2.")
+        close = Reason("the programme is complete: CompStatus 2 with its LearnActEndDate; its end is the latest of the "
+                       "learning end and the event (R_143)", ("CompStatus_03", "R_143"),
+                       "M2" if state in {EVENT, OUTCOME} else None, ("forum-m2-fix", "psm-bootcamps", "vr-2526"),
+                       "forum-confirmed" if state in {EVENT, OUTCOME} else "official")
+        self.plan.set(seq, "CompStatus", "2", close)
+        self.plan.set(seq, "LearnActEndDate", end, close)
+        self.plan.set(seq, "WithdrawReason", None, Reason("WithdrawReason is only for withdrawn aims", ("WithdrawReason_04",),
+                                                           sources=("field-withdrawreason",)))
+        if state == EVENT:
+            if self.plan.aim(seq).outcome == "2":
+                self.plan.explain("Outcome 2 (partial achievement) is for prescribed HE aims only; a provider who used it on "
+                                  "the programme aim was not paid M2. Use 8 while a job may still come.")
+            self.plan.set(seq, "Outcome", "8", Reason("Outcome 8: learning complete, outcome not yet known — the coding that "
+                                                      "paid M2 while waiting for a job", ("CompStatus_04", "Outcome_12"), "M2",
+                                                      ("forum-m2-fix", "forum-outcome-2", "field-outcome"), "forum-confirmed"))
+            self.plan.set(seq, "AchDate", None, Reason("no AchDate until there is a positive outcome (AchDate is the M3 "
+                                                       "trigger date)", ("Outcome_04",), "M3", ("psm-event-aims-quoted",)))
+        elif state == OUTCOME:
+            when = self.outcome_date()
+            self.plan.set(seq, "Outcome", "1", Reason("Outcome 1 with AchDate records the positive outcome (M3)",
+                                                      ("Outcome_04", "CompStatus_08"), "M3", ("psm-event-aims-quoted", "field-achdate")))
+            if when is None:
+                self.plan.ask("outcome_date", "On what date did the learner meet the requirements for the positive outcome "
+                                              "(for a job: the date of the job offer)?", "outcome_date", seq)
+            else:
+                if self.start and when < self.start:
+                    self.plan.explain(f"The outcome date {fmt(when)} is before the programme started; R_144 forbids that.")
+                self.plan.set(seq, "AchDate", when, Reason("AchDate is the date the learner met the requirements (the M3 "
+                                                           "trigger date), no more than six months after LearnActEndDate",
+                                                           ("AchDate_13", "CompStatus_08"), "M3", ("psm-event-aims-quoted", "field-achdate")))
+        else:  # SIX_MONTHS
+            why = Reason("six months after the end of learning with no positive outcome: close the programme with Outcome 3 "
+                         "(the PSM six-month rule)", ("CompStatus_04", "AchDate_13", "R_138"), None,
+                         ("forum-outcome-11", "psm-bootcamps"), "official")
+            self.plan.set(seq, "Outcome", "3", why)
+            self.plan.set(seq, "AchDate", None, why)
+
+    def plan_stopped(self, state: str) -> None:
+        """Withdrawn or on a break: every open aim of the programme stops on the same day."""
+        code = "3" if state == WITHDRAWN else "6"
+        given = self.facts.withdrawn_date if state == WITHDRAWN else self.facts.break_date
+        recorded = [d.learn_act_end_date for d in self.plan.current.values()
+                    if d.con_ref_number == self.prog.con_ref and d.comp_status == code and d.learn_act_end_date]
+        day = given or (max(recorded) if recorded else None)
+        word = "withdrawal" if state == WITHDRAWN else "break"
+        if day is None:
+            self.plan.ask(f"{word}_date", "What was the learner's last day of learning" +
+                          (" before the break?" if state == BREAK else "?"),
+                          "withdrawn_date" if state == WITHDRAWN else "break_date")
+        sources = ("field-compstatus", "field-withdrawreason") if state == WITHDRAWN else ("field-compstatus", "pics-break")
+        targets = [d for d in self.plan.current.values() if d.con_ref_number == self.prog.con_ref
+                   and not d.is_event_aim and (d.is_programme_aim or d.comp_status in {None, "1", code})]
+        for d in targets:
+            why = Reason(f"{word}: CompStatus {code} with the last day of learning as LearnActEndDate and Outcome 3",
+                         ("CompStatus_03", "CompStatus_04", "R_140"), "M1", sources)
+            self.plan.set(d.seq, "CompStatus", code, why)
+            if day is not None:
+                end = day
+                if d.is_programme_aim:
+                    others = [o.learn_act_end_date for o in self.plan.current.values()
+                              if o.is_component and o.con_ref_number == self.prog.con_ref and o.learn_act_end_date]
+                    end = max([day] + others)
+                self.plan.set(d.seq, "LearnActEndDate", end, why)
+            if self.plan.aim(d.seq).outcome not in {"1", "3", "8"}:
+                self.plan.set(d.seq, "Outcome", "3", why)
+            if d.is_programme_aim and self.plan.aim(d.seq).ach_date is not None:
+                self.plan.set(d.seq, "AchDate", None, Reason("AchDate needs CompStatus 2 on the programme aim", ("CompStatus_08",),
+                                                             sources=("vr-2526",)))
+            if state == WITHDRAWN:
+                reason = self.plan.aim(d.seq).withdraw_reason or self.facts.withdraw_reason
+                if reason is None:
+                    self.plan.ask("withdraw_reason", "Why did the learner withdraw? (the WithdrawReason code, e.g. 43 "
+                                                     "financial reasons, 44 other personal reasons, 98 not known)",
+                                  "withdraw_reason")
+                else:
+                    self.plan.set(d.seq, "WithdrawReason", reason, Reason("a withdrawn aim needs a WithdrawReason",
+                                                                           ("WithdrawReason_03",), sources=("field-withdrawreason",)))
+            else:
+                self.plan.set(d.seq, "WithdrawReason", None, Reason("WithdrawReason is only for withdrawn aims",
+                                                                     ("WithdrawReason_04",), sources=("field-withdrawreason",)))
+
+    # -- events -------------------------------------------------------------------------------
+    def plan_events(self, state: str) -> None:
+        if self.method == "event-indicators":
+            self.events_to_evi()
+        else:
+            self.evi_to_events()
+        if state in {WITHDRAWN, BREAK}:
+            return
+        day = self.event_date()
+        if day is not None:
+            day = self.clamp_to_start(day)
+        existing = self.events
+        if existing and self.facts.event_date is None:
+            self.plan.explain("Check the event aim's date: it must be the date the event was formally offered (for an "
+                              "interview, the day the interview was offered, not the day it took place).")
+        if self.method == "event-aims":
+            for e in existing:
+                self.fix_event_aim(e, day)
+            if not existing and self.facts.event and not (self.p and self.p.fams_of("EVI")):
+                self.add_event_aim(day)
+        else:
+            self.fix_evis(day)
+
+    def fix_event_aim(self, e: Delivery, told: date | None) -> None:
+        """Bring an event aim to one date, CompStatus 2, Outcome 1.
+
+        The date is the one the user gave (when there is a single event aim),
+        else the aim's own date when its three dates agree; otherwise ask.
+        """
+        seq = e.seq
+        day = told if told is not None and self.facts.event_date and len(self.events) == 1 else self.aim_event_date(e)
+        if day is None:
+            self.plan.ask("event_date", OFFER_DATE_Q, "event_date", seq)
+            return
+        day = self.clamp_to_start(day)
+        why = Reason("an event aim records one day in all three dates: the date the offer was made (for an interview, "
+                     "the date it was offered, not held)", ("LearnAimRef_126", "LearnAimRef_154", "R_150"), "M2",
+                     ("psm-event-aims-quoted", "pics-126", "vr-2526"))
+        for name in ("LearnStartDate", "LearnPlanEndDate", "LearnActEndDate"):
+            self.plan.set(seq, name, day, why)
+        done = Reason("event aims are only ever completed and achieved: CompStatus 2, Outcome 1", ("CompStatus_09",), "M2",
+                      ("psm-event-aims-quoted",))
+        self.plan.set(seq, "CompStatus", "2", done)
+        self.plan.set(seq, "Outcome", "1", done)
+        self.plan.set(seq, "AchDate", None, Reason("AchDate belongs on the programme aim only", (), None, ("field-achdate",)))
+        self.plan.set(seq, "WithdrawReason", None, Reason("WithdrawReason is only for withdrawn aims", ("WithdrawReason_04",),
+                                                           sources=("field-withdrawreason",)))
+
+    def add_event_aim(self, day: date | None) -> None:
+        kind = self.facts.event
+        ref = EVENT_AIM_FOR.get(kind or "")
+        template = self.p or (self.subjects[0] if self.subjects else None)
+        if template is None:
+            return
+        if ref is None:
+            self.plan.ask("event_kind", "Which HGV event aim applies? The meanings of the six HGV event aims are not "
+                                        "published in any source we hold; check the LARS database.", "event")
+            return
+        if day is None:
+            self.plan.ask("event_date", OFFER_DATE_Q, "event_date")
+            return
+        self.plan.add_aim(template, ref, {
+            "LearnStartDate": day, "LearnPlanEndDate": day, "LearnActEndDate": day, "CompStatus": "2", "Outcome": "1"},
+            Reason(f"record the event with the event aim {ref} ({kind}), dated the day it was offered", ("R_138", "LearnAimRef_126"),
+                   "M2", ("psm-event-aims-quoted", "psm-bootcamps-2425")))
+
+    def events_to_evi(self) -> None:
+        """A programme starting from 1 August 2025 records events as EVI, never event aims (R_154)."""
+        if self.p is None:
+            return
+        for e in list(self.events):
+            day = e.learn_act_end_date or e.learn_start_date
+            self.plan.remove_aim(e.seq, Reason(f"the programme started {fmt(self.start)}, on or after 1 August 2025, so "
+                                               "event aims must not be used", ("R_154",), "M2", ("psm-bootcamps-evi", "vr-2526")))
+            self.plan.explain(f"This bootcamp started {fmt(self.start)}, so it uses event indicators (EVI on the programme "
+                              f"aim) instead of the event aim {e.learn_aim_ref}.")
+            if day and not any(f.date_from == day for f in self.plan.aim(self.p.seq).fams_of("EVI")):
+                self.add_evi(max(day, self.start or day, EVI_CUTOVER))
+
+    def add_evi(self, day: date) -> None:
+        code = self.facts.evi_code
+        if code is None:
+            self.plan.ask("evi_code", "Which EVI code does the 2025-26 ILR specification give for this event? (The code "
+                                      "list is not published in any source we hold, so we will not guess it.)", "evi_code",
+                          self.p.seq)
+            return
+        self.plan.set_fam(self.p.seq, "EVI", None, Fam("EVI", code, day), Reason(
+            "record the event as an event indicator on the programme aim, dated the day it happened",
+            ("R_154", "LearnDelFAMType_133", "LearnDelFAMDateFrom_05"), "M2", ("psm-bootcamps-evi", "tfg-2025")))
+
+    def fix_evis(self, day: date | None) -> None:
+        if self.p is None:
+            return
+        seq = self.p.seq
+        evis = self.plan.aim(seq).fams_of("EVI")
+        for f in evis:
+            fixed = Fam("EVI", f.code, f.date_from)
+            if f.date_from and self.start and f.date_from < self.start:
+                fixed = Fam("EVI", f.code, self.start)
+            if fixed.date_from and fixed.date_from < EVI_CUTOVER:
+                fixed = Fam("EVI", f.code, EVI_CUTOVER)
+            if fixed != Fam("EVI", f.code, f.date_from, f.date_to) or f.date_to is not None:
+                self.plan.set_fam(seq, "EVI", f, fixed, Reason(
+                    "an EVI is dated within the programme (from its start) and carries no date-to",
+                    ("LearnDelFAMDateFrom_07", "LearnDelFAMDateTo_04", "R_153"), "M2", ("psm-bootcamps-evi", "vr-2526")))
+            if f.date_from is None:
+                self.plan.ask("event_date", OFFER_DATE_Q, "event_date", seq)
+        if not evis and self.facts.event and day is not None:
+            self.add_evi(max(day, EVI_CUTOVER))
+
+    def evi_to_events(self) -> None:
+        """A programme starting before 1 August 2025 records events as event aims, never EVI (R_152)."""
+        if self.p is None:
+            return
+        seq = self.p.seq
+        for f in self.plan.aim(seq).fams_of("EVI"):
+            self.plan.set_fam(seq, "EVI", f, None, Reason(
+                f"the programme started {fmt(self.start)}, before 1 August 2025, so events are event aims, not EVI",
+                ("R_152",), "M2", ("psm-bootcamps", "vr-2526")))
+            kind = self.facts.event
+            if kind is None:
+                self.plan.ask("event_kind", "Which event happened: an interview offer, a new role or responsibilities with "
+                                            "the existing employer, or a self-employment plan?", "event")
+            elif not self.events and f.date_from:
+                self.add_event_aim(self.clamp_to_start(self.facts.event_date or f.date_from))
+
+
+def plan_common(plan: Plan, learner: Learner) -> None:
+    """Fixes that do not depend on the learner's state: funding codes, FAMs, ConRef."""
+    progs = [d for d in plan.current.values() if d.is_programme_aim and d.is_bootcamp]
+    ffi_codes = [f.code for d in plan.current.values() for f in d.fams_of("FFI") if f.code]
+    for d in list(plan.current.values()):
+        if not d.is_bootcamp or d.seq is None:
+            continue
+        seq = d.seq
+        if d.fund_model == "37" and d.prog_type != "32":
+            plan.set(seq, "ProgType", "32", Reason("funding model 37 goes with programme type 32", ("FundModel_16",), sources=("field-progtype",)))
+        if d.prog_type == "32" and d.fund_model != "37":
+            plan.set(seq, "FundModel", "37", Reason("programme type 32 goes with funding model 37", ("ProgType_21",), sources=("field-progtype",)))
+        if d.add_hours is not None:
+            plan.set(seq, "AddHours", None, Reason("AddHours is not collected for bootcamps", ("AddHours_02",), sources=("vr-2526",)))
+        sofs = d.fams_of("SOF")
+        if not sofs:
+            plan.set_fam(seq, "SOF", None, Fam("SOF", "105"), Reason("every bootcamp aim carries SOF 105", ("LearnDelFAMType_01",),
+                                                                      sources=("psm-bootcamps",)))
+        for f in sofs:
+            if f.code != "105" or f.date_from or f.date_to:
+                plan.set_fam(seq, "SOF", f, Fam("SOF", "105"), Reason("bootcamps are SOF 105, with no dates on the FAM",
+                                                                      ("LearnDelFAMType_112", "LearnDelFAMDateFrom_03"), sources=("psm-bootcamps",)))
+        if not d.fams_of("FFI"):
+            code = ffi_codes[0] if ffi_codes else plan.facts.ffi
+            if code:
+                plan.set_fam(seq, "FFI", None, Fam("FFI", code), Reason(
+                    f"every bootcamp aim needs FFI; the learner's other aims say {code}", ("LearnDelFAMType_111",), sources=("field-ffi",)))
+            else:
+                plan.ask("ffi", "Is the learner fully funded (FFI 1: independent, or the employer is not paying) or co-funded "
+                                "(FFI 2: the employer contributes)?", "ffi")
+        for f in d.fams:
+            if f.type == "FFI" and (f.date_from or f.date_to):
+                plan.set_fam(seq, f.type, f, Fam(f.type, f.code), Reason(f"{f.type} carries no dates", ("LearnDelFAMDateFrom_03",
+                                                                                                      "LearnDelFAMDateTo_04"), sources=("vr-2526",)))
+        if len(progs) == 1 and d.is_component and progs[0].con_ref_number and d.con_ref_number != progs[0].con_ref_number:
+            plan.set(seq, "ConRefNumber", progs[0].con_ref_number, Reason(
+                "a component aim belongs to the programme aim with the same ConRefNumber; this learner has one bootcamp",
+                ("R_135", "R_136"), sources=("field-conrefnumber",)))
+
+
+def plan_starts(plan: Plan, prog: Programme) -> None:
+    """Subject aims share the programme's start date (PSM); R_149 forbids an earlier one."""
+    start = prog.earliest_start
+    if start is None:
+        return
+    for s in prog.subject_aims:
+        if s.seq in plan.current and s.learn_start_date and s.learn_start_date < start:
+            plan.set(s.seq, "LearnStartDate", start, Reason("the subject aim starts with the programme aim (PSM); it "
+                                                            "cannot start before it", ("R_149",), "M1", ("psm-bootcamps-2425",)))
+
+
+def propose(learner: Learner, ctx: Context, facts: Facts | None = None) -> Proposal:
+    facts = facts or Facts()
+    plan = Plan(learner, facts)
+    if not learner.is_bootcamp_learner:
+        return Proposal()
+    plan_common(plan, learner)
+    states: dict[str | None, str] = {}
+    fixed_learner = learner.with_deliveries(tuple(plan.current.values()))
+    for prog in programmes(fixed_learner):
+        if not prog.programme_aims:
+            plan.explain(f"The aims with ConRefNumber {fmt(prog.con_ref)} have no programme aim (ZPROG001); every bootcamp "
+                         "needs one with the same FundModel, ProgType and ConRefNumber (R_135).")
+            continue
+        plan_starts(plan, prog)
+        states[prog.con_ref] = ProgrammeAdvice(plan, prog, ctx, facts).run()
+    changes = sorted(plan.changes, key=lambda c: c.aim_seq)  # stable: an added aim's fields follow its addition
+    return Proposal(tuple(changes), tuple(plan.questions), tuple(plan.explanations), states)
+
