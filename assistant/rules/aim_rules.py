@@ -290,21 +290,22 @@ def learndelfamtype_112(learner: Learner, ctx: Context) -> Iterable[Hit]:
 @rule("LearnDelFAMType_22")
 def learndelfamtype_22(learner: Learner, ctx: Context) -> Iterable[Hit]:
     for d in bootcamp_aims(learner):
-        if d.fund_model not in {"35", "37", "38", "81", "11", "10"} and d.fams_of("FFI"):
+        # An absent or unreadable FundModel is reported by FD_FundModel_MA or Schema, not here.
+        if d.fund_model is not None and d.fund_model not in {"35", "37", "38", "81", "11", "10"} and d.fams_of("FFI"):
             yield hit(d, "LearningDeliveryFAM", f"FFI is recorded on a FundModel {fmt(d.fund_model)} aim", "FFI")
 
 
 @rule("LearnDelFAMType_132")
 def learndelfamtype_132(learner: Learner, ctx: Context) -> Iterable[Hit]:
     for d in learner.deliveries:
-        if d.fams_of("EVI") and d.prog_type != "32":
+        if d.fams_of("EVI") and readable(d, "ProgType") and d.prog_type != "32":
             yield hit(d, "LearningDeliveryFAM", f"EVI is recorded on an aim with ProgType {fmt(d.prog_type)}", "EVI")
 
 
 @rule("LearnDelFAMType_133")
 def learndelfamtype_133(learner: Learner, ctx: Context) -> Iterable[Hit]:
     for d in learner.deliveries:
-        if d.fams_of("EVI") and d.aim_type != "1":
+        if d.fams_of("EVI") and readable(d, "AimType") and d.aim_type != "1":
             yield hit(d, "LearningDeliveryFAM", f"EVI is recorded on {d.learn_aim_ref} (AimType {fmt(d.aim_type)}), not the programme aim", "EVI")
 
 

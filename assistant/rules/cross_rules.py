@@ -11,10 +11,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Iterable
 
-from ..ilr.model import STANDARD_EVENT_AIMS, Delivery, Learner, programmes
+from ..ilr.model import STANDARD_EVENT_AIMS, Delivery, Learner, Programme, programmes
 from .base import Context, Hit, add_months, fmt, rule
 
 EVI_CUTOVER = date(2025, 8, 1)
+#: Fields that decide which aims belong together and in what role (and, for
+#: programme aims, which is earliest or latest). While one of them is unreadable
+#: the cross-record rules cannot tell what they are comparing; the Schema finding
+#: reports the value and these rules wait for it rather than guess.
+STRUCTURE = ("AimType", "FundModel", "ProgType")
 
 
 def _pt32(learner: Learner) -> list[Delivery]:
@@ -29,18 +34,31 @@ def _hit(d: Delivery, field: str | None, detail: str, fam_type: str | None = Non
     return Hit(d.seq if "AimSeqNumber" not in d.problems else None, field, detail, d.con_ref_number, fam_type)
 
 
-def _programmes_with_aim(learner: Learner):
-    for prog in programmes(learner):
-        latest = prog.latest_programme_aim
-        if latest is not None and latest.prog_type == "32":
-            yield prog, latest
+def _unsure(learner: Learner, con_ref: str | None) -> bool:
+    """True when an aim on this contract has an unreadable structural field or programme start."""
+    for d in learner.deliveries:
+        if d.con_ref_number != con_ref:
+            continue
+        if any(f in d.problems for f in STRUCTURE):
+            return True
+        if "LearnStartDate" in d.problems and not d.is_component:
+            return True
+    return False
+
+
+def _keyed(learner: Learner) -> list[Programme]:
+    """ProgType 32 aims grouped by FundModel, ProgType and ConRefNumber (R_135/136/140/143)."""
+    groups: dict[tuple, list[Delivery]] = {}
+    for d in _pt32(learner):
+        groups.setdefault(_key(d), []).append(d)
+    return [Programme(key[2], tuple(aims)) for key, aims in groups.items()]
 
 
 @rule("R_135")
 def r135(learner: Learner, ctx: Context) -> Iterable[Hit]:
     keys = {_key(d) for d in _pt32(learner) if d.aim_type == "1"}
     for d in _pt32(learner):
-        if d.aim_type == "3" and _key(d) not in keys:
+        if d.aim_type == "3" and _key(d) not in keys and not _unsure(learner, d.con_ref_number):
             yield _hit(d, "ConRefNumber", f"no programme aim has FundModel {fmt(d.fund_model)}, ProgType 32 and "
                                           f"ConRefNumber {fmt(d.con_ref_number)} like {d.learn_aim_ref}")
 
@@ -49,25 +67,35 @@ def r135(learner: Learner, ctx: Context) -> Iterable[Hit]:
 def r136(learner: Learner, ctx: Context) -> Iterable[Hit]:
     keys = {_key(d) for d in _pt32(learner) if d.aim_type == "3"}
     for d in _pt32(learner):
-        if d.aim_type == "1" and _key(d) not in keys:
+        if d.aim_type == "1" and _key(d) not in keys and not _unsure(learner, d.con_ref_number):
             yield _hit(d, "ConRefNumber", f"no component aim has FundModel {fmt(d.fund_model)}, ProgType 32 and "
                                           f"ConRefNumber {fmt(d.con_ref_number)} like the programme aim")
 
 
 @rule("R_138")
 def r138(learner: Learner, ctx: Context) -> Iterable[Hit]:
+    """Per the rule's letter: each completed programme aim (CompStatus 2) is in error when the
+    *latest* programme aim (same ConRefNumber) has no AchDate and the learner has no event aim;
+    the six-month exclusion and the 2025-26 start limit are judged on the completed aim itself."""
     has_event = any((d.learn_aim_ref or "").upper() in STANDARD_EVENT_AIMS for d in learner.deliveries)
     if has_event:
         return
-    for prog, latest in _programmes_with_aim(learner):
-        if latest.comp_status != "2" or latest.ach_date is not None:
+    for prog in programmes(learner):
+        latest = prog.latest_programme_aim
+        if latest is None or latest.ach_date is not None or "AchDate" in latest.problems:
             continue
-        if ctx.year_at_least("2025-26") and (latest.learn_start_date is None or latest.learn_start_date > date(2025, 7, 31)):
+        if _unsure(learner, prog.con_ref):
             continue
-        if latest.learn_act_end_date and ctx.as_of > add_months(latest.learn_act_end_date, 6):
-            continue
-        yield _hit(latest, "AchDate", "the programme aim is completed (CompStatus 2) with no AchDate, and the learner "
-                                      "has no event aim (Z0059747, Z0059748 or Z0059749)")
+        for p in prog.programme_aims:
+            if p.prog_type != "32" or p.comp_status != "2" or "LearnActEndDate" in p.problems:
+                continue
+            if ctx.year_at_least("2025-26") and (p.learn_start_date is None or p.learn_start_date > date(2025, 7, 31)):
+                continue
+            if p.learn_act_end_date and ctx.as_of > add_months(p.learn_act_end_date, 6):
+                continue
+            whose = "with no AchDate" if p is latest else f"and the latest programme aim, {latest.label()}, has no AchDate"
+            yield _hit(p, "AchDate", f"the programme aim is completed (CompStatus 2) {whose}, and the learner "
+                                     "has no event aim (Z0059747, Z0059748 or Z0059749)")
 
 
 def _closed(d: Delivery) -> bool:
@@ -77,19 +105,25 @@ def _closed(d: Delivery) -> bool:
 @rule("R_139")
 def r139(learner: Learner, ctx: Context) -> Iterable[Hit]:
     for prog in programmes(learner):
+        if _unsure(learner, prog.con_ref):
+            continue
+        # An unreadable end date on a subject aim may well close it: Schema reports it.
+        if any(_closed(s) or "LearnActEndDate" in s.problems for s in prog.subject_aims):
+            continue
         for p in prog.programme_aims:
-            if p.prog_type == "32" and p.comp_status == "2" and not any(_closed(s) for s in prog.subject_aims):
+            if p.prog_type == "32" and p.comp_status == "2":
                 yield _hit(p, "CompStatus", f"the programme aim is completed but no subject learning aim with ConRefNumber "
                                             f"{fmt(prog.con_ref)} has a LearnActEndDate")
 
 
 @rule("R_140")
 def r140(learner: Learner, ctx: Context) -> Iterable[Hit]:
-    for prog, latest in _programmes_with_aim(learner):
-        if not _closed(latest):
+    for group in _keyed(learner):
+        latest = group.latest_programme_aim
+        if latest is None or not _closed(latest) or _unsure(learner, group.con_ref):
             continue
-        for c in prog.components:
-            if c.prog_type == "32" and _key(c) == _key(latest) and not _closed(c):
+        for c in group.components:
+            if not _closed(c) and "LearnActEndDate" not in c.problems:
                 yield _hit(c, "LearnActEndDate", f"the programme aim ended {fmt(latest.learn_act_end_date)} but "
                                                  f"{c.learn_aim_ref} has no LearnActEndDate")
 
@@ -97,17 +131,20 @@ def r140(learner: Learner, ctx: Context) -> Iterable[Hit]:
 @rule("R_141")
 def r141(learner: Learner, ctx: Context) -> Iterable[Hit]:
     for prog in programmes(learner):
+        if prog.subject_aims or _unsure(learner, prog.con_ref):
+            continue
         for p in prog.programme_aims:
-            if p.prog_type == "32" and not _closed(p) and not prog.subject_aims:
+            if p.prog_type == "32" and not _closed(p) and "LearnActEndDate" not in p.problems:
                 yield _hit(p, "LearnAimRef", f"the programme is open but has no subject learning aim with ConRefNumber {fmt(prog.con_ref)}")
 
 
 @rule("R_143")
 def r143(learner: Learner, ctx: Context) -> Iterable[Hit]:
-    for prog, latest in _programmes_with_aim(learner):
-        if not _closed(latest):
+    for group in _keyed(learner):
+        latest = group.latest_programme_aim
+        if latest is None or not _closed(latest) or _unsure(learner, group.con_ref):
             continue
-        ends = [c for c in prog.components if _key(c) == _key(latest) and c.learn_act_end_date]
+        ends = [c for c in group.components if c.learn_act_end_date]
         if not ends:
             continue
         last = max(ends, key=lambda c: c.learn_act_end_date)
@@ -119,6 +156,8 @@ def r143(learner: Learner, ctx: Context) -> Iterable[Hit]:
 @rule("R_144")
 def r144(learner: Learner, ctx: Context) -> Iterable[Hit]:
     for prog in programmes(learner):
+        if _unsure(learner, prog.con_ref):
+            continue
         earliest = prog.earliest_start
         for p in prog.programme_aims:
             if (p.prog_type == "32" and p.ach_date and earliest and p.learn_start_date
@@ -129,8 +168,9 @@ def r144(learner: Learner, ctx: Context) -> Iterable[Hit]:
 def _starts_before_programme(learner: Learner, ctx: Context, pick, window) -> Iterable[Hit]:
     for prog in programmes(learner):
         earliest = prog.earliest_start
-        if earliest is None or not any(p.prog_type == "32" and p.learn_start_date and window(p.learn_start_date)
-                                       for p in prog.programme_aims):
+        if earliest is None or _unsure(learner, prog.con_ref):
+            continue
+        if not any(p.prog_type == "32" and p.learn_start_date and window(p.learn_start_date) for p in prog.programme_aims):
             continue
         for a in pick(prog):
             if a.learn_start_date and a.learn_start_date < earliest:
@@ -155,6 +195,8 @@ def r150(learner: Learner, ctx: Context) -> Iterable[Hit]:
 def _evi_programmes(learner: Learner):
     for prog in programmes(learner):
         earliest = prog.earliest_start
+        if _unsure(learner, prog.con_ref):
+            continue
         for p in prog.programme_aims:
             if p.prog_type == "32" and earliest is not None:
                 yield prog, p, earliest
@@ -181,7 +223,7 @@ def r153(learner: Learner, ctx: Context) -> Iterable[Hit]:
 def r154(learner: Learner, ctx: Context) -> Iterable[Hit]:
     for prog in programmes(learner):
         earliest = prog.earliest_start
-        if earliest is None or earliest < EVI_CUTOVER:
+        if earliest is None or earliest < EVI_CUTOVER or _unsure(learner, prog.con_ref):
             continue
         for e in prog.event_aims:
             yield _hit(e, "LearnAimRef", f"the programme started {fmt(earliest)}, on or after 1 August 2025, so the event "

@@ -41,7 +41,8 @@ def dateofbirth_25(learner: Learner, ctx: Context) -> Iterable[Hit]:
 
 @rule("EmpStat_08", needs_learner_details=True)
 def empstat_08(learner: Learner, ctx: Context) -> Iterable[Hit]:
-    if learner.date_of_birth is None:
+    # An unreadable DateEmpStatApp may well be before the start: Schema reports it; do not guess.
+    if learner.date_of_birth is None or "LearnerEmploymentStatus/DateEmpStatApp" in learner.problems:
         return
     for d in _fm37(learner):
         start = d.learn_start_date
@@ -60,7 +61,7 @@ def empstat_08(learner: Learner, ctx: Context) -> Iterable[Hit]:
 @rule("R_131", needs_learner_details=True)
 def r131(learner: Learner, ctx: Context) -> Iterable[Hit]:
     starts = [d.learn_start_date for d in _fm37(learner) if d.learn_start_date]
-    if not starts:
+    if not starts or "PriorAttain/DateLevelApp" in learner.problems:
         return
     earliest = min(starts)
     if not any(when <= earliest for when in learner.prior_attain_dates):
