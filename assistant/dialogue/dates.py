@@ -1,0 +1,126 @@
+"""Reading the dates people type: UK day-first first, ISO always, US only on confirmation.
+
+Data staff type `20/12/2022`, `20-12-22`, `20 Dec 2022` or paste `2022-12-20`
+from the XML. The forum thread also shows `2/25/2023`, a date that only makes
+sense month-first: we never silently read it that way but ask the user to
+confirm, because a wrong date silently moves a milestone. An impossible date
+(`31/02/2023`) is refused with the reason, never "corrected".
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+MONTHS: dict[str, int] = {}
+for _i in range(1, 13):
+    MONTHS[calendar.month_name[_i].lower()] = _i
+    MONTHS[calendar.month_abbr[_i].lower()] = _i
+MONTHS["sept"] = 9
+
+#: Bootcamp dates outside these years are certainly typing mistakes.
+EARLIEST_YEAR = 2000
+LATEST_YEAR = 2099
+
+_NUMERIC = re.compile(r"^(\d{1,4})\s*([/\-.])\s*(\d{1,2})\s*\2\s*(\d{1,4})$")
+_ORDINAL = re.compile(r"(\d+)(st|nd|rd|th)\b")
+
+
+@dataclass(frozen=True)
+class DateReading:
+    """What a typed date means.
+
+    Exactly one of: ``value`` (understood), ``confirm`` (only a US month-first
+    reading is valid: ask before using it), ``error`` (refused, with the reason).
+    """
+
+    value: date | None = None
+    confirm: date | None = None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.value is not None
+
+
+def say(day: date) -> str:
+    """A date as a UK reader says it: 20 December 2022 (no leading zero)."""
+    return f"{day.day} {calendar.month_name[day.month]} {day.year}"
+
+
+def _year(text: str) -> int:
+    value = int(text)
+    if len(text) <= 2:
+        return 2000 + value if value <= 69 else 1900 + value
+    return value
+
+
+def _why_not(year: int, month: int, day: int) -> str | None:
+    """None if the date exists, else the reason in plain words."""
+    if not 1 <= month <= 12:
+        return f"there is no month {month}"
+    if day < 1:
+        return "a day of the month starts at 1"
+    last = calendar.monthrange(year, month)[1]
+    if day > last:
+        return f"{calendar.month_name[month]} {year} has {last} days"
+    return None
+
+
+def _range_error(day: date) -> str | None:
+    if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+        return f"{say(day)} is not a plausible bootcamp date; check the year"
+    return None
+
+
+def _checked(text: str, year: int, month: int, day: int) -> DateReading:
+    reason = _why_not(year, month, day)
+    if reason:
+        return DateReading(error=f"'{text}' is not a real date: {reason}")
+    found = date(year, month, day)
+    problem = _range_error(found)
+    return DateReading(error=problem) if problem else DateReading(value=found)
+
+
+def parse_date(text: str, today: date | None = None) -> DateReading:
+    """Read a typed date. Never raises; unreadable text gets an error saying what works."""
+    raw = text.strip()
+    t = raw.lower().strip(" .,")
+    if not t:
+        return DateReading(error="no date was given")
+    if today is not None:
+        if t == "today":
+            return DateReading(value=today)
+        if t == "yesterday":
+            return DateReading(value=today - timedelta(days=1))
+    m = _NUMERIC.match(t)
+    if m:
+        a, sep, b, c = m.group(1), m.group(2), m.group(3), m.group(4)
+        if len(a) == 4:  # ISO order: year first
+            return _checked(raw, int(a), int(b), int(c))
+        if len(c) not in (2, 4):
+            return DateReading(error=f"'{raw}' has a {len(c)}-digit year; write the year as 2022 or 22")
+        year = _year(c)
+        day, month = int(a), int(b)
+        uk = _why_not(year, month, day)
+        if uk is None:
+            return _checked(raw, year, month, day)
+        us = _why_not(year, day, month)
+        if us is None and month > 12:
+            found = date(year, day, month)
+            problem = _range_error(found)
+            return DateReading(error=problem) if problem else DateReading(confirm=found)
+        return DateReading(error=f"'{raw}' is not a real date: {uk}")
+    words = _ORDINAL.sub(r"\1", t.replace(",", " "))
+    parts = words.split()
+    if len(parts) == 3:
+        if parts[0].isdigit() and parts[1] in MONTHS and parts[2].isdigit():
+            return _checked(raw, _year(parts[2]), MONTHS[parts[1]], int(parts[0]))
+        if parts[0] in MONTHS and parts[1].isdigit() and parts[2].isdigit():
+            return _checked(raw, _year(parts[2]), MONTHS[parts[0]], int(parts[1]))
+        if parts[1][:3] in MONTHS or parts[0][:3] in MONTHS:
+            name = parts[1] if parts[1][:3] in MONTHS else parts[0]
+            return DateReading(error=f"'{name}' is not a month name I know; write it like 20 Dec 2022")
+    return DateReading(error=f"'{raw}' is not a date I can read; write it like 20/12/2022, 20 Dec 2022 or 2022-12-20")

@@ -1,0 +1,277 @@
+"""Turning what the session knows into Markdown: conclusions, proposals, why, sources.
+
+Every conclusion names its rules (with the official message) and its sources
+with their evidence grade, so a reader can always tell "DfE says" from "two
+providers confirmed" from "our reading".
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from ..ilr.model import Learner, format_value
+from ..rules.base import Source
+from ..rules.catalogue import catalogue, sources as all_sources
+from .logic import RENDERERS, Rendered
+from .matching import Candidate, match
+from .state import State
+from .tree import Tree
+from .walk import Walk, diagnose, fill
+
+GRADE_WORDS = {
+    "official": "official (DfE/ESFA)",
+    "forum-confirmed": "forum-confirmed (providers reported it worked)",
+    "vendor": "vendor (an MIS supplier's reading)",
+    "inference": "inference (our own reading; not confirmed by DfE)",
+}
+STATUS_WORDS = {"payable": "can pay", "blocked": "blocked", "not-yet": "not yet due", "unknown": "can't tell from the ILR"}
+AIM_ROLE = {"1": "programme aim", "3": "component aim"}
+
+
+def _v(value: Any) -> str:
+    if value is None:
+        return "(none)"
+    if isinstance(value, dict):
+        code = value.get("code")
+        since = value.get("date_from")
+        return f"{code}" + (f" from {since}" if since else "")
+    return format_value(value) or "(none)"
+
+
+def source_line(s: Source) -> str:
+    where = f" <{s.url}>" if s.url else ""
+    return f"- {s.title} — *{GRADE_WORDS.get(s.grade, s.grade)}*{where}"
+
+
+def sources_for(ids: Iterable[str]) -> list[Source]:
+    known = all_sources()
+    out: list[Source] = []
+    for sid in ids:
+        if sid in known and known[sid] not in out:
+            out.append(known[sid])
+    return out
+
+
+def rule_lines(rule_ids: Iterable[str]) -> list[str]:
+    texts = catalogue()
+    out = []
+    for rid in dict.fromkeys(rule_ids):
+        t = texts.get(rid)
+        if t is not None:
+            out.append(f"- **{rid}** ({t.severity}): “{t.message}”")
+    return out
+
+
+def record_table(learner: Learner) -> str:
+    """The aims as read, one row each (dates ISO, as the XML holds them)."""
+    rows = ["| Aim | LearnAimRef | AimType | Start | Planned end | Actual end | CompStatus | Outcome | AchDate | FAMs |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
+    for d in learner.deliveries:
+        fams = ", ".join(f"{f.type} {f.code or ''}".strip() + (f" from {f.date_from.isoformat()}" if f.date_from else "")
+                         for f in d.fams) or "(none)"
+        rows.append("| " + " | ".join([
+            d.aim_seq or "?", d.learn_aim_ref or "?", d.aim_type or "?", _v(d.learn_start_date), _v(d.learn_plan_end_date),
+            _v(d.learn_act_end_date), _v(d.comp_status), _v(d.outcome), _v(d.ach_date), fams]) + " |")
+    problems = [f"- aim {d.aim_seq or '?'}: {field} — {why}" for d in learner.deliveries for field, why in d.problems.items()]
+    text = "\n".join(rows)
+    if problems:
+        text += "\n\nValues I could not read:\n" + "\n".join(problems)
+    return text
+
+
+def _milestone_lines(programmes: list, focus: str | None) -> list[str]:
+    out = []
+    for ps in programmes:
+        head = f"Bootcamp {ps.con_ref or '(no ConRefNumber)'} — {ps.method.replace('-', ' ')}"
+        out.append(f"- {head}:")
+        for name in ("M1", "M2", "M3"):
+            st = ps.milestones.get(name)
+            if st is None:
+                continue
+            mark = "**" if name == focus else ""
+            reasons = "; ".join(st.reasons)
+            out.append(f"  - {mark}{name}: {STATUS_WORDS.get(st.status, st.status)}{mark} — {reasons} "
+                       f"(*{st.evidence}*)")
+    return out
+
+
+def proposal_text(state: State) -> Rendered:
+    """The engine's proposal as a data manager reads it: per aim, field, now → record, why, source."""
+    d = state.notes.get("diagnosis")
+    if d is None:
+        _, why = diagnose(state)
+        return Rendered(why or "There is nothing to check yet.")
+    p = d.proposal
+    parts: list[str] = []
+    rules: list[str] = []
+    srcs: list[str] = []
+    if p.states:
+        parts.append("**Where the learner is:** " + "; ".join(
+            (f"{s}" if len(p.states) == 1 else f"{con}: {s}") for con, s in p.states.items()) + ".")
+    if p.explanations:
+        parts.append("**What I found**\n\n" + "\n".join(f"- {e}" for e in p.explanations))
+    errors = [f for f in d.findings if f.is_error]
+    if errors:
+        lines = [f"- {f.rule} on aim {f.aim_seq if f.aim_seq is not None else '(learner)'}: “{f.message}” — {f.detail}"
+                 for f in errors]
+        parts.append("**Validation errors in the record now** (a learner with any error is not funded at all):\n\n"
+                     + "\n".join(lines))
+        rules += [f.rule for f in errors]
+    if d.programmes:
+        parts.append("**Milestones as the record stands**\n\n" + "\n".join(_milestone_lines(d.programmes, state.focus)))
+    if p.changes:
+        by_aim: dict[int, list] = {}
+        for c in p.changes:
+            by_aim.setdefault(c.aim_seq, []).append(c)
+        blocks = []
+        for seq, changes in by_aim.items():
+            ref = changes[0].aim_ref
+            aim = d.learner.delivery(seq) if d.learner else None
+            role = AIM_ROLE.get(aim.aim_type if aim else "", "new aim")
+            if aim is not None and aim.is_event_aim:
+                role = "event aim"
+            elif aim is not None and aim.is_subject_aim:
+                role = "subject learning aim"
+            rows = ["| Field | Now | Record | Why | Evidence |", "|---|---|---|---|---|"]
+            for c in changes:
+                name = c.field if c.field != "LearningDeliveryFAM" else f"LearningDeliveryFAM {c.fam_type}"
+                if c.field == "LearningDelivery":
+                    name = "(the aim itself)"
+                now = "(no aim)" if c.field == "LearningDelivery" and c.from_ is None else _v(c.from_)
+                to = ("remove the aim" if c.field == "LearningDelivery" and c.to is None else _v(c.to))
+                why = "; ".join(c.because)
+                if c.rules:
+                    why += f" ({', '.join(c.rules)})"
+                src = ", ".join(s.id for s in c.sources) or "—"
+                rows.append(f"| {name} | {now} | **{to}** | {why} | {c.grade}: {src} |")
+                rules += list(c.rules)
+                srcs += [s.id for s in c.sources]
+            blocks.append(f"Aim {seq} — {ref} ({role}):\n\n" + "\n".join(rows))
+        parts.append("**What to record**\n\n" + "\n\n".join(blocks))
+    else:
+        parts.append("**What to record:** nothing needs to change on what I know.")
+    if p.questions:
+        parts.append("**Still open** (answer these to finish the proposal):\n\n" + "\n".join(f"- {q.text}" for q in p.questions))
+    if p.changes and d.programmes_after:
+        after = _milestone_lines(d.programmes_after, state.focus)
+        parts.append("**After these changes**\n\n" + "\n".join(after))
+    if d.introduced:
+        parts.append("**Warning:** these changes would add errors: " + ", ".join(f.rule for f in d.introduced))
+    elif p.changes:
+        parts.append("I re-checked the record with these changes: they add no validation errors.")
+    return Rendered("\n\n".join(parts), tuple(dict.fromkeys(rules)), tuple(dict.fromkeys(srcs)))
+
+
+def _conclusion_parts(tree: Tree, w: Walk) -> tuple[str, list[str], list[Source]]:
+    node = w.current
+    assert node is not None
+    state = w.state
+    if state is not None and w.diagnosis is not None:
+        state.notes["diagnosis"] = w.diagnosis
+    body = fill(node.text, state) if node.text and state else node.text
+    rules = list(node.rules)
+    srcs = list(node.sources)
+    if node.render:
+        r = RENDERERS[node.render](state)
+        body = "\n\n".join(x for x in (body, r.text) if x)
+        rules += list(r.rules)
+        srcs += list(r.sources)
+    found = sources_for(srcs)
+    # Rule pages cited by changes ("page:R_138") are not in sources.yaml; the rule list names them.
+    return body, list(dict.fromkeys(rules)), found
+
+
+def conclusion_text(tree: Tree, w: Walk) -> str:
+    node = w.current
+    assert node is not None
+    body, rules, found = _conclusion_parts(tree, w)
+    parts = [f"## {node.title}", body]
+    if rules:
+        parts.append("**Rules:**\n\n" + "\n".join(rule_lines(rules)))
+    if found:
+        parts.append("**Sources:**\n\n" + "\n".join(source_line(s) for s in found))
+    if node.next_steps:
+        parts.append(fill(node.next_steps, w.state) if w.state else node.next_steps)
+    parts.append(tree.messages["conclusion_next"])
+    return "\n\n".join(p for p in parts if p)
+
+
+def _facts_used(w: Walk) -> list[str]:
+    how = {"answered": "you said", "preset": "from how you started", "known": "from the pasted record",
+           "inferred": "worked out from the record"}
+    out = []
+    for s in w.steps:
+        if s.node.kind != "question":
+            continue
+        shown = s.value if s.value is not None else "(none)"
+        opt = s.node.option(s.value) if s.value is not None else None
+        if opt is not None:
+            shown = opt.label
+        out.append(f"- {s.node.title}: {shown} ({how.get(s.how, s.how)}{': ' + s.note if s.note else ''})")
+    return out
+
+
+def why_text(tree: Tree, w: Walk, last: Walk | None, target: str | None) -> str:
+    if target:
+        from ..rules.catalogue import find_rule
+
+        if find_rule(target) is not None:
+            from ..explain import explain
+
+            return explain(target)
+        steps = [s for s in w.steps if s.node.kind == "question"]
+        cands = [Candidate(s.node.id, s.node.title, (s.node.id,)) for s in steps]
+        m = match(target, cands, threshold=70)
+        if m.one is not None:
+            s = next(s for s in steps if s.node.id == m.one.key)
+            text = f"**Why I asked: {s.node.title}**\n\n{s.node.why or s.node.help or 'It is part of this path.'}"
+            if s.note:
+                text += f"\n\nI did not need to ask: {s.note}."
+            return text
+        return f"I couldn't find '{target}' among the questions so far or the rules. Type `why` on its own for the current step."
+    node = w.current
+    if node is not None and node.kind == "question":
+        text = f"**Why I ask: {node.title}**\n\n{fill(node.why, w.state) if node.why else node.help or 'It is the next thing the proposal depends on.'}"
+        if node.rules:
+            text += "\n\n**Rules:**\n\n" + "\n".join(rule_lines(node.rules))
+        if node.sources:
+            text += "\n\n**Sources:**\n\n" + "\n".join(source_line(s) for s in sources_for(node.sources))
+        used = _facts_used(w)
+        if used:
+            text += "\n\n**What I know so far:**\n\n" + "\n".join(used)
+        return text
+    c = w if w.concluded else last
+    if c is None or c.current is None:
+        return "Nothing to explain yet: choose where to start, and ask `why` at any question."
+    body, rules, found = _conclusion_parts(tree, c)
+    parts = [f"**Why: {c.current.title}**"]
+    used = _facts_used(c)
+    if used:
+        parts.append("**Facts used:**\n\n" + "\n".join(used))
+    if c.diagnosis is not None:
+        becauses = []
+        for ch in c.diagnosis.proposal.changes:
+            becauses.append(f"- aim {ch.aim_seq} {ch.field}{' ' + ch.fam_type if ch.fam_type else ''}: "
+                            f"{'; '.join(ch.because)} — *{ch.grade}*")
+        if becauses:
+            parts.append("**Each change rests on:**\n\n" + "\n".join(becauses))
+    if rules:
+        parts.append("**Rules:**\n\n" + "\n".join(rule_lines(rules)))
+    if found:
+        parts.append("**Sources:**\n\n" + "\n".join(source_line(s) for s in found))
+    return "\n\n".join(parts)
+
+
+def sources_text(tree: Tree, w: Walk, last: Walk | None) -> str:
+    node = w.current
+    found: list[Source] = []
+    if node is not None and node.kind == "question":
+        found = sources_for(node.sources)
+    c = w if w.concluded else last
+    if c is not None and c.current is not None:
+        _, _, more = _conclusion_parts(tree, c)
+        found += [s for s in more if s not in found]
+    if not found:
+        return ("No sources cited yet. Every conclusion lists its sources with a grade: " +
+                "; ".join(GRADE_WORDS.values()) + ".")
+    return "**Sources:**\n\n" + "\n".join(source_line(s) for s in found)

@@ -1,0 +1,282 @@
+"""`ilr-assistant explain TERM`: a field, a code, an aim reference, a rule or an error message.
+
+Words come from `knowledge/glossary.yaml` (fields, codes, aims, terms) and
+the rule catalogue (`knowledge/rules.yaml`, official messages). A pasted
+error message is matched fuzzily against the official messages because
+users copy them from the funding service with ids, pipes and values around
+them ("R141 ProgType=XX|AimType=X|…"). Every answer shows its sources with
+their evidence grade.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from rapidfuzz import fuzz
+
+from .ilr.model import HGV_EVENT_AIMS
+from .knowledge import KNOWLEDGE_DIR, KnowledgeError, knowledge_file, line_of
+from .dialogue.matching import Candidate, match, normalise, suggest
+
+SECTIONS = ("fields", "aims", "terms")
+ENTRY_KEYS = {"title", "synonyms", "text", "codes", "sources"}
+GRADE_WORDS = {
+    "official": "official",
+    "forum-confirmed": "forum-confirmed",
+    "vendor": "vendor",
+    "inference": "inference (our own reading)",
+}
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    key: str
+    section: str
+    title: str
+    text: str
+    synonyms: tuple[str, ...] = ()
+    codes: dict[str, tuple[str, str]] = field(default_factory=dict)
+    sources: tuple[str, ...] = ()
+    line: int | None = None
+
+
+def glossary_problems() -> tuple[dict[str, GlossaryEntry], list[KnowledgeError]]:
+    """Load the glossary and list every problem (unknown keys, sources, missing text)."""
+    from .rules.catalogue import sources
+
+    path = KNOWLEDGE_DIR / "glossary.yaml"
+    name = "knowledge/glossary.yaml"
+    problems: list[KnowledgeError] = []
+    try:
+        data = knowledge_file("glossary.yaml")
+        known = set(sources())
+    except KnowledgeError as exc:
+        return {}, [exc]
+    out: dict[str, GlossaryEntry] = {}
+    if not isinstance(data, dict):
+        return {}, [KnowledgeError(name, "(top)", "should be a mapping with fields, aims and terms")]
+    for section in data:
+        if section not in SECTIONS:
+            problems.append(KnowledgeError(name, str(section), f"unknown section (expected {', '.join(SECTIONS)})", line_of(data)))
+    for section in SECTIONS:
+        for key, raw in (data.get(section) or {}).items():
+            where = f"{section}.{key}"
+            if not isinstance(raw, dict):
+                problems.append(KnowledgeError(name, where, "should be a mapping", None))
+                continue
+            line = line_of(raw)
+            for k in raw:
+                if k not in ENTRY_KEYS:
+                    problems.append(KnowledgeError(name, f"{where}.{k}", f"unknown key (expected {', '.join(sorted(ENTRY_KEYS))})", line))
+            if not raw.get("title") or not raw.get("text"):
+                problems.append(KnowledgeError(name, where, "needs a title and a text", line))
+                continue
+            srcs = tuple(str(s) for s in raw.get("sources") or ())
+            if not srcs:
+                problems.append(KnowledgeError(name, f"{where}.sources", "must list at least one source", line))
+            for s in srcs:
+                if s not in known:
+                    problems.append(KnowledgeError(name, f"{where}.sources", f"unknown source '{s}' (not in knowledge/sources.yaml)", line))
+            codes = {}
+            for code, c in (raw.get("codes") or {}).items():
+                if not isinstance(c, dict) or not c.get("label"):
+                    problems.append(KnowledgeError(name, f"{where}.codes.{code}", "needs a label", line))
+                    continue
+                codes[str(code)] = (str(c["label"]), str(c.get("text") or "").strip())
+            if key in out:
+                problems.append(KnowledgeError(name, where, "is defined twice", line))
+            out[str(key)] = GlossaryEntry(str(key), section, str(raw["title"]), str(raw["text"]).strip(),
+                                          tuple(str(s) for s in raw.get("synonyms") or ()), codes, srcs, line)
+    del path
+    return out, problems
+
+
+@functools.cache
+def glossary() -> dict[str, GlossaryEntry]:
+    found, problems = glossary_problems()
+    if problems:
+        raise problems[0]
+    return found
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing a term can mean: ``field:CompStatus``, ``code:Outcome:8``, ``aim:ZPROG001``, ``rule:R_138``."""
+
+    key: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Found:
+    kind: Literal["one", "several", "none"]
+    items: tuple[Item, ...] = ()
+
+
+@functools.cache
+def _candidates() -> tuple[Candidate, ...]:
+    from .rules.catalogue import catalogue
+
+    out: list[Candidate] = []
+    for key, g in glossary().items():
+        prefix = {"fields": "field", "aims": "aim", "terms": "term"}[g.section]
+        out.append(Candidate(f"{prefix}:{key}", key, (g.title, *g.synonyms)))
+        for code, (label, _) in g.codes.items():
+            names = (key, *g.synonyms[:2])
+            terms = tuple(f"{n} {code}" for n in names) + tuple(f"{n} code {code}" for n in names) + (f"{key}={code}",)
+            out.append(Candidate(f"code:{key}:{code}", f"{key} {code}", terms + (f"{key} {code} {label}",)))
+    for rid in catalogue():
+        out.append(Candidate(f"rule:{rid}", rid, (rid.replace("_", " "), rid.replace("_", ""))))
+    return tuple(out)
+
+
+def glossary_candidates() -> list[Candidate]:
+    """Terms for completion lists: fields, codes, aims, terms, rule ids."""
+    return list(_candidates())
+
+
+_RULE_TOKEN = re.compile(r"\b([A-Za-z]+_?\d{1,3}[A-Za-z]?)\b")
+
+
+def find_rules_by_text(text: str) -> list:
+    """Rules meant by a typed id or a pasted error message, best first (several when messages are shared)."""
+    from .rules.catalogue import catalogue, find_rule
+
+    t = text.strip()
+    if not t:
+        return []
+    exact = find_rule(t)
+    if exact is not None:
+        return [exact]
+    ids = []
+    for token in _RULE_TOKEN.findall(t):
+        r = find_rule(token)
+        if r is not None and r not in ids:
+            ids.append(r)
+    # "Rule Name R141" / "R141 ProgType=XX|…": an id inside the pasted text wins.
+    if ids:
+        return ids
+    if len(t) < 12:
+        return []
+    words = normalise(t)
+    scored = []
+    for r in catalogue().values():
+        msg = normalise(r.message)
+        s = max(fuzz.token_set_ratio(words, msg), fuzz.ratio(words, msg))
+        if len(words) >= 20:
+            s = max(s, fuzz.partial_ratio(words, msg) if len(msg) >= len(words) * 0.6 else 0)
+        scored.append((s, r))
+    scored.sort(key=lambda p: -p[0])
+    if not scored or scored[0][0] < 82:
+        return []
+    best = scored[0][0]
+    return [r for s, r in scored if best - s <= 3]
+
+
+def lookup(term: str) -> Found:
+    """What a term means among fields, codes, aims, terms and rule ids."""
+    t = term.strip().strip("`'\"?")
+    if not t:
+        return Found("none")
+    upper = t.upper().replace(" ", "")
+    if upper in HGV_EVENT_AIMS:
+        return Found("one", (Item("aim:Z0060439", "HGV event aim"),))
+    m = re.fullmatch(r"Z(\d{1,7})", upper)
+    if m:
+        padded = "Z" + m.group(1).zfill(7)
+        if f"aim:{padded}" in {c.key for c in _candidates()}:
+            return Found("one", (Item(f"aim:{padded}", padded),))
+    result = match(t, _candidates())
+    if result.kind in ("exact", "close"):
+        c = result.candidates[0]
+        return Found("one", (Item(c.key, c.label),))
+    if result.kind == "ambiguous":
+        return Found("several", tuple(Item(c.key, c.label) for c in result.candidates))
+    return Found("none")
+
+
+def _sources_block(ids: tuple[str, ...]) -> str:
+    from .rules.catalogue import sources
+
+    known = sources()
+    lines = []
+    for sid in ids:
+        s = known.get(sid)
+        if s is not None:
+            lines.append(f"- {s.title} — *{GRADE_WORDS.get(s.grade, s.grade)}*" + (f" <{s.url}>" if s.url else ""))
+    return "**Sources:**\n\n" + "\n".join(lines) if lines else ""
+
+
+def explain_key(key: str) -> str:
+    """The explanation for one looked-up item key."""
+    from .rules.catalogue import catalogue
+
+    kind, _, rest = key.partition(":")
+    if kind == "rule":
+        r = catalogue()[rest]
+        parts = [f"**{r.id}** ({r.severity}, {r.years_text()})", f"Official message: “{r.message}”"]
+        if r.message_note:
+            parts.append(f"*Note on the wording:* {r.message_note}")
+        if r.exempt:
+            parts.append("Skills Bootcamps are excluded from this rule: it never fires on a bootcamp aim.")
+        parts.append(f"**What it means for a bootcamp:** {r.explanation}")
+        for year, note in sorted(r.year_notes.items()):
+            parts.append(f"*{year}:* {note}")
+        lines = []
+        if r.page is not None:
+            lines.append(f"- {r.page.title} — *official* <{r.page.url}>")
+        for s in r.sources:
+            lines.append(f"- {s.title} — *{GRADE_WORDS.get(s.grade, s.grade)}*" + (f" <{s.url}>" if s.url else ""))
+        parts.append("**Sources:**\n\n" + "\n".join(lines))
+        return "\n\n".join(parts)
+    if kind == "code":
+        name, _, code = rest.partition(":")
+        g = glossary()[name]
+        label, text = g.codes[code]
+        parts = [f"**{name} {code}** — {label}"]
+        if text:
+            parts.append(text)
+        others = "; ".join(f"{c} {lbl}" for c, (lbl, _) in g.codes.items() if c != code)
+        parts.append(f"*{name} ({g.title}):* {g.text}" + (f" Other codes: {others}." if others else ""))
+        parts.append(_sources_block(g.sources))
+        return "\n\n".join(p for p in parts if p)
+    g = glossary()[rest]
+    parts = [f"**{g.key}** — {g.title}", g.text]
+    if g.codes:
+        parts.append("Codes:\n\n" + "\n".join(f"- `{c}` {lbl}" for c, (lbl, _) in g.codes.items()))
+    parts.append(_sources_block(g.sources))
+    return "\n\n".join(p for p in parts if p)
+
+
+def explain(term: str) -> str:
+    """Markdown explaining a term; never raises, and says what it accepts when it finds nothing."""
+    try:
+        return _explain(term)
+    except KnowledgeError as exc:
+        return f"The knowledge files have a problem: {exc}"
+
+
+def _explain(term: str) -> str:
+    t = term.strip()
+    if not t:
+        return "Give me something to explain: a field (CompStatus), a code (Outcome 8), an aim reference (ZPROG001), a rule id (R_138) or an error message."
+    rules = find_rules_by_text(t)
+    found = lookup(t)
+    if len(rules) == 1 and (found.kind != "one" or found.items[0].key.startswith("rule:") or len(t) >= 25):
+        return explain_key(f"rule:{rules[0].id}")
+    if found.kind == "one":
+        return explain_key(found.items[0].key)
+    if len(rules) > 1:
+        listed = "\n".join(f"- **{r.id}**: “{r.message}”" for r in rules[:8])
+        return (f"That message is shared by {len(rules)} rules; ask about one of them by id "
+                f"(e.g. `explain {rules[0].id}`):\n\n{listed}")
+    if found.kind == "several":
+        listed = "\n".join(f"- {i.title}" for i in found.items[:8])
+        return f"'{t}' could mean several things; which one?\n\n{listed}"
+    near = suggest(t, _candidates(), limit=5)
+    hint = ("\n\nDid you mean: " + ", ".join(c.label for c in near) + "?") if near else ""
+    return (f"I don't know '{t}'. I can explain a field (CompStatus), a code (Outcome 8), an aim reference "
+            f"(ZPROG001, Z0059747), a rule id (R_138) or an official error message." + hint)
