@@ -260,6 +260,10 @@ def exit_status(diagnoses: list[Diagnosis]) -> int:
 def run_diagnose(args: Any, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
+    from .report import run_whole_file, should_stream  # whole ILR files are streamed (issue 5)
+
+    if should_stream(args):
+        return run_whole_file(args, stdout, stderr)
     try:
         result: ReadResult = read_path(args.path, year=None)
         info = resolve_input(result.year, result.year_source, result.file_preparation_date, args.year, args.as_of)
@@ -272,7 +276,7 @@ def run_diagnose(args: Any, stdout: TextIO | None = None, stderr: TextIO | None 
     if fmt == "md" or getattr(args, "summary", False):
         from .report import write_markdown_or_summary  # whole-file reports
 
-        write_markdown_or_summary(args, info, diagnoses, stdout)
+        write_markdown_or_summary(args, info, diagnoses, stdout, learners_read=len(result.learners))
     else:
         write_report(fmt, info, diagnoses, stdout)
     if getattr(args, "fixed", None):

@@ -1,0 +1,336 @@
+"""Whole ILR files as a stream: one learner at a time, in flat memory.
+
+A college's ILR holds tens of thousands of learners, most of them not on a
+Skills Bootcamp. Reading it with `reader.read_text` would build the whole tree
+(over a gigabyte for 50,000 learners, see research/ilr-xml.md §6), so whole
+files are read with ``lxml.etree.iterparse``: each ``<Learner>`` is handed over
+when its end tag is read, and then cleared together with everything before it.
+
+Safety is the reader's: no entities, no DTD, no network, and a document whose
+prolog declares a DOCTYPE is refused before the parser sees it (a DTD can only
+appear in the prolog, so checking the prolog is enough).
+
+Learners with no bootcamp aim are skipped before the model is built: the
+parser reports every ``FundModel`` and ``ProgType`` element as it ends, so by
+the time a ``</Learner>`` arrives we already know whether it has a FundModel 37
+or ProgType 32 aim, at almost no cost. Only bootcamp learners become `Learner`
+objects (``Learner.is_bootcamp_learner`` decides, after the cheap test, so the
+stream yields exactly the learners `diagnose` checks in a snippet).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from typing import BinaryIO, Callable, Iterator
+
+from lxml import etree
+
+from .model import Learner, ValueProblem, parse_value
+from .reader import InputError, ReadResult, YearSource, apply_year, header_info, learner_from_element, syntax_error
+
+#: How much of the file start may be prolog (declaration, comments) before the root element.
+MAX_PROLOG_BYTES = 16 * 1024 * 1024
+_CHUNK = 256 * 1024
+
+
+
+@dataclass
+class FileInfo:
+    """What the file says about itself (the Header), filled before the first learner."""
+
+    year: str | None = None
+    year_source: YearSource | None = None
+    file_preparation_date: date | None = None
+    namespace: str | None = None
+    notes: list[str] = field(default_factory=list)
+    #: True once a Header (or, failing that, the first Learner) has been seen.
+    seen: bool = False
+
+
+@dataclass
+class StreamStats:
+    """Counts for the progress bar and the report."""
+
+    learners_read: int = 0
+    #: Learners handed to the caller: those with bootcamp aims (or anything else a check could report).
+    learners_yielded: int = 0
+    bytes_read: int = 0
+    total_bytes: int | None = None
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+
+# -- the prolog: DTD refusal and "is this a whole file?" -------------------------
+
+_PROLOG_TOKEN = re.compile(r"\s+|<\?.*?\?>|<!--.*?-->", re.S)
+
+
+@dataclass(frozen=True)
+class Prolog:
+    """What the bytes before the root element say."""
+
+    root: str | None          # local name of the root element, None if not found
+    head: bytes               # the bytes read so far (handed back to the parser)
+
+
+def _decode_head(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    return data.decode("utf-8", errors="replace").lstrip("\ufeff")
+
+
+def read_prolog(fh: BinaryIO) -> Prolog:
+    """Read up to the root element's name; refuse a DOCTYPE. Raises InputError.
+
+    Only the prolog can hold a DTD, so this is the whole DTD check for a
+    stream. The bytes read are returned so that nothing has to be re-read
+    (standard input cannot be rewound).
+    """
+    head = b""
+    while True:
+        chunk = fh.read(_CHUNK if head else 64 * 1024)
+        head += chunk
+        text = _decode_head(head)
+        pos = 0
+        while True:
+            m = _PROLOG_TOKEN.match(text, pos)
+            if not m:
+                break
+            pos = m.end()
+        rest = text[pos:]
+        if rest[:9].upper() == "<!DOCTYPE" or rest[:8].upper() == "<!ENTITY":
+            line = text.count("\n", 0, pos) + 1
+            col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+            raise InputError(
+                "the file declares a DTD or entities, which ILR files never do; it was not read",
+                line, col, hint="Remove the <!DOCTYPE …> part (real ILR exports have none) and try again")
+        m = re.match(r"<([A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)", rest)
+        if m and (len(rest) > m.end() or not chunk):
+            return Prolog(m.group(2), head)
+        if not chunk:
+            return Prolog(None, head)
+        if rest and not rest.startswith("<") and not rest[:1].isspace():
+            return Prolog(None, head)  # text before any element: not a file; the reader will say why
+        if len(head) > MAX_PROLOG_BYTES:
+            raise InputError(f"found no root element in the first {MAX_PROLOG_BYTES // (1024 * 1024)} MB",
+                             hint="Check that this is an ILR XML file")
+
+
+def open_source(path_or_file) -> tuple[BinaryIO, int | None, bool]:
+    """(binary file, size if known, whether we opened it). Raises InputError."""
+    if isinstance(path_or_file, (str, os.PathLike)):
+        name = os.fspath(path_or_file)
+        try:
+            fh = open(name, "rb")
+            size = os.fstat(fh.fileno()).st_size
+        except OSError as exc:
+            raise InputError(f"cannot open {name}: {exc.strerror or exc}") from None
+        return fh, size, True
+    fh = path_or_file
+    size = None
+    try:
+        size = os.fstat(fh.fileno()).st_size or None  # type: ignore[attr-defined]
+    except (AttributeError, OSError, io.UnsupportedOperation, ValueError):
+        pass
+    return fh, size, False
+
+
+def is_whole_file(path: str | os.PathLike[str]) -> bool:
+    """True when the file's root element is ``<Message>``: stream it rather than read it whole.
+
+    Raises InputError for a file that cannot be opened or declares a DTD.
+    """
+    fh, _, _ = open_source(path)
+    with fh:
+        return read_prolog(fh).root == "Message"
+
+
+class _CountingReader:
+    """Serves the prolog bytes already read, then the file; counts bytes for progress."""
+
+    def __init__(self, head: bytes, fh: BinaryIO, stats: StreamStats):
+        self._head = head
+        self._fh = fh
+        self._stats = stats
+
+    def read(self, n: int = -1) -> bytes:
+        if self._head:
+            data, self._head = self._head, b""
+        else:
+            data = self._fh.read(n if n and n > 0 else _CHUNK)
+        self._stats.bytes_read += len(data)
+        return data
+
+
+# -- the cheap bootcamp test ------------------------------------------------------
+
+def bootcamp_code(text: str | None, code: str) -> bool:
+    """Whether a FundModel / ProgType text is ``code`` as the model reads it ("037" and " 37" are 37)."""
+    if text is None:
+        return False
+    if text == code:
+        return True
+    t = text.strip()
+    if t.isdigit() and len(t) <= 2:
+        return t == code
+    try:
+        return parse_value("int", t) == code
+    except ValueProblem:
+        return False
+
+
+# -- the stream ---------------------------------------------------------------
+
+ProgressCallback = Callable[[StreamStats], None]
+
+
+class LearnerStream:
+    """Iterate the bootcamp learners of a whole ILR file, reading its Header first.
+
+    ``info`` is filled from the Header before the first learner is yielded.
+    ``stats`` counts every learner read, including those skipped. A file that
+    breaks half-way raises InputError (with line and column) from the
+    iteration, after every learner before the break has been yielded.
+    With ``bootcamp_only=False`` every learner is yielded (for tests and tools).
+    """
+
+    def __init__(self, path_or_file, *, year: str | None = None, bootcamp_only: bool = True,
+                 on_progress: ProgressCallback | None = None, progress_every: int = 500):
+        self.source = path_or_file
+        self.year_option = year
+        self.bootcamp_only = bootcamp_only
+        self.on_progress = on_progress
+        self.progress_every = max(1, progress_every)
+        self.info = FileInfo()
+        self.stats = StreamStats()
+        self.root: str | None = None
+
+    def __iter__(self) -> Iterator[Learner]:
+        fh, size, owned = open_source(self.source)
+        try:
+            yield from self._iterate(fh, size)
+        finally:
+            if owned:
+                fh.close()
+
+    def _iterate(self, fh: BinaryIO, size: int | None) -> Iterator[Learner]:
+        self.stats = stats = StreamStats(total_bytes=size)
+        try:
+            prolog = read_prolog(fh)
+        except OSError as exc:
+            raise InputError(f"cannot read the file: {exc.strerror or exc}") from None
+        self.root = prolog.root
+        if prolog.root is None:
+            raise InputError("this is not an ILR XML file (no root element found)",
+                             1, 1, hint="Point diagnose at an ILR file (its root element is <Message>)")
+        source = _CountingReader(prolog.head, fh, stats)
+        # FundModel and ProgType are reported too: they end before their learner does,
+        # so the learner's bootcamp flag is known when </Learner> arrives.
+        events = etree.iterparse(
+            source, events=("end",), tag=("{*}Header", "{*}Learner", "{*}FundModel", "{*}ProgType"),
+            resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+            huge_tree=False, remove_blank_text=False, recover=False,
+        )
+        bootcamp_only = self.bootcamp_only
+        every = self.progress_every
+        progress = self.on_progress
+        flag = False
+        try:
+            for _, el in events:
+                tag = el.tag
+                last = tag[-1]
+                if last == "l":  # FundModel
+                    if not flag and bootcamp_code(el.text, "37"):
+                        flag = True
+                    continue
+                if last == "e":  # ProgType
+                    if not flag and bootcamp_code(el.text, "32"):
+                        flag = True
+                    continue
+                if tag[tag.rfind("}") + 1:] == "Header":
+                    self._read_header(el)
+                    continue
+                if not self.info.seen:
+                    self._info_from(el)
+                stats.learners_read += 1
+                if flag or not bootcamp_only:
+                    learner = learner_from_element(el)
+                    _release(el)
+                    if not bootcamp_only or learner.is_bootcamp_learner:
+                        stats.learners_yielded += 1
+                        yield learner
+                else:
+                    _release(el)
+                flag = False
+                if progress is not None and stats.learners_read % every == 0:
+                    progress(stats)
+        except etree.XMLSyntaxError as exc:
+            raise self._broken(exc) from None
+        except OSError as exc:
+            raise InputError(f"reading stopped after {stats.learners_read} learners: {exc.strerror or exc}") from None
+        except (ValueError, MemoryError) as exc:  # lxml refuses some inputs outright
+            raise InputError(f"the XML could not be read after {stats.learners_read} learners ({exc})") from None
+        if not self.info.seen:
+            self._finish_info(ReadResult(learners=[]))
+        if progress is not None:
+            progress(stats)
+
+    def _broken(self, exc: etree.XMLSyntaxError) -> InputError:
+        base = syntax_error(exc)
+        n = self.stats.learners_read
+        return InputError(
+            base.message, base.line, base.column,
+            hint=(f"The file is damaged or cut short here; the {n} learner{'s' if n != 1 else ''} before this "
+                  "point were read and checked. Export the file again from your MIS"),
+        )
+
+    def _read_header(self, el: etree._Element) -> None:
+        result = ReadResult(learners=[])
+        header_info(result, el)
+        self._finish_info(result)
+        _release(el)
+
+    def _info_from(self, learner_el: etree._Element) -> None:
+        """No Header before the first learner: take the year from the namespace, if any."""
+        result = ReadResult(learners=[])
+        tag = learner_el.tag
+        if isinstance(tag, str) and tag.startswith("{"):
+            from .years import year_from_namespace
+
+            result.namespace = tag[1:].split("}", 1)[0]
+            ns_year = year_from_namespace(result.namespace)
+            if ns_year:
+                result.year, result.year_source = ns_year, "namespace"
+        result.notes.append("the file has no Header before its first learner")
+        self._finish_info(result)
+
+    def _finish_info(self, result: ReadResult) -> None:
+        apply_year(result, self.year_option)
+        self.info = FileInfo(year=result.year, year_source=result.year_source,
+                             file_preparation_date=result.file_preparation_date,
+                             namespace=result.namespace, notes=list(result.notes), seen=True)
+
+
+def _release(el: etree._Element) -> None:
+    """Free a handled element and everything read before it, so memory stays flat."""
+    el.clear(keep_tail=False)
+    parent = el.getparent()
+    if parent is not None:
+        while el.getprevious() is not None:
+            del parent[0]
+
+
+def iter_learners(path_or_file, year: str | None = None, **options) -> LearnerStream:
+    """Stream a whole ILR file: iterate the result for learners; ``.info`` holds the Header.
+
+    ``options`` go to LearnerStream (``bootcamp_only``, ``on_progress``).
+    """
+    return LearnerStream(path_or_file, year=year, **options)
