@@ -18,7 +18,8 @@ from typing import Literal
 from rapidfuzz import fuzz
 
 from .ilr.model import HGV_EVENT_AIMS
-from .knowledge import KNOWLEDGE_DIR, KnowledgeError, knowledge_file, line_of
+from . import knowledge
+from .knowledge import KnowledgeError, line_of, load_yaml
 from .dialogue.matching import Candidate, match, normalise, suggest
 
 SECTIONS = ("fields", "aims", "terms")
@@ -47,11 +48,10 @@ def glossary_problems() -> tuple[dict[str, GlossaryEntry], list[KnowledgeError]]
     """Load the glossary and list every problem (unknown keys, sources, missing text)."""
     from .rules.catalogue import sources
 
-    path = KNOWLEDGE_DIR / "glossary.yaml"
     name = "knowledge/glossary.yaml"
     problems: list[KnowledgeError] = []
     try:
-        data = knowledge_file("glossary.yaml")
+        data = load_yaml(knowledge.KNOWLEDGE_DIR / "glossary.yaml")  # at call time: tests point it elsewhere
         known = set(sources())
     except KnowledgeError as exc:
         return {}, [exc]
@@ -90,7 +90,6 @@ def glossary_problems() -> tuple[dict[str, GlossaryEntry], list[KnowledgeError]]
                 problems.append(KnowledgeError(name, where, "is defined twice", line))
             out[str(key)] = GlossaryEntry(str(key), section, str(raw["title"]), str(raw["text"]).strip(),
                                           tuple(str(s) for s in raw.get("synonyms") or ()), codes, srcs, line)
-    del path
     return out, problems
 
 

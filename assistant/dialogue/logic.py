@@ -224,6 +224,19 @@ def outcome_date_from_record(state: State) -> tuple[str, str] | None:
     return None
 
 
+@inference("event_coding_from_record")
+def event_coding_from_record(state: State) -> tuple[str, str] | None:
+    """A pasted record says how the event aim is coded; answers alone do not."""
+    if state.base is None:
+        return None
+    ev = role_aim(state.learner, "event")
+    if ev is None:
+        return None
+    options = {("2", "1"): "cs2-o1", ("1", None): "cs1", ("2", "8"): "cs2-o8"}
+    value = options.get((ev.comp_status, ev.outcome), "as-recorded")
+    return (value, f"the event aim has CompStatus {ev.comp_status or '(none)'}, Outcome {ev.outcome or '(none)'}")
+
+
 # -- values quoted in question text -----------------------------------------------
 
 

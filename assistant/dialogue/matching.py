@@ -49,7 +49,7 @@ class Candidate:
     terms: tuple[str, ...] = ()
 
     def all_terms(self) -> tuple[str, ...]:
-        return (self.label, *self.terms)
+        return (self.label, self.key, *self.terms)
 
 
 @dataclass(frozen=True)

@@ -70,7 +70,7 @@ def read_inputs(lines: Iterator[str], echo_to: IO[str] | None = None) -> Iterato
         if stripped.startswith("<"):
             buf = [raw]
             name = first_element(raw)
-            if name is None or _closes(raw, name):
+            if name is not None and _closes(raw, name):
                 yield raw
                 continue
             for more in lines:
@@ -80,7 +80,9 @@ def read_inputs(lines: Iterator[str], echo_to: IO[str] | None = None) -> Iterato
                 if more_raw.strip() == END_OF_PASTE:
                     break
                 buf.append(more_raw)
-                if _closes("\n".join(buf), name):
+                # A declaration or comment first: the element that matters is the first real one.
+                name = name or first_element("\n".join(buf))
+                if name is not None and _closes("\n".join(buf), name):
                     break
             yield "\n".join(buf)
             continue

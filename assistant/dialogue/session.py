@@ -117,7 +117,7 @@ class Session:
 
     def _state(self) -> State:
         as_of = self._as_of_given or self._base_date or date.today()
-        return State(year=self._base_year or self._year_given, as_of=as_of, base=self._base,
+        return State(year=self._year_given or self._base_year, as_of=as_of, base=self._base,
                      focus=self._entry.focus if self._entry else None)
 
     def _compute(self) -> Walk:
@@ -397,6 +397,8 @@ class Session:
         else:
             cands = [Candidate(c.key, c.label, c.terms + (YES.terms if c.key == "yes" else NO.terms if c.key == "no" else ()))
                      for c in cands]
+        if numbered and text.strip().rstrip(".").isdigit() and 1 <= int(text.strip().rstrip(".")) <= len(options):
+            return self._accept(node, options[int(text.strip().rstrip(".")) - 1].value, before)
         m = match(text, cands)
         if m.kind in ("exact", "close"):
             return self._accept(node, m.candidates[0].key, before)
@@ -633,13 +635,16 @@ class Session:
             notes.append("None of this learner's aims is a Skills Bootcamp aim (FundModel 37 / ProgType 32).")
         before = self._walk
         self._base = learner
+        self._base_year = None
         if result.year and result.year_source in ("namespace", "header"):
             if self._year_given and self._year_given != result.year:
-                notes.append(f"The XML is a {result.year} file, so I use {result.year} rather than {self._year_given}.")
+                notes.append(f"The XML says it is a {result.year} file; I keep checking it as {self._year_given}, "
+                             "the year you started with.")
             self._base_year = result.year
         self._base_date = result.file_preparation_date
+        replaced = ("programme", "subject", "event", "all") + (("session",) if self._base_year else ())
         dropped = [q for q in list(self._answers) if (n := self._tree.nodes.get(q)) is not None
-                   and any(t.split(".")[0] in ("programme", "subject", "event", "all") for t in n.targets)]
+                   and any(t.split(".")[0] in replaced for t in n.targets)]
         for q in dropped:
             self._answers.pop(q, None)
             if q in self._order:

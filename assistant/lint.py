@@ -1,0 +1,147 @@
+"""`ilr-assistant lint`: is `knowledge/` a tree a user can always finish?
+
+Checks, reporting every problem at once (each names file, key and line):
+- the YAML loads and every node, entry, option and message has the keys it needs and no unknown ones;
+- every referenced node, rule id (knowledge/rules.yaml), source (knowledge/sources.yaml), ILR field,
+  Facts field, condition, inference, validator, renderer and {value} exists;
+- no duplicate ids;
+- every node is reachable from an entry point;
+- every option and branch leads somewhere, no path loops, and every path ends in a conclusion;
+- every conclusion has at least one source; every glossary entry has sources;
+- the entry points the session relies on exist.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import IO
+
+from . import knowledge
+from .knowledge import KnowledgeError
+
+
+def _clear_caches() -> None:
+    """Lint reads the files as they are now, not as an earlier call cached them."""
+    from .dialogue.tree import load_tree
+    from .explain import _candidates, glossary
+    from .rules.catalogue import catalogue, sources
+
+    for fn in (knowledge.knowledge_file, sources, catalogue, load_tree, glossary, _candidates):
+        fn.cache_clear()
+
+
+def _graph_problems(tree) -> list[KnowledgeError]:
+    from .dialogue.session import REQUIRED_ENTRIES
+    from .dialogue.logic import VALUES
+    from .dialogue.walk import placeholders
+
+    out: list[KnowledgeError] = []
+    nodes = tree.nodes
+    for rid in REQUIRED_ENTRIES:
+        if tree.entry(rid) is None:
+            out.append(KnowledgeError("knowledge/tree", f"entries.{rid}", "the session needs this entry point"))
+    # Reachability: from every entry and shortcut; questions that fill a Facts field are also reachable
+    # from any proposal conclusion (the engine's follow-up questions).
+    reached: set[str] = set()
+    stack = [e.start for e in tree.entries + tree.shortcuts if e.start in nodes]
+    while stack:
+        nid = stack.pop()
+        if nid in reached or nid not in nodes:
+            continue
+        reached.add(nid)
+        stack += nodes[nid].successors()
+        if nodes[nid].kind == "conclusion" and nodes[nid].render == "proposal":
+            stack += [n.id for n in nodes.values() if n.kind == "question" and any(t.startswith("facts.") for t in n.targets)]
+    for nid, n in nodes.items():
+        if nid not in reached:
+            out.append(KnowledgeError(n.file, f"nodes.{nid}", "is not reachable from any entry point", n.line))
+    # Every path ends in a conclusion: no dead ends, no loops.
+    state: dict[str, int] = {}  # 1 visiting, 2 done
+
+    def visit(nid: str, path: list[str]) -> None:
+        if nid not in nodes:
+            return
+        if state.get(nid) == 2:
+            return
+        if state.get(nid) == 1:
+            n = nodes[nid]
+            loop = " → ".join(path[path.index(nid):] + [nid])
+            out.append(KnowledgeError(n.file, f"nodes.{nid}", f"is part of a loop ({loop}); every path must end in a conclusion", n.line))
+            return
+        state[nid] = 1
+        n = nodes[nid]
+        succ = n.successors()
+        if n.kind != "conclusion" and not succ:
+            out.append(KnowledgeError(n.file, f"nodes.{nid}", "is a dead end: it leads nowhere and is not a conclusion", n.line))
+        if n.kind == "conclusion" and succ:
+            out.append(KnowledgeError(n.file, f"nodes.{nid}", "a conclusion must not lead on", n.line))
+        for s in succ:
+            visit(s, path + [nid])
+        state[nid] = 2
+
+    for nid in nodes:
+        visit(nid, [])
+    # Every {value} quoted in a text exists.
+    for nid, n in nodes.items():
+        texts = [n.text, n.help, n.why, n.after, n.next_steps] + [o.feedback for o in n.options] + [
+            v for o in n.options for v in o.sets.values()]
+        for t in texts:
+            for name in placeholders(t or ""):
+                if name not in VALUES:
+                    out.append(KnowledgeError(n.file, f"nodes.{nid}", f"quotes an unknown value {{{name}}} (not in assistant/dialogue/logic.py)", n.line))
+    return out
+
+
+def lint_knowledge(directory: Path | None = None) -> list[str]:
+    """Every problem in knowledge/ as "file line N, key K: message" strings (empty when all is well)."""
+    old = knowledge.KNOWLEDGE_DIR
+    if directory is not None:
+        knowledge.KNOWLEDGE_DIR = Path(directory)
+    try:
+        _clear_caches()
+        found: list[KnowledgeError] = []
+        try:
+            from .rules.catalogue import catalogue
+
+            catalogue()
+        except KnowledgeError as exc:
+            found.append(exc)
+        from .dialogue.tree import problems
+        from .explain import glossary_problems
+
+        tree, tree_problems = problems()
+        found += tree_problems
+        found += _graph_problems(tree)
+        _, gloss = glossary_problems()
+        found += gloss
+        seen: set[str] = set()
+        out = []
+        for p in found:
+            text = str(p)
+            if text not in seen:
+                seen.add(text)
+                out.append(text)
+        return out
+    finally:
+        if directory is not None:
+            knowledge.KNOWLEDGE_DIR = old
+            _clear_caches()
+
+
+def run_lint(stdout: IO[str]) -> int:
+    """Print every problem; 0 when knowledge/ is consistent, 1 otherwise."""
+    problems = lint_knowledge()
+    if problems:
+        for p in problems:
+            stdout.write(p + "\n")
+        stdout.write(f"\n{len(problems)} problem(s) in {knowledge.KNOWLEDGE_DIR}\n")
+        return 1
+    from .dialogue.tree import load_tree
+    from .explain import glossary
+
+    tree = load_tree()
+    conclusions = sum(1 for n in tree.nodes.values() if n.kind == "conclusion")
+    questions = sum(1 for n in tree.nodes.values() if n.kind == "question")
+    stdout.write(f"knowledge/ is consistent: {len(tree.entries)} entry points, {len(tree.shortcuts)} shortcuts, "
+                 f"{questions} questions, {conclusions} conclusions, {len(glossary())} glossary entries.\n")
+    return 0
