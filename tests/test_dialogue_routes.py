@@ -16,7 +16,7 @@ from assistant.advice.engine import diagnose_learner
 from assistant.dialogue.session import Session
 from assistant.rules.base import Context
 from tests.builders import d, event, fam, learner, prog, subject
-from tests.dialogue_helpers import change_keys, drive, to_xml
+from tests.test_dialogue_helpers import change_keys, drive, to_xml
 
 FAMS = (("SOF", "105"), ("FFI", "1"))
 

@@ -1,4 +1,4 @@
-"""Helpers for the dialogue tests: learner → XML text, and driving a session with a list of inputs."""
+"""Helpers for the dialogue tests (no tests here): learner → XML text, driving a session with inputs."""
 
 from __future__ import annotations
 
