@@ -63,6 +63,18 @@ class LearnerLine:
         return (0 if self.errors else 1, -blocked, -self.changes, self.ref)
 
 
+def needs_attention(dg: Diagnosis) -> bool:
+    """A learner to fix: a finding, a proposed change, or a milestone blocked.
+
+    (Outcome 1 with no AchDate blocks M3 without breaking a rule: the fix needs
+    a date only the provider knows.) A question alone is not a fault: a
+    learner waiting for an event is asked whether one has happened.
+    """
+    if dg.has_findings:
+        return True
+    return any(m.status == "blocked" for p in dg.programmes for m in p.milestones.values())
+
+
 def _worst(statuses: Iterable[str]) -> str:
     """One status for a learner with several bootcamps: the most urgent wins."""
     rank = {"blocked": 0, "not-yet": 1, "unknown": 2, "payable": 3}
@@ -82,6 +94,7 @@ class Tally:
     learners_with_findings: int = 0
     learners_with_changes: int = 0
     learners_with_questions: int = 0
+    learners_needing_attention: int = 0
     fixes_introducing_errors: int = 0
     milestones: dict[str, Counter] = field(default_factory=lambda: {m: Counter() for m in MILESTONES})
     milestones_after: dict[str, Counter] = field(default_factory=lambda: {m: Counter() for m in MILESTONES})
@@ -121,7 +134,9 @@ class Tally:
                 self.problem_text[f.rule] = (f.severity, f.message)
         self.problems.update(set(errors) | set(warnings))
         self.changes.update({(_aim_kind(c.aim_ref, c.field), _field_name(c)) for c in dg.proposal.changes})
-        if self.keep_lines and dg.has_findings:
+        if needs_attention(dg):
+            self.learners_needing_attention += 1
+        if self.keep_lines and needs_attention(dg):
             self.lines.append(LearnerLine(
                 ref=dg.learner.learn_ref,
                 bootcamps=tuple(p.con_ref or "(none)" for p in dg.programmes),
@@ -134,7 +149,7 @@ class Tally:
 
     @property
     def learners_to_fix(self) -> int:
-        return self.learners_with_findings
+        return self.learners_needing_attention
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -450,7 +465,7 @@ def markdown(tally: Tally, info: dg_face.InputInfo, path: str, error: InputError
     out += ["", "## Learners to fix", ""]
     lines = sorted(tally.lines, key=lambda line: line.sort_key)
     if not lines:
-        out.append("None: no bootcamp learner has a finding or a proposed change.")
+        out.append("None: no bootcamp learner has a finding, a proposed change or a blocked milestone.")
     else:
         out += ["Learners are named by LearnRefNumber only. Errors first; M1–M3 show the status now → after "
                 "the proposed changes. For the field-by-field changes run `ilr-assistant diagnose FILE --format csv` "

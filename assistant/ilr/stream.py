@@ -284,13 +284,23 @@ class LearnerStream:
             progress(stats)
 
     def _broken(self, exc: etree.XMLSyntaxError) -> InputError:
+        # With resolve_entities=False, iterparse can raise a bare "no element found" at
+        # position (0, 0); libxml2's own first fatal error (in the log) has the real
+        # message and position.
+        if not exc.position or exc.position == (0, 0) or (exc.msg or "").startswith("no element found"):
+            fatal = next((e for e in exc.error_log if e.level_name == "FATAL"), None)
+            if fatal is not None:
+                exc = etree.XMLSyntaxError(f"{fatal.message}, line {fatal.line}, column {fatal.column}",
+                                           fatal.type, fatal.line, fatal.column)
         base = syntax_error(exc)
         n = self.stats.learners_read
-        return InputError(
-            base.message, base.line, base.column,
-            hint=(f"The file is damaged or cut short here; the {n} learner{'s' if n != 1 else ''} before this "
-                  "point were read and checked. Export the file again from your MIS"),
-        )
+        read = ("no learner came before this point" if n == 0 else
+                f"the {n:,} learner{'s' if n != 1 else ''} before this point {'were' if n != 1 else 'was'} read and checked")
+        if "paste" in base.hint.lower() or not base.hint:
+            hint = f"The file is damaged or cut short here; {read}. Export the file again from your MIS"
+        else:
+            hint = f"{base.hint.rstrip('.')}. {read[0].upper()}{read[1:]}"
+        return InputError(base.message, base.line, base.column, hint=hint)
 
     def _read_header(self, el: etree._Element) -> None:
         result = ReadResult(learners=[])
