@@ -10,6 +10,7 @@ the record does not hold, a question is asked instead of a guess.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 from ..ilr.model import Delivery, Fam, Learner, Programme, programmes
@@ -41,10 +42,31 @@ class ProgrammeAdvice:
     """Works out one bootcamp's state and plans its aims' values."""
 
     def __init__(self, plan: Plan, prog: Programme, ctx: Context, facts: Facts):
-        self.plan, self.prog, self.ctx, self.facts = plan, prog, ctx, facts
+        self.plan, self.prog, self.ctx = plan, prog, ctx
+        self.facts = self.not_after(facts, ctx.as_of)
         self.method: Method = method_for(prog)
         self.p = prog.latest_programme_aim
         self.start = prog.earliest_start
+
+    def not_after(self, facts: Facts, as_of: date) -> Facts:
+        """Dates after the file preparation date have not happened yet as far as this file goes.
+
+        Recording them would break LearnActEndDate_04 / AchDate_07, so they
+        wait for a later return (and the user is told why).
+        """
+        labels = {"learning_end_date": "the end of learning", "event_date": "the event", "outcome_date": "the outcome",
+                  "withdrawn_date": "the withdrawal", "break_date": "the break"}
+        later = {name: None for name in labels if (getattr(facts, name) or date.min) > as_of}
+        for name in later:
+            self.plan.explain(f"The date given for {labels[name]} ({fmt(getattr(facts, name))}) is after the file preparation "
+                              f"date ({fmt(as_of)}); it can only be recorded in a return prepared on or after that date.")
+        if "event_date" in later:
+            later["event"] = None
+        if "outcome_date" in later:
+            later["positive_outcome"] = None
+        if "learning_end_date" in later:
+            later["learning_finished"] = None
+        return dataclasses.replace(facts, **later) if later else facts
 
     # -- helpers --------------------------------------------------------------
     def seqs(self, aims) -> list[int]:
@@ -95,14 +117,17 @@ class ProgrammeAdvice:
         if self.facts.event_date:
             return self.facts.event_date
         days = [self.aim_event_date(e) or e.learn_act_end_date for e in self.prog.event_aims]
-        if self.p is not None:
+        if self.p is not None and self.method == "event-indicators":
             days += [f.date_from for f in self.p.fams_of("EVI")]
         days = [d for d in days if d]
         return max(days) if days else None
 
     def has_event(self) -> bool:
-        return bool(self.facts.event or self.facts.event_date or self.prog.event_aims
-                    or (self.p is not None and self.p.fams_of("EVI")))
+        """Whether the record, as planned so far, carries an M2 event (event aim or EVI)."""
+        p = self.plan.current.get(self.p.seq) if self.p is not None else None
+        if self.method == "event-aims":  # an EVI on an older programme is an error (R_152), not an event
+            return bool(self.events)
+        return bool(self.events or (p is not None and p.fams_of("EVI")))
 
     def outcome_date(self) -> date | None:
         return self.facts.outcome_date or (self.p.ach_date if self.p is not None else None)
@@ -122,33 +147,46 @@ class ProgrammeAdvice:
         finished = self.learning_finished()
         if not finished:
             return IN_LEARNING
-        end = self.closing_date(include_event=True)
+        end = self.closing_date(include_event=True, keep_recorded=False)
         if self.positive_outcome():
             when = self.outcome_date()
-            if when and end and when > add_months(end, 6):
+            if when and when > self.ctx.as_of:
+                self.plan.explain(f"The AchDate ({fmt(when)}) is after the file preparation date ({fmt(self.ctx.as_of)}): "
+                                  "an outcome is recorded only once it has happened (AchDate_07).")
+            elif when and end and when > add_months(end, 6):
                 self.plan.explain(f"The positive outcome ({fmt(when)}) came more than six months after the end of the "
                                   f"programme ({fmt(end)}): AchDate_13 forbids recording it, so it cannot be claimed as M3.")
-                return SIX_MONTHS
-            return OUTCOME
+            else:
+                return OUTCOME
+        six_months_passed = bool(end and self.ctx.as_of > add_months(end, 6))
         if p is not None and p.comp_status == "2" and p.outcome == "3":
-            return SIX_MONTHS
-        if end and self.ctx.as_of > add_months(end, 6) and self.facts.positive_outcome is not True:
+            if self.has_event() or six_months_passed:
+                return SIX_MONTHS  # closed with no positive outcome, as recorded
+            self.plan.explain("The programme aim is closed with Outcome 3 before six months have passed and with no "
+                              "event recorded: R_138 needs an event aim or an AchDate until the six months are up.")
+        if six_months_passed and self.facts.positive_outcome is not True:
             self.plan.explain(f"It is more than six months since the end of learning ({fmt(end)}) with no positive outcome "
                               "recorded: the PSM six-month rule says to close the programme aim with CompStatus 2 and "
                               "Outcome 3.")
             return SIX_MONTHS
         return EVENT if self.has_event() else WAITING
 
-    def closing_date(self, include_event: bool) -> date | None:
-        """The programme's end: the latest of learning end, event date and every component end (R_143)."""
+    def closing_date(self, include_event: bool, keep_recorded: bool = True) -> date | None:
+        """The programme's end: the latest of learning end, event date and every component end (R_143).
+
+        With ``keep_recorded`` a programme end already recorded is never moved earlier; without it
+        (for the six-month window, which runs from the end of learning and events) it is ignored.
+        """
         days = [self.learning_end()]
         if include_event:
             ev = self.event_date()
             days.append(self.clamp_to_start(ev) if ev else None)
         days += [d.learn_act_end_date for d in self.plan.current.values()
                  if d.is_component and d.con_ref_number == self.prog.con_ref]
-        if self.p is not None and self.p.comp_status == "2":
-            days.append(self.p.learn_act_end_date)  # a recorded programme end is never moved earlier
+        if self.p is not None and self.p.seq in self.plan.current and self.method == "event-indicators":
+            days += [f.date_from for f in self.plan.aim(self.p.seq).fams_of("EVI")]  # LearnDelFAMDateFrom_07
+        if keep_recorded and self.p is not None and self.p.comp_status == "2":
+            days.append(self.p.learn_act_end_date)
         days = [d for d in days if d]
         return max(days) if days else None
 
@@ -156,12 +194,32 @@ class ProgrammeAdvice:
     def run(self) -> str:
         state = self.state()
         self.plan_events(state)
+        state = self.state()  # events added or converted above change what the record shows
         if state in {WITHDRAWN, BREAK}:
             self.plan_stopped(state)
         else:
             self.plan_subjects(state)
             self.plan_programme(state)
+        self.complete_stopped_aims()
         return state
+
+    def complete_stopped_aims(self) -> None:
+        """Any aim left withdrawn or paused still needs its Outcome and (withdrawn) its reason."""
+        for d in list(self.plan.current.values()):
+            if d.con_ref_number != self.prog.con_ref or d.is_event_aim or d.comp_status not in {"3", "6"}:
+                continue
+            if d.outcome is None and d.learn_act_end_date is not None:  # Outcome_11: no Outcome without an end date
+                self.plan.set(d.seq, "Outcome", "3", Reason("a withdrawn or paused aim needs an Outcome; 3 (no achievement) "
+                                                            "unless it was achieved", ("CompStatus_04",), "M1",
+                                                            ("field-compstatus", "field-outcome")))
+            if d.comp_status == "3" and d.withdraw_reason is None:
+                if self.facts.withdraw_reason:
+                    self.plan.set(d.seq, "WithdrawReason", self.facts.withdraw_reason, Reason(
+                        "a withdrawn aim needs a WithdrawReason", ("WithdrawReason_03",), sources=("field-withdrawreason",)))
+                else:
+                    self.plan.ask("withdraw_reason", "Why did the learner withdraw? (the WithdrawReason code, e.g. 43 "
+                                                     "financial reasons, 44 other personal reasons, 98 not known)",
+                                  "withdraw_reason")
 
     def keep_open(self, seq: int, label: str) -> None:
         d = self.plan.aim(seq)
@@ -193,22 +251,22 @@ class ProgrammeAdvice:
         end = s.learn_act_end_date or self.facts.learning_end_date
         why = Reason("the bootcamp learning has finished, so the subject learning aim is closed", ("CompStatus_03", "R_139", "R_140"),
                      "M2", ("psm-bootcamps", "vr-2526"))
-        if s.comp_status in {None, "1"}:
-            self.plan.set(seq, "CompStatus", "2", why)
-        if end is None:
+        if end is None:  # closing it without the date would trade one error for another (CompStatus_03)
             self.plan.ask("learning_end_date", f"On what date did the bootcamp learning end ({s.learn_aim_ref}, aim {seq})?",
                           "learning_end_date", seq)
-        else:
-            self.plan.set(seq, "LearnActEndDate", end, why)
-        outcome = self.plan.aim(seq).outcome
-        if outcome not in {"1", "3"}:
-            if self.facts.learning_achieved is not None:
-                self.plan.set(seq, "Outcome", "1" if self.facts.learning_achieved else "3",
-                              Reason("the subject aim's Outcome: 1 if the learner passed, 3 if not", ("CompStatus_04", "Outcome_12"),
-                                     "M2", ("field-outcome",)))
-            else:
-                self.plan.ask("learning_achieved", f"Did the learner complete and pass the learning on {s.learn_aim_ref} "
-                                                   f"(aim {seq})? (Outcome 1 if yes, 3 if no)", "learning_achieved", seq)
+            return
+        outcome = s.outcome if s.outcome in {"1", "3"} else None
+        if outcome is None and self.facts.learning_achieved is not None:
+            outcome = "1" if self.facts.learning_achieved else "3"
+        if outcome is None:  # closing it without an Outcome would trade one error for another (CompStatus_04)
+            self.plan.ask("learning_achieved", f"Did the learner complete and pass the learning on {s.learn_aim_ref} "
+                                               f"(aim {seq})? (Outcome 1 if yes, 3 if no)", "learning_achieved", seq)
+            return
+        if s.comp_status in {None, "1"}:
+            self.plan.set(seq, "CompStatus", "2", why)
+        self.plan.set(seq, "LearnActEndDate", end, why)
+        self.plan.set(seq, "Outcome", outcome, Reason("the subject aim's Outcome: 1 if the learner passed, 3 if not",
+                                                      ("CompStatus_04", "Outcome_12"), "M2", ("field-outcome",)))
         if self.plan.aim(seq).comp_status == "2":
             self.plan.set(seq, "WithdrawReason", None, Reason("WithdrawReason is only for withdrawn aims", ("WithdrawReason_04",),
                                                                sources=("field-withdrawreason",)))
@@ -217,12 +275,31 @@ class ProgrammeAdvice:
         if self.p is None or self.p.seq not in self.plan.current:
             return
         seq = self.p.seq
+        if self.method == "event-aims" and self.plan.aim(seq).fams_of("EVI"):
+            return  # an EVI kept until we know which event aim replaces it: its dates decide the programme's
         if state in {IN_LEARNING, WAITING}:
             if self.plan.aim(seq).comp_status == "2" and state == WAITING:
                 self.plan.explain("The programme aim is closed but no event (interview offer, new role with the existing "
                                   "employer, self-employment plan) is recorded: R_138 needs an event aim or an AchDate on a "
                                   "completed programme. Keep it open until the event, or until six months have passed.")
             self.keep_open(seq, "programme aim (it spans the events that follow the learning)")
+            if state == WAITING:
+                self.plan.ask("event", "Has the learner had an interview offer, an offer of a new role or responsibilities "
+                                       "with their existing employer, or handed in a self-employment plan? If so, which one, "
+                                       "and on what date was it made? M2 needs one of these events.", "event")
+            return
+        if any(s.comp_status not in {"2", "3"} or s.learn_act_end_date is None for s in self.subjects):
+            # A subject aim's end date is still needed (asked above): closing now would break R_139/R_140.
+            # Until then a programme that is not properly closed stays open.
+            current = self.plan.aim(seq)
+            if not (current.comp_status == "2" and current.learn_act_end_date):
+                self.keep_open(seq, "programme aim (its end date follows the learning's, which is not known yet)")
+            else:
+                end = self.closing_date(include_event=True)
+                if end and end > current.learn_act_end_date:
+                    self.plan.set(seq, "LearnActEndDate", end, Reason(
+                        "the programme cannot end before its components and events (R_143)", ("R_143",), "M2",
+                        ("psm-bootcamps", "vr-2526")))
             return
         end = self.closing_date(include_event=state != SIX_MONTHS or self.has_event())
         if end is None:
@@ -273,17 +350,35 @@ class ProgrammeAdvice:
         """Withdrawn or on a break: every open aim of the programme stops on the same day."""
         code = "3" if state == WITHDRAWN else "6"
         given = self.facts.withdrawn_date if state == WITHDRAWN else self.facts.break_date
-        recorded = [d.learn_act_end_date for d in self.plan.current.values()
-                    if d.con_ref_number == self.prog.con_ref and d.comp_status == code and d.learn_act_end_date]
+        def stopped_on(programme: bool) -> list[date]:
+            return [d.learn_act_end_date for d in self.plan.current.values()
+                    if d.con_ref_number == self.prog.con_ref and d.comp_status == code and d.learn_act_end_date
+                    and d.is_programme_aim == programme and not d.is_event_aim]
+
+        # The last day of learning: what the user said, else a stopped learning aim's end (the programme's
+        # own end may have been pushed later by an event, R_143), else the programme's.
+        recorded = stopped_on(False) or stopped_on(True)
         day = given or (max(recorded) if recorded else None)
         word = "withdrawal" if state == WITHDRAWN else "break"
         if day is None:
             self.plan.ask(f"{word}_date", "What was the learner's last day of learning" +
                           (" before the break?" if state == BREAK else "?"),
                           "withdrawn_date" if state == WITHDRAWN else "break_date")
+        reason_known = self.facts.withdraw_reason or next(
+            (d.withdraw_reason for d in self.plan.current.values()
+             if d.con_ref_number == self.prog.con_ref and d.withdraw_reason), None)
+        if state == WITHDRAWN and not reason_known:
+            self.plan.ask("withdraw_reason", "Why did the learner withdraw? (the WithdrawReason code, e.g. 43 "
+                                             "financial reasons, 44 other personal reasons, 98 not known)", "withdraw_reason")
+        if day is None or (state == WITHDRAWN and not reason_known):
+            return  # stopping the aims without these would trade one error for another
         sources = ("field-compstatus", "field-withdrawreason") if state == WITHDRAWN else ("field-compstatus", "pics-break")
         targets = [d for d in self.plan.current.values() if d.con_ref_number == self.prog.con_ref
                    and not d.is_event_aim and (d.is_programme_aim or d.comp_status in {None, "1", code})]
+        targets.sort(key=lambda d: d.is_programme_aim)  # the programme's end follows its components' (R_143)
+        for s in self.subjects:
+            if s.comp_status == "2":  # learning completed before the learner stopped: it stays completed
+                self.close_subject(s)
         for d in targets:
             why = Reason(f"{word}: CompStatus {code} with the last day of learning as LearnActEndDate and Outcome 3",
                          ("CompStatus_03", "CompStatus_04", "R_140"), "M1", sources)
@@ -293,7 +388,8 @@ class ProgrammeAdvice:
                 if d.is_programme_aim:
                     others = [o.learn_act_end_date for o in self.plan.current.values()
                               if o.is_component and o.con_ref_number == self.prog.con_ref and o.learn_act_end_date]
-                    end = max([day] + others)
+                    others += [f.date_from for f in self.plan.aim(d.seq).fams_of("EVI") if f.date_from]
+                    end = max([day] + others)  # R_143 and LearnDelFAMDateFrom_07: nothing ends after the programme
                 self.plan.set(d.seq, "LearnActEndDate", end, why)
             if self.plan.aim(d.seq).outcome not in {"1", "3", "8"}:
                 self.plan.set(d.seq, "Outcome", "3", why)
@@ -301,26 +397,20 @@ class ProgrammeAdvice:
                 self.plan.set(d.seq, "AchDate", None, Reason("AchDate needs CompStatus 2 on the programme aim", ("CompStatus_08",),
                                                              sources=("vr-2526",)))
             if state == WITHDRAWN:
-                reason = self.plan.aim(d.seq).withdraw_reason or self.facts.withdraw_reason
-                if reason is None:
-                    self.plan.ask("withdraw_reason", "Why did the learner withdraw? (the WithdrawReason code, e.g. 43 "
-                                                     "financial reasons, 44 other personal reasons, 98 not known)",
-                                  "withdraw_reason")
-                else:
-                    self.plan.set(d.seq, "WithdrawReason", reason, Reason("a withdrawn aim needs a WithdrawReason",
-                                                                           ("WithdrawReason_03",), sources=("field-withdrawreason",)))
+                reason = self.plan.aim(d.seq).withdraw_reason or self.facts.withdraw_reason or reason_known
+                self.plan.set(d.seq, "WithdrawReason", reason, Reason("a withdrawn aim needs a WithdrawReason",
+                                                                       ("WithdrawReason_03",), sources=("field-withdrawreason",)))
             else:
                 self.plan.set(d.seq, "WithdrawReason", None, Reason("WithdrawReason is only for withdrawn aims",
                                                                      ("WithdrawReason_04",), sources=("field-withdrawreason",)))
 
     # -- events -------------------------------------------------------------------------------
     def plan_events(self, state: str) -> None:
+        stopped = state in {WITHDRAWN, BREAK}
         if self.method == "event-indicators":
-            self.events_to_evi()
+            self.events_to_evi(record_again=not stopped)
         else:
-            self.evi_to_events()
-        if state in {WITHDRAWN, BREAK}:
-            return
+            self.evi_to_events(record_again=not stopped)
         day = self.event_date()
         if day is not None:
             day = self.clamp_to_start(day)
@@ -328,9 +418,11 @@ class ProgrammeAdvice:
         if existing and self.facts.event_date is None:
             self.plan.explain("Check the event aim's date: it must be the date the event was formally offered (for an "
                               "interview, the day the interview was offered, not the day it took place).")
+        for e in existing:
+            self.fix_event_aim(e, day)
+        if stopped:
+            return
         if self.method == "event-aims":
-            for e in existing:
-                self.fix_event_aim(e, day)
             if not existing and self.facts.event and not (self.p and self.p.fams_of("EVI")):
                 self.add_event_aim(day)
         else:
@@ -361,47 +453,53 @@ class ProgrammeAdvice:
         self.plan.set(seq, "WithdrawReason", None, Reason("WithdrawReason is only for withdrawn aims", ("WithdrawReason_04",),
                                                            sources=("field-withdrawreason",)))
 
-    def add_event_aim(self, day: date | None) -> None:
+    def add_event_aim(self, day: date | None) -> bool:
+        """Record the event the user told us about as its event aim; False (and a question) if it can't be yet."""
         kind = self.facts.event
         ref = EVENT_AIM_FOR.get(kind or "")
         template = self.p or (self.subjects[0] if self.subjects else None)
         if template is None:
-            return
+            return False
         if ref is None:
             self.plan.ask("event_kind", "Which HGV event aim applies? The meanings of the six HGV event aims are not "
                                         "published in any source we hold; check the LARS database.", "event")
-            return
+            return False
         if day is None:
             self.plan.ask("event_date", OFFER_DATE_Q, "event_date")
-            return
+            return False
         self.plan.add_aim(template, ref, {
             "LearnStartDate": day, "LearnPlanEndDate": day, "LearnActEndDate": day, "CompStatus": "2", "Outcome": "1"},
             Reason(f"record the event with the event aim {ref} ({kind}), dated the day it was offered", ("R_138", "LearnAimRef_126"),
                    "M2", ("psm-event-aims-quoted", "psm-bootcamps-2425")))
+        return True
 
-    def events_to_evi(self) -> None:
+    def events_to_evi(self, record_again: bool) -> None:
         """A programme starting from 1 August 2025 records events as EVI, never event aims (R_154)."""
         if self.p is None:
             return
         for e in list(self.events):
             day = e.learn_act_end_date or e.learn_start_date
+            self.plan.explain(f"This bootcamp started {fmt(self.start)}, so it uses event indicators (EVI on the programme "
+                              f"aim) instead of the event aim {e.learn_aim_ref} (R_154).")
+            already = day and any(f.date_from == day for f in self.plan.aim(self.p.seq).fams_of("EVI"))
+            if record_again and day and not already:
+                if not self.add_evi(max(day, self.start or day, EVI_CUTOVER)):
+                    continue  # keep the event aim until its EVI can be recorded: never lose the event
             self.plan.remove_aim(e.seq, Reason(f"the programme started {fmt(self.start)}, on or after 1 August 2025, so "
                                                "event aims must not be used", ("R_154",), "M2", ("psm-bootcamps-evi", "vr-2526")))
-            self.plan.explain(f"This bootcamp started {fmt(self.start)}, so it uses event indicators (EVI on the programme "
-                              f"aim) instead of the event aim {e.learn_aim_ref}.")
-            if day and not any(f.date_from == day for f in self.plan.aim(self.p.seq).fams_of("EVI")):
-                self.add_evi(max(day, self.start or day, EVI_CUTOVER))
 
-    def add_evi(self, day: date) -> None:
+    def add_evi(self, day: date) -> bool:
+        """Record an event indicator; False (and a question) while its code is unknown."""
         code = self.facts.evi_code
         if code is None:
             self.plan.ask("evi_code", "Which EVI code does the 2025-26 ILR specification give for this event? (The code "
                                       "list is not published in any source we hold, so we will not guess it.)", "evi_code",
                           self.p.seq)
-            return
+            return False
         self.plan.set_fam(self.p.seq, "EVI", None, Fam("EVI", code, day), Reason(
             "record the event as an event indicator on the programme aim, dated the day it happened",
             ("R_154", "LearnDelFAMType_133", "LearnDelFAMDateFrom_05"), "M2", ("psm-bootcamps-evi", "tfg-2025")))
+        return True
 
     def fix_evis(self, day: date | None) -> None:
         if self.p is None:
@@ -423,21 +521,23 @@ class ProgrammeAdvice:
         if not evis and self.facts.event and day is not None:
             self.add_evi(max(day, EVI_CUTOVER))
 
-    def evi_to_events(self) -> None:
+    def evi_to_events(self, record_again: bool) -> None:
         """A programme starting before 1 August 2025 records events as event aims, never EVI (R_152)."""
         if self.p is None:
             return
         seq = self.p.seq
         for f in self.plan.aim(seq).fams_of("EVI"):
+            if record_again and not self.events:
+                if self.facts.event is None or not (self.facts.event_date or f.date_from):
+                    # keep the EVI until its event aim can be recorded: never lose the event
+                    self.plan.ask("event_kind", "Which event happened: an interview offer, a new role or responsibilities "
+                                                "with the existing employer, or a self-employment plan?", "event")
+                    continue
+                if not self.add_event_aim(self.clamp_to_start(self.facts.event_date or f.date_from)):
+                    continue
             self.plan.set_fam(seq, "EVI", f, None, Reason(
                 f"the programme started {fmt(self.start)}, before 1 August 2025, so events are event aims, not EVI",
                 ("R_152",), "M2", ("psm-bootcamps", "vr-2526")))
-            kind = self.facts.event
-            if kind is None:
-                self.plan.ask("event_kind", "Which event happened: an interview offer, a new role or responsibilities with "
-                                            "the existing employer, or a self-employment plan?", "event")
-            elif not self.events and f.date_from:
-                self.add_event_aim(self.clamp_to_start(self.facts.event_date or f.date_from))
 
 
 def plan_common(plan: Plan, learner: Learner) -> None:

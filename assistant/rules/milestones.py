@@ -113,9 +113,12 @@ def assess_m2(prog: Programme, latest: Delivery | None, method: Method, errors: 
                                "official", ("vr-2526",))
     reasons: list[str] = []
     evidence = "forum-confirmed"
-    if latest.comp_status != "2" or not _closed(latest):
+    if latest.comp_status != "2":
         reasons.append("the event is recorded but the programme aim is still open (CompStatus "
-                       f"{fmt(latest.comp_status)}, no LearnActEndDate), so the completion milestone can't be counted")
+                       f"{fmt(latest.comp_status)}), so the completion milestone can't be counted")
+    elif not _closed(latest):
+        reasons.append("the programme aim is CompStatus 2 but has no LearnActEndDate, which is an error "
+                       "(CompStatus_03): it is not properly closed, so the completion milestone can't be counted")
     elif latest.outcome == "2":
         reasons.append("the programme aim has Outcome 2 (partial achievement), an HE-only code; a provider who used it "
                        "was not paid M2. Use 8 while a job may still come")
