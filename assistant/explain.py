@@ -164,15 +164,19 @@ def find_rules_by_text(text: str) -> list:
     scored = []
     for r in catalogue().values():
         msg = normalise(r.message)
-        s = max(fuzz.token_set_ratio(words, msg), fuzz.ratio(words, msg))
-        if len(words) >= 20:
-            s = max(s, fuzz.partial_ratio(words, msg) if len(msg) >= len(words) * 0.6 else 0)
+        # Character-level, so "must not be returned" and "must be returned" stay apart.
+        s = fuzz.ratio(words, msg)
+        if len(words) > len(msg):  # the message pasted with ids, pipes and values around it
+            s = max(s, fuzz.partial_ratio(msg, words) * 0.98)
+        elif len(words) >= 20:     # part of a message
+            s = max(s, fuzz.partial_ratio(words, msg) * 0.95)
         scored.append((s, r))
     scored.sort(key=lambda p: -p[0])
     if not scored or scored[0][0] < 82:
         return []
     best = scored[0][0]
-    return [r for s, r in scored if best - s <= 3]
+    margin = 0.0 if best >= 99.9 else 2.0  # an exact message names its rules only (shared messages: several)
+    return [r for s, r in scored if best - s <= margin]
 
 
 def lookup(term: str) -> Found:
@@ -264,6 +268,8 @@ def _explain(term: str) -> str:
         return "Give me something to explain: a field (CompStatus), a code (Outcome 8), an aim reference (ZPROG001), a rule id (R_138) or an error message."
     rules = find_rules_by_text(t)
     found = lookup(t)
+    if len(rules) > 1 and len(t) >= 25:
+        found = Found("none")
     if len(rules) == 1 and (found.kind != "one" or found.items[0].key.startswith("rule:") or len(t) >= 25):
         return explain_key(f"rule:{rules[0].id}")
     if found.kind == "one":

@@ -96,6 +96,13 @@ def match(text: str, candidates: Sequence[Candidate], threshold: float = THRESHO
         return Match("exact", (exact[0],), 100.0)
     if len(exact) > 1:
         return Match("ambiguous", tuple(exact), 100.0)
+    # One candidate named by a whole word of the text ("my m2 is not paying", "outcome 8 please").
+    tokens = set(normalise(text).split())
+    if len(tokens) > 1:
+        named = {c.key: c for c in candidates for t in c.all_terms()
+                 if (nt := normalise(t)) and " " not in nt and nt in tokens}
+        if len(named) == 1:
+            return Match("close", tuple(named.values()), 95.0)
     ranked = [(s, c) for s, c in rank(text, candidates) if s >= threshold]
     seen: dict[str, tuple[float, Candidate]] = {}
     for s, c in ranked:

@@ -309,16 +309,9 @@ class Session:
             return self._change(rest)
         if word == "explain" and rest and not free_text:
             return [self._say(self._explain(rest))]
-        lowered = t.lower().rstrip("?")
-        for lead in ("what is ", "what's ", "whats ", "what does ", "meaning of "):
-            if lowered.startswith(lead) and not free_text and (self._entry is None or self._walk.concluded or
-                                                                 (node is not None and node.kind == "question")):
-                term = t[len(lead):].rstrip("?").strip()
-                if term.lower().endswith(" mean"):
-                    term = term[:-5].strip()
-                if self._entry is None or self._walk.concluded:
-                    return None  # let the entry matcher take it (an onboarding shortcut)
-                return [self._say(self._explain(term)), *self._where_now()]
+        term = _asked_term(t)
+        if term and not free_text and node is not None and node.kind == "question" and not self._walk.concluded:
+            return [self._say(self._explain(term)), *self._where_now()]
         return None
 
     def _explain(self, term: str) -> str:
@@ -334,7 +327,17 @@ class Session:
     def _choose_entry(self, text: str) -> list[Message]:
         from ..explain import find_rules_by_text, lookup
 
+        term = _asked_term(text)
+        if term and lookup(term).kind != "none" and self._tree.entry("explain") is not None:
+            return self._begin(self._tree.entry("explain"), {"explain_lookup": term})  # type: ignore[arg-type]
         m = match(text, self._entry_candidates())
+        if m.kind == "ambiguous":
+            # A shortcut beats the general entry it leads into ("what do I put for an interview offer?").
+            shortcuts = [c for c in m.candidates if (e := self._tree.entry(c.key)) is not None and e.hidden]
+            starts = {e.start for c in m.candidates if (e := self._tree.entry(c.key)) is not None and not e.hidden}
+            if len(shortcuts) == 1 and all(self._tree.entry(c.key) is not None for c in m.candidates) and \
+                    len(m.candidates) - 1 == len(starts) and self._tree.entry(shortcuts[0].key).start in starts:
+                m = type(m)("close", (shortcuts[0],), m.score)
         if m.kind in ("exact", "close"):
             key = m.candidates[0].key
             entry = self._tree.entries[int(key[1:]) - 1] if key.startswith("#") else self._tree.entry(key)
@@ -694,6 +697,25 @@ class Session:
         out += [Candidate(c, c) for c in COMMANDS]
         out += glossary_candidates()
         return out
+
+
+_ASKED = ("what is ", "what's ", "whats ", "what does ", "what are ", "meaning of ", "explain ", "define ")
+
+
+def _asked_term(text: str) -> str | None:
+    """The term in "what is ZPROG001?" / "what does Outcome 8 mean?" / "explain EVI", else None."""
+    t = text.strip().rstrip("?!. ")
+    low = t.lower()
+    for lead in _ASKED:
+        if low.startswith(lead):
+            term = t[len(lead):].strip()
+            for tail in (" mean", " stand for"):
+                if term.lower().endswith(tail):
+                    term = term[: -len(tail)].strip()
+            if term.lower().startswith(("a ", "an ", "the ")):
+                term = term.split(" ", 1)[1]
+            return term or None
+    return None
 
 
 def year_or_none(text: str | None) -> str | None:
