@@ -13,13 +13,12 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
-from ..ilr.model import Delivery, Fam, Learner, Programme, programmes
+from ..ilr.model import EVI_CUTOVER, Delivery, Fam, Learner, Programme, programmes
 from ..rules.base import Context, add_months, fmt
 from ..rules.milestones import Method, method_for
 from .plan import Plan, Reason
 from .types import EVENT_AIM_FOR, Facts, Proposal
 
-EVI_CUTOVER = date(2025, 8, 1)
 
 IN_LEARNING = "in learning"
 WAITING = "learning finished, waiting for an event"

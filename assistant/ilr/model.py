@@ -70,6 +70,8 @@ HGV_EVENT_AIMS: frozenset[str] = frozenset(
     {"Z0060439", "Z0009541", "Z0060440", "Z0060441", "Z0060442", "Z0060443"}
 )
 EVENT_AIMS: frozenset[str] = STANDARD_EVENT_AIMS | HGV_EVENT_AIMS
+#: Programmes whose earliest start is on or after this date record events as EVI FAMs, not event aims.
+EVI_CUTOVER = date(2025, 8, 1)
 
 
 class ValueProblem(ValueError):

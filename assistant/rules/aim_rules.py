@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Iterable
 
-from ..ilr.model import STANDARD_EVENT_AIMS, HGV_EVENT_AIMS, Delivery, Learner
+from ..ilr.model import EVI_CUTOVER, HGV_EVENT_AIMS, STANDARD_EVENT_AIMS, Delivery, Learner
 from ..ilr.years import year_end
 from .base import Context, Hit, add_months, bootcamp_aims, fmt, rule
 
@@ -19,7 +19,6 @@ COMP_STATUS_CODES = {"1", "2", "3", "6"}
 OUTCOME_CODES = {"1", "2", "3", "8"}
 MANDATORY = ("LearnAimRef", "AimType", "AimSeqNumber", "LearnStartDate", "LearnPlanEndDate", "FundModel", "CompStatus")
 EVENT_DATES = ("LearnStartDate", "LearnPlanEndDate", "LearnActEndDate")
-EVI_CUTOVER = date(2025, 8, 1)
 
 
 def readable(d: Delivery, *fields: str) -> bool:

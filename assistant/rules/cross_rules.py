@@ -11,10 +11,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Iterable
 
-from ..ilr.model import STANDARD_EVENT_AIMS, Delivery, Learner, Programme, programmes
+from ..ilr.model import EVI_CUTOVER, STANDARD_EVENT_AIMS, Delivery, Learner, Programme, programmes
 from .base import Context, Hit, add_months, fmt, rule
 
-EVI_CUTOVER = date(2025, 8, 1)
 #: Fields that decide which aims belong together and in what role (and, for
 #: programme aims, which is earliest or latest). While one of them is unreadable
 #: the cross-record rules cannot tell what they are comparing; the Schema finding
@@ -54,22 +53,23 @@ def _keyed(learner: Learner) -> list[Programme]:
     return [Programme(key[2], tuple(aims)) for key, aims in groups.items()]
 
 
+def _unpartnered(learner: Learner, aim_type: str, partner_type: str, partner: str) -> Iterable[Hit]:
+    """Aims of one type with no aim of the partner type sharing FundModel, ProgType and ConRefNumber."""
+    keys = {_key(d) for d in _pt32(learner) if d.aim_type == partner_type}
+    for d in _pt32(learner):
+        if d.aim_type == aim_type and _key(d) not in keys and not _unsure(learner, d.con_ref_number):
+            yield _hit(d, "ConRefNumber", f"no {partner} has FundModel {fmt(d.fund_model)}, ProgType 32 and "
+                                          f"ConRefNumber {fmt(d.con_ref_number)} like {d.learn_aim_ref}")
+
+
 @rule("R_135")
 def r135(learner: Learner, ctx: Context) -> Iterable[Hit]:
-    keys = {_key(d) for d in _pt32(learner) if d.aim_type == "1"}
-    for d in _pt32(learner):
-        if d.aim_type == "3" and _key(d) not in keys and not _unsure(learner, d.con_ref_number):
-            yield _hit(d, "ConRefNumber", f"no programme aim has FundModel {fmt(d.fund_model)}, ProgType 32 and "
-                                          f"ConRefNumber {fmt(d.con_ref_number)} like {d.learn_aim_ref}")
+    yield from _unpartnered(learner, "3", "1", "programme aim")
 
 
 @rule("R_136")
 def r136(learner: Learner, ctx: Context) -> Iterable[Hit]:
-    keys = {_key(d) for d in _pt32(learner) if d.aim_type == "3"}
-    for d in _pt32(learner):
-        if d.aim_type == "1" and _key(d) not in keys and not _unsure(learner, d.con_ref_number):
-            yield _hit(d, "ConRefNumber", f"no component aim has FundModel {fmt(d.fund_model)}, ProgType 32 and "
-                                          f"ConRefNumber {fmt(d.con_ref_number)} like the programme aim")
+    yield from _unpartnered(learner, "1", "3", "component aim")
 
 
 @rule("R_138")

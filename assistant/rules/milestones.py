@@ -12,12 +12,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from ..ilr.model import Delivery, Learner, Programme, programmes
+from ..ilr.model import EVI_CUTOVER, Delivery, Learner, Programme, programmes
 from .base import Context, Finding, add_months, fmt
 
 Status = Literal["payable", "blocked", "not-yet", "unknown"]
 Method = Literal["event-aims", "event-indicators"]
-EVI_CUTOVER = date(2025, 8, 1)
 
 
 @dataclass(frozen=True)
