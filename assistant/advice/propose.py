@@ -19,7 +19,6 @@ from ..rules.milestones import Method, method_for
 from .plan import Plan, Reason
 from .types import EVENT_AIM_FOR, Facts, Proposal
 
-
 IN_LEARNING = "in learning"
 WAITING = "learning finished, waiting for an event"
 EVENT = "event happened (M2 due)"
@@ -30,11 +29,6 @@ BREAK = "break in learning"
 
 OFFER_DATE_Q = ("On what date did the event happen? For an interview, give the date the interview was formally "
                 "OFFERED, not the day of the interview itself.")
-
-
-def _programme_aim_in(plan: Plan, prog: Programme) -> Delivery | None:
-    latest = prog.latest_programme_aim
-    return plan.aim(latest.seq) if latest is not None and latest.seq in plan.current else None
 
 
 class ProgrammeAdvice:
