@@ -243,7 +243,8 @@ def explain_key(key: str) -> str:
         if text:
             parts.append(text)
         others = "; ".join(f"{c} {lbl}" for c, (lbl, _) in g.codes.items() if c != code)
-        parts.append(f"*{name} ({g.title}):* {g.text}" + (f" Other codes: {others}." if others else ""))
+        title = name if g.title == name else f"{name} ({g.title})"
+        parts.append(f"*{title}:* {g.text}" + (f" Other codes: {others}." if others else ""))
         parts.append(_sources_block(g.sources))
         return "\n\n".join(p for p in parts if p)
     g = glossary()[rest]

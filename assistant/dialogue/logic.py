@@ -302,7 +302,8 @@ def subject_aim_ref(text: str, state: State) -> Checked:
 @validator("evi_code")
 def evi_code(text: str, state: State) -> Checked:
     code = text.strip()
-    if code.lower() in ("none", "no", "not recorded"):
+    if code.lower().rstrip(".") in ("none", "no", "not recorded", "dont know", "don't know", "i don't know",
+                                    "i dont know", "not sure", "unknown"):
         return Checked(value="none")
     if not re.fullmatch(r"\d{1,2}", code):
         return Checked(error=f"'{code}' is not an EVI code: a code is one or two digits (the official sample file uses "

@@ -9,18 +9,18 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from ..ilr.model import Learner, format_value
+from ..ilr.model import EVENT_AIMS, Learner, format_value
 from ..rules.base import Source
 from ..rules.catalogue import catalogue, sources as all_sources
 from .logic import RENDERERS, Rendered
 from .matching import Candidate, match
-from .state import State
+from .state import QA_CON_REF, State
 from .tree import Tree
 from .walk import Walk, diagnose, fill
 
 GRADE_WORDS = {
     "official": "official (DfE/ESFA)",
-    "forum-confirmed": "forum-confirmed (providers reported it worked)",
+    "forum-confirmed": "forum-confirmed (what providers reported on the DfE forum)",
     "vendor": "vendor (an MIS supplier's reading)",
     "inference": "inference (our own reading; not confirmed by DfE)",
 }
@@ -82,7 +82,8 @@ def record_table(learner: Learner) -> str:
 def _milestone_lines(programmes: list, focus: str | None) -> list[str]:
     out = []
     for ps in programmes:
-        head = f"Bootcamp {ps.con_ref or '(no ConRefNumber)'} — {ps.method.replace('-', ' ')}"
+        name = "The bootcamp" if ps.con_ref == QA_CON_REF else f"Bootcamp {ps.con_ref or '(no ConRefNumber)'}"
+        head = f"{name} — {ps.method.replace('-', ' ')}"
         out.append(f"- {head}:")
         for name in ("M1", "M2", "M3"):
             st = ps.milestones.get(name)
@@ -127,23 +128,28 @@ def proposal_text(state: State) -> Rendered:
         for seq, changes in by_aim.items():
             ref = changes[0].aim_ref
             aim = d.learner.delivery(seq) if d.learner else None
-            role = AIM_ROLE.get(aim.aim_type if aim else "", "new aim")
+            role = AIM_ROLE.get(aim.aim_type if aim else "", "new event aim" if ref in EVENT_AIMS else "new aim")
             if aim is not None and aim.is_event_aim:
                 role = "event aim"
             elif aim is not None and aim.is_subject_aim:
                 role = "subject learning aim"
             rows = ["| Field | Now | Record | Why | Evidence |", "|---|---|---|---|---|"]
+            last: tuple[str, str] | None = None
             for c in changes:
                 name = c.field if c.field != "LearningDeliveryFAM" else f"LearningDeliveryFAM {c.fam_type}"
                 if c.field == "LearningDelivery":
                     name = "(the aim itself)"
                 now = "(no aim)" if c.field == "LearningDelivery" and c.from_ is None else _v(c.from_)
                 to = ("remove the aim" if c.field == "LearningDelivery" and c.to is None else _v(c.to))
+                if c.field == "ConRefNumber" and c.to == QA_CON_REF:
+                    to = "the programme aim's ConRefNumber"
                 why = "; ".join(c.because)
                 if c.rules:
                     why += f" ({', '.join(c.rules)})"
-                src = ", ".join(s.id for s in c.sources) or "—"
-                rows.append(f"| {name} | {now} | **{to}** | {why} | {c.grade}: {src} |")
+                src = f"{c.grade}: " + (", ".join(s.id for s in c.sources) or "—")
+                shown_why, shown_src = ("as above", "as above") if (why, src) == last else (why, src)
+                last = (why, src)
+                rows.append(f"| {name} | {now} | **{to}** | {shown_why} | {shown_src} |")
                 rules += list(c.rules)
                 srcs += [s.id for s in c.sources]
             blocks.append(f"Aim {seq} — {ref} ({role}):\n\n" + "\n".join(rows))
@@ -186,8 +192,11 @@ def conclusion_text(tree: Tree, w: Walk) -> str:
     assert node is not None
     body, rules, found = _conclusion_parts(tree, w)
     parts = [f"## {node.title}", body]
-    if rules:
-        parts.append("**Rules:**\n\n" + "\n".join(rule_lines(rules)))
+    # A rendered explanation may already quote its rule and sources: don't say them twice.
+    lines = [ln for ln in rule_lines(rules) if ln.split("“", 1)[-1].rstrip("”") not in body]
+    found = [] if "**Sources:**" in body else found
+    if lines:
+        parts.append("**Rules:**\n\n" + "\n".join(lines))
     if found:
         parts.append("**Sources:**\n\n" + "\n".join(source_line(s) for s in found))
     if node.next_steps:
@@ -196,18 +205,44 @@ def conclusion_text(tree: Tree, w: Walk) -> str:
     return "\n\n".join(p for p in parts if p)
 
 
+def shown_value(node, value: str | None) -> str:
+    """An answer as the user reads it: the option's label, a UK date, or the text."""
+    from ..ilr.model import ValueProblem, parse_iso_date
+    from .dates import say
+
+    if value is None:
+        return "(none)"
+    opt = node.option(value)
+    if opt is not None:
+        return opt.label
+    if node.qkind == "date" and value != "none":
+        try:
+            return say(parse_iso_date(value))
+        except ValueProblem:
+            return value
+    if node.qkind == "xml":
+        return "(pasted XML)"
+    return value
+
+
+def how_known(step, state: State | None) -> str:
+    if step.how == "known":
+        if step.node.targets and step.node.targets[0].startswith("session."):
+            return "given when the chat started" if not (state and state.base) else "from the pasted record or the start"
+        if step.node.targets and step.node.targets[0].startswith("facts."):
+            return "from an earlier answer"
+        return "from the pasted record"
+    return {"answered": "you said", "preset": "from how you started", "inferred": "worked out from the record"}.get(
+        step.how, step.how)
+
+
 def _facts_used(w: Walk) -> list[str]:
-    how = {"answered": "you said", "preset": "from how you started", "known": "from the pasted record",
-           "inferred": "worked out from the record"}
     out = []
     for s in w.steps:
         if s.node.kind != "question":
             continue
-        shown = s.value if s.value is not None else "(none)"
-        opt = s.node.option(s.value) if s.value is not None else None
-        if opt is not None:
-            shown = opt.label
-        out.append(f"- {s.node.title}: {shown} ({how.get(s.how, s.how)}{': ' + s.note if s.note else ''})")
+        out.append(f"- {s.node.title}: {shown_value(s.node, s.value)} ({how_known(s, w.state)}"
+                   f"{': ' + s.note if s.note else ''})")
     return out
 
 

@@ -322,7 +322,7 @@ class Session:
     # -- entries -----------------------------------------------------------------------------------
     def _entry_candidates(self) -> list[Candidate]:
         return [Candidate(e.id, e.label, e.synonyms) for e in self._tree.entries + self._tree.shortcuts] + [
-            Candidate(f"#{i}", e.label, (str(i),)) for i, e in enumerate(self._tree.entries, 1)]
+            Candidate(f"#{i}", str(i)) for i, e in enumerate(self._tree.entries, 1)]
 
     def _choose_entry(self, text: str) -> list[Message]:
         from ..explain import find_rules_by_text, lookup
@@ -574,29 +574,18 @@ class Session:
                           .replace("{old}", self._shown(node, old))), self._say(self._question_text(node), "question")]
 
     def _shown(self, node: Node, value: str | None) -> str:
-        if value is None:
-            return "(none)"
-        opt = node.option(value)
-        if opt is not None:
-            return opt.label
-        if value == NONE:
-            return "none"
-        if node.qkind == "date":
-            try:
-                return say(parse_iso_date(value))
-            except Exception:  # noqa: BLE001
-                return value
-        if node.qkind == "xml":
-            return "(pasted XML)"
-        return value
+        from .render import shown_value
+
+        return shown_value(node, value)
 
     def _review(self) -> str:
         steps = [s for s in self._walk.steps if s.node.kind == "question"]
         if not steps:
             return "No answers yet."
-        how = {"answered": "", "preset": " (from how you started)", "known": " (from the pasted record)",
-               "inferred": " (worked out from the record)"}
-        lines = [f"- **{s.node.title}**: {self._shown(s.node, s.value)}{how.get(s.how, '')}" for s in steps]
+        from .render import how_known
+
+        lines = [f"- **{s.node.title}**: {self._shown(s.node, s.value)}"
+                 + ("" if s.how == "answered" else f" ({how_known(s, self._walk.state)})") for s in steps]
         return "Your answers so far (type `change <name>` to change one):\n\n" + "\n".join(lines)
 
     def _help(self) -> str:
