@@ -9,8 +9,8 @@ one short line per learner to fix) are kept.
 
 Formats: ``text`` / ``json`` / ``csv`` reuse the snippet formatters in
 `diagnose.py` (json gains a ``summary`` key, and ``error`` when the file
-breaks half-way); ``md`` is a summary a manager can read; ``--summary`` prints
-only the counts.
+breaks half-way, and writes one learner per line); ``md`` is a summary a
+manager can read; ``--summary`` prints only the counts.
 
 Personal data: reports name learners only by LearnRefNumber, which is how
 providers find them in their MIS. The Markdown report and the counts never
@@ -300,7 +300,12 @@ def _indent(text: str, by: int) -> str:
 
 
 class JsonSink(Sink):
-    """The snippet JSON contract, written learner by learner; adds ``summary`` (and ``error``)."""
+    """The snippet JSON contract, written learner by learner; adds ``summary`` (and ``error``).
+
+    Each learner is one compact line: Python's C encoder is used only without
+    ``indent``, and on a big file the indented encoder costs more than the
+    checks themselves. The document is the same JSON as the snippet path's.
+    """
 
     def start(self) -> None:
         self.out.write("{\n  \"input\": " + _indent(json.dumps(self.info.as_json(), indent=2), 2).lstrip()
@@ -308,7 +313,7 @@ class JsonSink(Sink):
         self._first = True
 
     def add(self, dg: Diagnosis) -> None:
-        self.out.write(("\n" if self._first else ",\n") + _indent(json.dumps(dg_face.learner_json(dg), indent=2), 4))
+        self.out.write(("\n    " if self._first else ",\n    ") + json.dumps(dg_face.learner_json(dg)))
         self._first = False
 
     def finish(self, error: InputError | None) -> None:

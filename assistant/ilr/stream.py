@@ -10,12 +10,12 @@ Safety is the reader's: no entities, no DTD, no network, and a document whose
 prolog declares a DOCTYPE is refused before the parser sees it (a DTD can only
 appear in the prolog, so checking the prolog is enough).
 
-Learners with no bootcamp aim are skipped before the model is built: the
-parser reports every ``FundModel`` and ``ProgType`` element as it ends, so by
-the time a ``</Learner>`` arrives we already know whether it has a FundModel 37
-or ProgType 32 aim, at almost no cost. Only bootcamp learners become `Learner`
-objects (``Learner.is_bootcamp_learner`` decides, after the cheap test, so the
-stream yields exactly the learners `diagnose` checks in a snippet).
+Learners with no bootcamp aim are skipped before the model is built: a
+C-level walk of the learner's ``FundModel`` / ``ProgType`` elements
+(`has_bootcamp_code`) finds the few that have a FundModel 37 or ProgType 32.
+Only those become `Learner` objects, and ``Learner.is_bootcamp_learner``
+has the last word, so the stream yields exactly the learners `diagnose`
+checks in a snippet.
 """
 
 from __future__ import annotations
@@ -38,7 +38,6 @@ MAX_PROLOG_BYTES = 16 * 1024 * 1024
 _CHUNK = 256 * 1024
 
 
-
 @dataclass
 class FileInfo:
     """What the file says about itself (the Header), filled before the first learner."""
@@ -57,7 +56,7 @@ class StreamStats:
     """Counts for the progress bar and the report."""
 
     learners_read: int = 0
-    #: Learners handed to the caller: those with bootcamp aims (or anything else a check could report).
+    #: Learners handed to the caller: the bootcamp learners (every learner with bootcamp_only=False).
     learners_yielded: int = 0
     bytes_read: int = 0
     total_bytes: int | None = None
@@ -187,6 +186,24 @@ def bootcamp_code(text: str | None, code: str) -> bool:
         return False
 
 
+_CODE_TAGS = ("{*}FundModel", "{*}ProgType")
+
+
+def has_bootcamp_code(learner_el: etree._Element) -> bool:
+    """The cheap test: any FundModel 37 or ProgType 32 anywhere in this ``<Learner>``.
+
+    A superset of ``Learner.is_bootcamp_learner`` (which reads only the first
+    FundModel / ProgType of each LearningDelivery), so no bootcamp learner is
+    ever skipped; the model has the last word. One C-level walk of the
+    learner's elements, filtered by tag, costs about a tenth of parsing it.
+    """
+    for el in learner_el.iterdescendants(_CODE_TAGS):
+        tag = el.tag
+        if bootcamp_code(el.text, "37" if tag[-1] == "l" else "32"):  # FundModel / ProgType
+            return True
+    return False
+
+
 # -- the stream ---------------------------------------------------------------
 
 ProgressCallback = Callable[[StreamStats], None]
@@ -232,52 +249,55 @@ class LearnerStream:
             raise InputError("this is not an ILR XML file (no root element found)",
                              1, 1, hint="Point diagnose at an ILR file (its root element is <Message>)")
         source = _CountingReader(prolog.head, fh, stats)
-        # FundModel and ProgType are reported too: they end before their learner does,
-        # so the learner's bootcamp flag is known when </Learner> arrives.
         events = etree.iterparse(
-            source, events=("end",), tag=("{*}Header", "{*}Learner", "{*}FundModel", "{*}ProgType"),
+            source, events=("end",), tag=("{*}Header", "{*}Learner"),
             resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
             huge_tree=False, remove_blank_text=False, recover=False,
         )
         bootcamp_only = self.bootcamp_only
         every = self.progress_every
         progress = self.on_progress
-        flag = False
+        is_bootcamp = has_bootcamp_code
+        build = learner_from_element
+        # The loop runs once per learner (100,000 in a big file), so it keeps to locals.
+        read = 0
         try:
             for _, el in events:
-                tag = el.tag
-                last = tag[-1]
-                if last == "l":  # FundModel
-                    if not flag and bootcamp_code(el.text, "37"):
-                        flag = True
-                    continue
-                if last == "e":  # ProgType
-                    if not flag and bootcamp_code(el.text, "32"):
-                        flag = True
-                    continue
-                if tag[tag.rfind("}") + 1:] == "Header":
+                if el.tag.endswith("Header"):
                     self._read_header(el)
                     continue
-                if not self.info.seen:
+                if read == 0 and not self.info.seen:
                     self._info_from(el)
-                stats.learners_read += 1
-                if flag or not bootcamp_only:
-                    learner = learner_from_element(el)
-                    _release(el)
+                read += 1
+                if not bootcamp_only or is_bootcamp(el):
+                    learner = build(el)
                     if not bootcamp_only or learner.is_bootcamp_learner:
+                        stats.learners_read = read
                         stats.learners_yielded += 1
+                        _release(el)
                         yield learner
-                else:
-                    _release(el)
-                flag = False
-                if progress is not None and stats.learners_read % every == 0:
+                        if read % every == 0 and progress is not None:
+                            progress(stats)
+                        continue
+                # _release, inlined: clear this learner and drop everything before it
+                el.clear(keep_tail=False)
+                parent = el.getparent()
+                if parent is not None:
+                    while el.getprevious() is not None:
+                        del parent[0]
+                if read % every == 0 and progress is not None:
+                    stats.learners_read = read
                     progress(stats)
         except etree.XMLSyntaxError as exc:
+            stats.learners_read = read
             raise self._broken(exc) from None
         except OSError as exc:
-            raise InputError(f"reading stopped after {stats.learners_read} learners: {exc.strerror or exc}") from None
+            stats.learners_read = read
+            raise InputError(f"reading stopped after {read} learners: {exc.strerror or exc}") from None
         except (ValueError, MemoryError) as exc:  # lxml refuses some inputs outright
-            raise InputError(f"the XML could not be read after {stats.learners_read} learners ({exc})") from None
+            stats.learners_read = read
+            raise InputError(f"the XML could not be read after {read} learners ({exc})") from None
+        stats.learners_read = read
         if not self.info.seen:
             self._finish_info(ReadResult(learners=[]))
         if progress is not None:
