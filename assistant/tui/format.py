@@ -1,0 +1,189 @@
+"""Turning core objects into short strings for cells, the clipboard and titles.
+
+Presentation only: which value a change proposes, and why, always comes from
+the advice engine. Values are written the way the ILR XML writes them
+(``2024-12-20``, ``"2"``) because that is what the user types into the MIS
+or the file, and what they will search the ILR specification for.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Iterable, Mapping, Sequence
+
+from ..ilr.model import EVENT_AIMS, HGV_EVENT_AIMS, PROGRAMME_AIM_REF, Delivery
+
+#: Short names for the standard event aims (domain.md §2).
+EVENT_AIM_NAMES: dict[str, str] = {
+    "Z0059747": "event: offer",
+    "Z0059748": "event: new role",
+    "Z0059749": "event: self-emp.",
+}
+
+#: Words for a milestone status, as the side panel shows them.
+STATUS_WORDS: dict[str, str] = {
+    "payable": "can pay",
+    "blocked": "blocked",
+    "not-yet": "not yet",
+    "unknown": "unknown",
+}
+STATUS_MARKS: dict[str, str] = {"payable": "✔", "blocked": "✘", "not-yet": "…", "unknown": "?"}
+
+
+def dash(value: Any) -> str:
+    """A cell's text: the ILR text of a value, or a dash for none."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def describe_aim(d: Delivery) -> str:
+    """What an aim is, in a word or two ("programme", "subject aim", "event: offer")."""
+    ref = (d.learn_aim_ref or "").upper()
+    if ref == PROGRAMME_AIM_REF or d.is_programme_aim:
+        return "programme"
+    if ref in EVENT_AIM_NAMES:
+        return EVENT_AIM_NAMES[ref]
+    if ref in HGV_EVENT_AIMS:
+        return "event: HGV"
+    if ref in EVENT_AIMS:
+        return "event aim"
+    if d.is_subject_aim:
+        return "subject aim"
+    return f"AimType {d.aim_type or '?'}"
+
+
+def format_value(value: Any, *, fam_type: str | None = None) -> str:
+    """One side of a change (current or proposed), as the user would record it."""
+    if value is None:
+        return "(none)"
+    if isinstance(value, Mapping):
+        code = value.get("code")
+        when = value.get("date_from")
+        parts = [p for p in (fam_type, code) if p]
+        text = " ".join(parts) if parts else "FAM"
+        return f"{text} from {when}" if when else text
+    return dash(value)
+
+
+def change_field(change: Any) -> str:
+    """The field a change touches, naming the FAM type or the whole aim."""
+    if change.field == "LearningDeliveryFAM":
+        return f"FAM {change.fam_type or ''}".strip()
+    if change.field == "LearningDelivery":
+        return "aim"
+    return change.field
+
+
+def change_values(change: Any) -> tuple[str, str]:
+    """(current, proposed) as text, with adding and removing a whole aim spelled out."""
+    if change.field == "LearningDelivery":
+        current = f"(no aim)" if change.from_ is None else f"{change.from_}"
+        proposed = f"add {change.to}" if change.from_ is None else ("remove" if change.to is None else str(change.to))
+        return current, proposed
+    return (format_value(change.from_, fam_type=change.fam_type),
+            format_value(change.to, fam_type=change.fam_type))
+
+
+def change_aim(change: Any) -> str:
+    return f"{change.aim_seq} {change.aim_ref}".strip()
+
+
+def short_title(title: str) -> str:
+    """A source's title up to its first dash or bracket: "Provider Support Manual"."""
+    for mark in (" – ", " — ", " - ", " ("):
+        title = title.split(mark)[0]
+    return title.strip()
+
+
+def change_source(change: Any, *, short: bool = False) -> str:
+    """Rules, sources and the evidence grade of a change: ``R_143 · PSM; DfE community · official``."""
+    titles = [getattr(s, "title", None) or getattr(s, "id", "") for s in getattr(change, "sources", ())]
+    if short:
+        titles = list(dict.fromkeys(short_title(t) for t in titles))
+    rules = ", ".join(getattr(change, "rules", ()))
+    parts = [p for p in (rules, "; ".join(t for t in titles if t)) if p]
+    return " · ".join(parts + [change.grade])
+
+
+def proposed_value(change: Any) -> str:
+    """What to type for one change: just the proposed value."""
+    return change_values(change)[1]
+
+
+def changes_table(changes: Sequence[Any]) -> str:
+    """All changes as a small Markdown table; readable pasted as plain text too."""
+    rows = [("Aim", "Field", "Current", "Proposed")]
+    rows += [(change_aim(c), change_field(c), *change_values(c)) for c in changes]
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+
+    def line(cells: Iterable[str]) -> str:
+        return "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"
+
+    out = [line(rows[0]), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+    out += [line(r) for r in rows[1:]]
+    return "\n".join(out) + "\n"
+
+
+def _source_line(source: Any) -> str:
+    where = f" <{source.url}>" if getattr(source, "url", "") else ""
+    return f"- {source.title} — *{source.grade}*{where}"
+
+
+def change_explanation(change: Any) -> str:
+    """Markdown for one change: what, why, the rules with their official words, the sources.
+
+    The words are the engine's (``because``), the rule texts the catalogue's;
+    this only lays them out for the explanation window.
+    """
+    from ..rules.catalogue import catalogue
+
+    now, then = change_values(change)
+    parts = [f"## Aim {change_aim(change)}: {change_field(change)} {now} → **{then}**"]
+    if change.because:
+        parts.append("\n".join(f"- {b}" for b in change.because))
+    if getattr(change, "milestone", None):
+        parts.append(f"This is for milestone **{change.milestone}**.")
+    texts = catalogue()
+    rules = [f"- **{r}** ({texts[r].severity}): “{texts[r].message}”" if r in texts else f"- **{r}**"
+             for r in change.rules]
+    if rules:
+        parts.append("**Rules:**\n\n" + "\n".join(rules))
+    sources = [_source_line(s) for s in getattr(change, "sources", ())]
+    if sources:
+        parts.append("**Sources:**\n\n" + "\n".join(sources))
+    parts.append(f"**Evidence grade of this change:** {change.grade}"
+                 + (" — our own reading of the rules, not confirmed by DfE." if change.grade == "inference" else "."))
+    return "\n\n".join(parts)
+
+
+def _said(value: str) -> str:
+    """An ISO date as a UK reader says it; anything else unchanged."""
+    from ..dialogue.dates import say
+    from ..ilr.model import ValueProblem, parse_iso_date
+
+    try:
+        return say(parse_iso_date(value))
+    except ValueProblem:
+        return value
+
+
+def answered_steps(session: Any) -> list[tuple[str, str]]:
+    """(question title, answer shown) for each question on the path, for the change picker."""
+    out: list[tuple[str, str]] = []
+    for step in getattr(session, "steps", ()) or ():
+        node = step.node
+        if node.kind != "question" or step.how not in ("answered", "known", "inferred", "preset"):
+            continue
+        shown = step.value if step.value is not None else "(none)"
+        option = node.option(step.value) if step.value is not None else None
+        if option is not None:
+            shown = option.label
+        if getattr(node, "qkind", "") == "xml":
+            shown = "(pasted XML)"
+        elif getattr(node, "qkind", "") == "date" and option is None and step.value:
+            shown = _said(step.value)
+        out.append((node.title, str(shown)))
+    return out
