@@ -1,0 +1,102 @@
+"""Snapshots (SVG) of the app's main states at 80×24 and 120×40, with the real engine.
+
+Run ``pytest tests/test_tui_snapshots.py --snapshot-update`` after an intended
+change to the look, and review the SVGs in the diff. Everything on screen is
+fixed: the session's date (``as_of``), no clock in the header, the cursor not
+blinking.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from textual.events import Paste
+from textual.widgets import Input
+
+from assistant.dialogue.session import Session
+from assistant.tui.app import LIGHT, AssistantApp
+from tests.test_tui_flows import XML
+
+AS_OF = date(2023, 1, 31)
+SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
+
+
+def make_app(theme: str | None = None) -> AssistantApp:
+    extra = {"theme": theme} if theme else {}
+    return AssistantApp(Session(year="2022-23", as_of=AS_OF), as_of=AS_OF,
+                        clock=lambda: datetime(2023, 1, 31, 10, 0), system_copy=None, **extra)
+
+
+async def steady(pilot) -> None:
+    for box in pilot.app.screen.query(Input):
+        box.cursor_blink = False
+    await pilot.pause()
+
+
+async def concluded(pilot) -> None:
+    """Paste the M2 learner, answer the two follow-ups: the proposal is on screen."""
+    await pilot.pause()
+    pilot.app.post_message(Paste(XML))
+    await pilot.pause()
+    await pilot.pause()
+    await pilot.press("1")  # yes, that is the offer date
+    await pilot.pause()
+    await pilot.press("2")  # no positive outcome yet
+    await pilot.pause()
+    pilot.app.clear_notifications()
+    await steady(pilot)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_first_screen(snap_compare, size):
+    assert snap_compare(make_app(), terminal_size=SIZES[size], run_before=steady)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_date_question_checks_as_you_type(snap_compare, size):
+    async def run_before(pilot):
+        await pilot.press("1")  # M2 isn't paying
+        await pilot.pause()
+        await pilot.press(*"31/02/2022")
+        await steady(pilot)
+
+    assert snap_compare(make_app(), terminal_size=SIZES[size], run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_proposal_after_a_paste(snap_compare, size):
+    assert snap_compare(make_app(), terminal_size=SIZES[size], run_before=concluded)
+
+
+def test_record_panel_toggled_at_80_columns(snap_compare):
+    async def run_before(pilot):
+        await concluded(pilot)
+        await pilot.press("f2")
+        await steady(pilot)
+
+    assert snap_compare(make_app(), terminal_size=SIZES["80x24"], run_before=run_before)
+
+
+def test_proposal_light_theme(snap_compare):
+    assert snap_compare(make_app(LIGHT), terminal_size=SIZES["120x40"], run_before=concluded)
+
+
+def test_paste_area(snap_compare):
+    async def run_before(pilot):
+        await pilot.press("f3")
+        await pilot.pause()
+        pilot.app.post_message(Paste(XML.split("<LearningDelivery>")[0]))
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=SIZES["80x24"], run_before=run_before)
+
+
+def test_why_a_change(snap_compare):
+    async def run_before(pilot):
+        await concluded(pilot)
+        pilot.app.screen.query_one("#proposal").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=SIZES["120x40"], run_before=run_before)
