@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from ..ilr.model import EVENT_AIMS, Learner, format_value
-from ..rules.base import Source
+from ..rules.base import Source, add_months
 from ..rules.catalogue import catalogue, sources as all_sources
 from .logic import RENDERERS, Rendered
 from .matching import Candidate, match
@@ -96,6 +96,26 @@ def _milestone_lines(programmes: list, focus: str | None) -> list[str]:
     return out
 
 
+def six_month_window(state: State) -> str:
+    """Today's position against the six months after the end of learning (the PSM six-month rule, AchDate_13)."""
+    from .dates import say
+    from .logic import learning_end
+
+    if state.facts.withdrawn_date or state.facts.break_date:
+        return ""
+    end = learning_end(state)
+    if end is None:
+        return ""
+    limit = add_months(end, 6)
+    if state.as_of <= limit:
+        where = "still inside it"
+    else:
+        where = ("past it: with no positive outcome by then, the programme aim is closed with Outcome 3 (the "
+                 "six-month rule), and a later outcome cannot be recorded as an AchDate (AchDate_13)")
+    return (f"**Six-month window:** the learning ended {say(end)}; six months later is {say(limit)}. "
+            f"Today ({say(state.as_of)}) is {where}.")
+
+
 def proposal_text(state: State) -> Rendered:
     """The engine's proposal as a data manager reads it: per aim, field, now → record, why, source."""
     d = state.notes.get("diagnosis")
@@ -118,6 +138,9 @@ def proposal_text(state: State) -> Rendered:
         parts.append("**Validation errors in the record now** (a learner with any error is not funded at all):\n\n"
                      + "\n".join(lines))
         rules += [f.rule for f in errors]
+    window = six_month_window(state)
+    if window:
+        parts.append(window)
     if d.programmes:
         parts.append("**Milestones as the record stands**\n\n" + "\n".join(_milestone_lines(d.programmes, state.focus)))
     if p.changes:

@@ -137,7 +137,7 @@ class Session:
             kind = "confirm" if p.kind == "date" else "choice"
             return Prompt(f"{p.node_id}:{p.kind}", p.text, kind, p.options)  # type: ignore[arg-type]
         if self._entry is None:
-            return Prompt("entry", self._tree.messages["entries_intro"], "choice", self.entries)
+            return Prompt("entry", self._tree.messages["entries_intro"], "choice", tuple(self.entries))
         node = self._walk.current
         if node is None or node.kind != "question":
             return None
@@ -160,8 +160,8 @@ class Session:
         return list(self._transcript)
 
     @property
-    def entries(self) -> list[Option] | tuple[Option, ...]:
-        return tuple(Option(e.id, e.label, e.synonyms) for e in self._tree.entries)
+    def entries(self) -> list[Option]:
+        return [Option(e.id, e.label, e.synonyms) for e in self._tree.entries]
 
     @property
     def finished(self) -> bool:
