@@ -10,6 +10,7 @@ guessing; when nothing is close it says so.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Iterable, Literal, Sequence
@@ -29,6 +30,7 @@ _PUNCT = re.compile(r"[^\w\s]")
 _SPACES = re.compile(r"\s+")
 
 
+@functools.lru_cache(maxsize=16384)
 def normalise(text: str) -> str:
     """Lower case, punctuation to spaces, number words to digits, single spaces."""
     t = _PUNCT.sub(" ", text.lower().replace("'", "").replace("\u2019", ""))
@@ -63,6 +65,7 @@ class Match:
         return self.candidates[0] if self.kind in ("exact", "close") else None
 
 
+@functools.lru_cache(maxsize=65536)
 def score(text: str, term: str) -> float:
     """How well typed text matches one term (0-100)."""
     a, b = normalise(text), normalise(term)
