@@ -151,7 +151,7 @@ async def test_m2_case_from_question_to_proposal():
         columns = [c.key.value for c in record.ordered_columns]
         assert any(s.style == changed for s in record.get_cell_at((0, columns.index("cs"))).spans)
         assert not any(s.style == changed for s in record.get_cell_at((1, columns.index("cs"))).spans)
-        bar = str(app.screen.query_one(MilestoneBar).render())
+        bar = app.screen.query_one(MilestoneBar).text
         assert "M2  ✘ blocked  →  ✔ can pay" in bar
 
 

@@ -100,3 +100,13 @@ def test_why_a_change(snap_compare):
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=SIZES["120x40"], run_before=run_before)
+
+
+def test_readme_screenshot_is_the_current_snapshot():
+    """The README's picture is a copy of a snapshot: after --snapshot-update, copy it again."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    snapshot = root / "tests/__snapshots__/test_tui_snapshots/test_proposal_after_a_paste[120x40].svg"
+    shown = root / "docs/assistant-proposal-120x40.svg"
+    assert shown.read_bytes() == snapshot.read_bytes(), f"cp '{snapshot}' '{shown}'"

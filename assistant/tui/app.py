@@ -34,7 +34,7 @@ class AssistantApp(App[int]):
     """Chat on the left, the learner's record and the proposed fix beside it."""
 
     TITLE = "ILR assistant"
-    SUB_TITLE = "Skills Bootcamp milestones M1 · M2 · M3"
+    SUB_TITLE = "why a bootcamp milestone has not paid, and what to record instead"
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {AssistantCommands}
     #: Textual's own quit key, but shown in the footer (the issue asks for quit to be visible).

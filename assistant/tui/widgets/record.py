@@ -14,7 +14,7 @@ from typing import Any, Iterable, Sequence
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.markup import escape
 from textual.content import Content
@@ -145,29 +145,52 @@ def _status(status: Any) -> str:
     return f"[{STATUS_COLOURS.get(status.status, '$text')}]{escape(word)}[/]"
 
 
-class MilestoneBar(Static):
-    """M1/M2/M3 for each programme: now, and (→) after the proposed changes."""
+class MilestoneBar(Vertical):
+    """M1/M2/M3 for each programme: now, and (→) after the proposed changes.
+
+    Under a milestone that cannot pay, its first reason, dimmed and indented,
+    so the panel says *why* without opening anything.
+    """
+
+    DEFAULT_CSS = """
+    MilestoneBar { height: auto; }
+    MilestoneBar > Static { height: auto; }
+    MilestoneBar > .milestone { padding-left: 2; }
+    MilestoneBar > .reason { padding-left: 6; color: $text-muted; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static("Milestones: not known yet.", classes="empty")
 
     def show(self, before: Iterable[Any] = (), after: Iterable[Any] = ()) -> None:
         after_by_ref = {p.con_ref: p for p in after or ()}
-        lines: list[str] = []
+        rows: list[Static] = []
         for prog in before or ():
             method = "event indicators (EVI)" if prog.method == "event-indicators" else "event aims"
-            lines.append(f"[b]{escape(prog.con_ref or 'no ConRefNumber')}[/b] [dim]· {method}[/dim]")
+            rows.append(Static(f"[b]{escape(prog.con_ref or 'no ConRefNumber')}[/b] [dim]· {method}[/dim]",
+                               classes="programme"))
             later = after_by_ref.get(prog.con_ref)
             for name in ("M1", "M2", "M3"):
                 status = prog.milestones.get(name)
                 if status is None:
                     continue
-                line = f"  [b]{name}[/b]  {_status(status)}"
+                line = f"[b]{name}[/b]  {_status(status)}"
                 new = later.milestones.get(name) if later is not None else None
                 if new is not None and new.status != status.status:
                     line += f"  →  {_status(new)} [dim]after the changes[/dim]"
-                lines.append(line)
+                rows.append(Static(line, classes="milestone"))
                 shown = new if new is not None else status
                 if shown.status != "payable" and shown.reasons:
-                    lines.append(f"      [dim]{escape(shown.reasons[0])} ({escape(shown.evidence)})[/dim]")
-        self.update("\n".join(lines) if lines else "Milestones: not known yet.")
+                    rows.append(Static(f"{shown.reasons[0]} ({shown.evidence})", classes="reason", markup=False))
+        if not rows:
+            rows = [Static("Milestones: not known yet.", classes="empty")]
+        self.remove_children()
+        self.mount_all(rows)
+
+    @property
+    def text(self) -> str:
+        """What the bar says, as plain text (for tests and screen readers)."""
+        return "\n".join(str(s.render()) for s in self.query(Static))
 
 
 class ProposalTable(OptionList):
@@ -244,7 +267,7 @@ class SidePanel(VerticalScroll):
         yield Static("Nothing yet: answer the questions, or paste a learner's XML (F3).", id="record-empty")
         yield RecordTable(id="record")
         yield Static("Milestones", classes="panel-title")
-        yield MilestoneBar("Milestones: not known yet.", id="milestones")
+        yield MilestoneBar(id="milestones")
         yield Static("Proposed changes", classes="panel-title")
         yield Static("No changes proposed yet.", id="proposal-empty")
         yield ProposalTable(id="proposal")
