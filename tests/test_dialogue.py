@@ -292,3 +292,15 @@ def test_transcript_records_both_sides():
 def test_bad_year_is_refused_at_construction():
     with pytest.raises(ValueError):
         Session(year="2024-26")
+
+
+def test_file_preparation_date_is_asked_when_today_is_after_the_chosen_year():
+    s = Session()  # no year, no as_of: "today" is the computer's date, long after 2022-23
+    s.start()
+    s.send("m2")
+    s.send("2022-23")
+    if date.today() > date(2023, 7, 31):
+        assert s.prompt.id == "file_date" and "after the end of that ILR year" in s.prompt.text
+        s.send("31/01/2023")
+    assert s.prompt.id == "prog_start"
+    assert s._walk.state.as_of == date(2023, 1, 31) or date.today() <= date(2023, 7, 31)

@@ -57,7 +57,7 @@ def test_echo_marks_user_lines_and_escapes_assistant_lines_starting_with_gt():
 
 def test_end_of_input_ends_the_chat_cleanly():
     assert "Hello" in chat("")
-    assert "When did the bootcamp start" in chat("m2\n", year="2022-23")
+    assert "When did the bootcamp start" in chat("m2\n", year="2022-23", as_of="2023-01-31")
 
 
 def test_bad_arguments_are_refused_with_status_2():

@@ -112,6 +112,18 @@ def evi_method(state: State) -> bool:
     return start is not None and start >= EVI_CUTOVER
 
 
+@condition("file_date_needed")
+def file_date_needed(state: State) -> bool:
+    """Nobody said what "today" is and the computer's date is after the chosen ILR year ended.
+
+    The rules compare dates with the file preparation date; checking a 2022-23 record against today's date
+    would wrongly apply the six-month rule to everyone.
+    """
+    from ..ilr.years import year_end
+
+    return not state.as_of_given and state.year is not None and state.as_of > year_end(state.year)
+
+
 @condition("programme_outcome_achieved")
 def programme_outcome_achieved(state: State) -> bool:
     prog = role_aim(state.learner, "programme")

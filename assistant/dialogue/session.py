@@ -118,7 +118,8 @@ class Session:
     def _state(self) -> State:
         as_of = self._as_of_given or self._base_date or date.today()
         return State(year=self._year_given or self._base_year, as_of=as_of, base=self._base,
-                     focus=self._entry.focus if self._entry else None)
+                     focus=self._entry.focus if self._entry else None,
+                     as_of_given=bool(self._as_of_given or self._base_date))
 
     def _compute(self) -> Walk:
         w = self._walker.walk(self._entry, self._answers, self._state())

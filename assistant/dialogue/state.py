@@ -104,6 +104,8 @@ class State:
     record: dict[str, str | None] = field(default_factory=dict)
     facts: Facts = field(default_factory=Facts)
     focus: str | None = None
+    #: False when "today" is only the computer's date (no --as-of, no file preparation date in a paste).
+    as_of_given: bool = True
     #: What validators kept from text answers (the rule looked up, the term to explain).
     notes: dict[str, Any] = field(default_factory=dict)
     _learner: Learner | None = field(default=None, repr=False)
@@ -115,6 +117,10 @@ class State:
         head, _, rest = target.partition(".")
         if head == "facts":
             self.facts = dataclasses.replace(self.facts, **{rest: fact_value(rest, value)})
+        elif head == "session" and rest == "as_of":
+            if value:
+                self.as_of = parse_iso_date(value)
+                self.as_of_given = True
         elif head == "session":
             self.year = value
         else:
@@ -168,6 +174,8 @@ class State:
         if head == "facts":
             v = getattr(self.facts, rest)
             return (v is not None, answer_text(v) if v is not None else None)
+        if head == "session" and rest == "as_of":
+            return (self.as_of_given, self.as_of.isoformat())
         if head == "session":
             return (self.year is not None, self.year)
         if self.base is None:

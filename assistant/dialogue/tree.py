@@ -160,7 +160,7 @@ def valid_target(target: str) -> str | None:
     if head == "facts":
         return None if rest in FACT_FIELDS else f"'{rest}' is not a Facts field ({', '.join(FACT_FIELDS)})"
     if head == "session":
-        return None if rest == "year" else "the only session target is session.year"
+        return None if rest in ("year", "as_of") else "session targets are session.year and session.as_of"
     if head in ROLES or head == "all":
         if rest.startswith("fam."):
             parts = rest.split(".")
