@@ -13,7 +13,15 @@ from pathlib import Path
 import pytest
 
 from assistant.ilr.reader import InputError, read_path, read_text
-from assistant.ilr.stream import LearnerStream, bootcamp_code, is_whole_file, iter_learners, read_prolog
+from assistant.ilr.reader import learner_from_element
+from assistant.ilr.stream import (
+    LearnerStream,
+    bootcamp_code,
+    has_bootcamp_code,
+    is_whole_file,
+    iter_learners,
+    read_prolog,
+)
 
 from .conftest import ROOT, SAMPLES
 
@@ -118,6 +126,27 @@ def test_the_cheap_test_reads_codes_as_the_model_does():
     expected = [x.learn_ref for x in whole.learners if x.is_bootcamp_learner]
     assert expected == ["PLAIN37", "ZERO37", "SPACE37", "PLUS37", "PT32", "PT032"]
     assert [x.learn_ref for x in iter_learners(io.BytesIO(data))] == expected
+
+
+def test_the_cheap_test_never_skips_a_bootcamp_learner(small_file: Path):
+    """has_bootcamp_code may say yes too often (the model then decides), never no wrongly."""
+    from lxml import etree
+
+    for el in etree.parse(str(small_file)).getroot().iter("{*}Learner"):
+        if learner_from_element(el).is_bootcamp_learner:
+            assert has_bootcamp_code(el)
+        else:
+            assert not has_bootcamp_code(el)  # true of generated files: no odd codes in them
+
+
+def test_a_second_fundmodel_does_not_make_a_bootcamp_learner():
+    """The model reads the first FundModel of an aim; the stream must agree, not guess."""
+    odd = learner_xml("TWOFM", "35").replace("<FundModel>35</FundModel>", "<FundModel>35</FundModel><FundModel>37</FundModel>")
+    data = message(odd, learner_xml("REAL", "37"))
+    assert [x.learn_ref for x in read_text(data).learners if x.is_bootcamp_learner] == ["REAL"]
+    stream = iter_learners(io.BytesIO(data))
+    assert [x.learn_ref for x in stream] == ["REAL"]
+    assert (stream.stats.learners_read, stream.stats.learners_yielded) == (2, 1)
 
 
 @pytest.mark.parametrize("text,code,expected", [
