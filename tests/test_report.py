@@ -194,7 +194,8 @@ def test_truncated_file_reports_the_learners_before_the_break(ilr, tmp_path: Pat
     assert body["error"]["line"] == line and body["error"]["column"]
     assert body["error"]["learners_read_before_error"] == 120
     assert f"line {line}, column" in err
-    assert "120 learners before it were checked" in err
+    assert "the 120 learners before this point were read and checked" in err
+    assert err.count("120 learners") == 1
     assert "Traceback" not in err
 
     code, out, err = run(str(broken), "--format", "md")

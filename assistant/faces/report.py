@@ -416,9 +416,14 @@ def summary_text(tally: Tally, error: InputError | None) -> str:
 
 
 def error_sentence(error: InputError, tally: Tally) -> str:
+    """The error, where it is, and that the learners before it were checked (said once)."""
     where = f"line {error.line}" + (f", column {error.column}" if error.column else "") if error.line else "the file"
-    return (f"READING STOPPED at {where}: {error.message}. The {tally.learners_read:,} learners before it were "
-            f"checked; the rest of the file was not. {error.hint}".rstrip())
+    text = f"READING STOPPED at {where}: {error.message}. The rest of the file was not read."
+    if "before this point" not in error.hint:
+        text += f" The {tally.learners_read:,} learners before it were checked."
+    if error.hint:
+        text += f" {error.hint.rstrip('.')}."
+    return text
 
 
 def _cell(text: object) -> str:
