@@ -133,7 +133,7 @@ class Tally:
             if f.rule not in self.problem_text:
                 self.problem_text[f.rule] = (f.severity, f.message)
         self.problems.update(set(errors) | set(warnings))
-        self.changes.update({(_aim_kind(c.aim_ref, c.field), _field_name(c)) for c in dg.proposal.changes})
+        self.changes.update({(_aim_kind(c.aim_ref), _field_name(c)) for c in dg.proposal.changes})
         if needs_attention(dg):
             self.learners_needing_attention += 1
         if self.keep_lines and needs_attention(dg):
@@ -160,6 +160,7 @@ class Tally:
             "learners_to_fix": self.learners_to_fix,
             "learners_with_changes": self.learners_with_changes,
             "learners_with_questions": self.learners_with_questions,
+            "learners_whose_changes_would_add_an_error": self.fixes_introducing_errors,
             "milestones": {m: _ordered(c) for m, c in self.milestones.items()},
             "milestones_after_changes": {m: _ordered(c) for m, c in self.milestones_after.items()},
             "states": dict(self.states.most_common()),
@@ -180,7 +181,7 @@ def _ordered(counter: Counter) -> dict[str, int]:
     return {s: counter[s] for s in known + other}
 
 
-def _aim_kind(aim_ref: str | None, field_name: str) -> str:
+def _aim_kind(aim_ref: str | None) -> str:
     ref = (aim_ref or "").upper()
     if ref == PROGRAMME_AIM_REF:
         return "programme aim"
@@ -200,10 +201,8 @@ def _field_name(c) -> str:
 class Progress:
     """A one-line progress bar on a terminal; silent anywhere else (pipes, files, tests)."""
 
-    def __init__(self, stream: TextIO, label: str = "Reading", interval: float = 0.1,
-                 enabled: bool | None = None):
+    def __init__(self, stream: TextIO, interval: float = 0.1, enabled: bool | None = None):
         self.stream = stream
-        self.label = label
         self.interval = interval
         self.enabled = _is_tty(stream) if enabled is None else enabled
         self._last = 0.0
@@ -439,7 +438,7 @@ def markdown_counts(tally: Tally, info: dg_face.InputInfo, path: str, error: Inp
     out += ["", "## Counts", "", "| | |", "|---|---:|"]
     out += [f"| {k[0].upper() + k[1:]} | {v:,} |" for k, v in summary_rows(tally)[:7]]
     out += ["", "## Milestones", "",
-            "One row per bootcamp (a learner's aims sharing a ConRefNumber). \"After\" is the status the "
+            "Counted per bootcamp (a learner's aims sharing a ConRefNumber). \"After\" is the status the "
             "record would have with the proposed changes made.", "",
             "| Milestone | " + " | ".join(STATUS_ORDER) + " | after: " + " | after: ".join(STATUS_ORDER) + " |",
             "|---|" + "---:|" * (2 * len(STATUS_ORDER))]
