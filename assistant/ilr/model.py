@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from typing import Any, Literal
 
@@ -181,7 +182,7 @@ class Delivery:
     def seq(self) -> int | None:
         return int(self.aim_seq) if self.aim_seq is not None else None
 
-    @property
+    @cached_property
     def is_bootcamp(self) -> bool:
         """FundModel 37 or ProgType 32: either marks the aim as a bootcamp aim."""
         return self.fund_model == "37" or self.prog_type == "32"
@@ -194,11 +195,11 @@ class Delivery:
     def is_component(self) -> bool:
         return self.aim_type == "3"
 
-    @property
+    @cached_property
     def is_event_aim(self) -> bool:
         return self.aim_type == "3" and (self.learn_aim_ref or "").upper() in EVENT_AIMS
 
-    @property
+    @cached_property
     def is_subject_aim(self) -> bool:
         """A component that is not an event aim.
 
@@ -256,13 +257,25 @@ class Learner:
                 return d
         return None
 
-    @property
+    @cached_property
     def bootcamp_deliveries(self) -> tuple[Delivery, ...]:
         return tuple(d for d in self.deliveries if d.is_bootcamp)
 
     @property
     def is_bootcamp_learner(self) -> bool:
-        return any(d.is_bootcamp for d in self.deliveries)
+        return bool(self.bootcamp_deliveries)
+
+    @cached_property
+    def programmes(self) -> tuple[Programme, ...]:
+        """The learner's bootcamps: bootcamp aims grouped by ConRefNumber, in first-seen order.
+
+        Cached because every cross-record rule asks for it; a Learner never
+        changes (edits make a new one).
+        """
+        groups: dict[str | None, list[Delivery]] = {}
+        for d in self.bootcamp_deliveries:
+            groups.setdefault(d.con_ref_number, []).append(d)
+        return tuple(Programme(con_ref, tuple(aims)) for con_ref, aims in groups.items())
 
     def with_deliveries(self, deliveries: tuple[Delivery, ...]) -> Learner:
         return dataclasses.replace(self, deliveries=deliveries)
@@ -275,11 +288,11 @@ class Programme:
     con_ref: str | None
     aims: tuple[Delivery, ...]
 
-    @property
+    @cached_property
     def programme_aims(self) -> tuple[Delivery, ...]:
         return tuple(a for a in self.aims if a.is_programme_aim)
 
-    @property
+    @cached_property
     def latest_programme_aim(self) -> Delivery | None:
         """The programme aim with the latest start (the rules' "latest programme aim")."""
         progs = [a for a in self.programme_aims if a.learn_start_date is not None]
@@ -287,27 +300,24 @@ class Programme:
             return self.programme_aims[0] if self.programme_aims else None
         return max(progs, key=lambda a: (a.learn_start_date, a.seq or 0))
 
-    @property
+    @cached_property
     def earliest_start(self) -> date | None:
         starts = [a.learn_start_date for a in self.programme_aims if a.learn_start_date]
         return min(starts) if starts else None
 
-    @property
+    @cached_property
     def components(self) -> tuple[Delivery, ...]:
         return tuple(a for a in self.aims if a.is_component)
 
-    @property
+    @cached_property
     def subject_aims(self) -> tuple[Delivery, ...]:
         return tuple(a for a in self.aims if a.is_subject_aim)
 
-    @property
+    @cached_property
     def event_aims(self) -> tuple[Delivery, ...]:
         return tuple(a for a in self.aims if a.is_event_aim)
 
 
 def programmes(learner: Learner) -> tuple[Programme, ...]:
     """Group a learner's bootcamp aims by ConRefNumber, in first-seen order."""
-    groups: dict[str | None, list[Delivery]] = {}
-    for d in learner.bootcamp_deliveries:
-        groups.setdefault(d.con_ref_number, []).append(d)
-    return tuple(Programme(con_ref, tuple(aims)) for con_ref, aims in groups.items())
+    return learner.programmes

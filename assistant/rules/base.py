@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable, Iterable, Iterator, Literal
+from typing import Callable, Iterable, Literal
 
 from ..ilr.model import Learner
 from ..ilr.years import year_index
@@ -127,9 +127,9 @@ def add_months(day: date, months: int) -> date:
     raise AssertionError("unreachable")
 
 
-def bootcamp_aims(learner: Learner) -> Iterator:
+def bootcamp_aims(learner: Learner) -> tuple:
     """The aims our checks look at: FundModel 37 or ProgType 32."""
-    return (d for d in learner.deliveries if d.is_bootcamp)
+    return learner.bootcamp_deliveries
 
 
 def fmt(value: object) -> str:

@@ -6,6 +6,9 @@ registry when imported).
 
 from __future__ import annotations
 
+import functools
+from datetime import date
+
 from ..ilr.model import Learner
 from . import aim_rules, cross_rules, learner_rules  # noqa: F401  - registration
 from .base import REGISTRY, RULES_YEAR, Context, Finding
@@ -13,20 +16,12 @@ from .base import REGISTRY, RULES_YEAR, Context, Finding
 
 def check_learner(learner: Learner, ctx: Context) -> list[Finding]:
     """Every finding on one learner, errors first, then by aim."""
-    from .catalogue import catalogue
-
-    texts = catalogue()
     findings: list[Finding] = []
     seen: set[tuple] = set()
-    for rid, reg in REGISTRY.items():
-        text = texts[rid]
-        if not text.applies_in(ctx):
-            continue
-        if reg.needs_learner_details and not learner.has_learner_details:
-            continue
+    for reg, text, note in active_checks(ctx.year, learner.has_learner_details):
         for hit in reg.check(learner, ctx):
             finding = Finding(
-                rule=rid,
+                rule=reg.id,
                 severity=text.severity,  # type: ignore[arg-type]
                 aim_seq=hit.aim_seq,
                 field=hit.field,
@@ -37,7 +32,7 @@ def check_learner(learner: Learner, ctx: Context) -> list[Finding]:
                 grade=text.grade,  # type: ignore[arg-type]
                 con_ref=hit.con_ref,
                 fam_type=hit.fam_type,
-                year_note=year_note(text, ctx),
+                year_note=note,
             )
             if finding.key() + (finding.detail,) not in seen:
                 seen.add(finding.key() + (finding.detail,))
@@ -45,6 +40,17 @@ def check_learner(learner: Learner, ctx: Context) -> list[Finding]:
     order = {"error": 0, "warning": 1, "advice": 2}
     findings.sort(key=lambda f: (order[f.severity], f.aim_seq or 0, f.rule))
     return findings
+
+
+@functools.lru_cache(maxsize=64)
+def active_checks(year: str, has_learner_details: bool) -> tuple:
+    """The checks that run for a teaching year, with their words: worked out once per year."""
+    from .catalogue import catalogue
+
+    texts = catalogue()
+    ctx = Context(year, date.min)
+    return tuple((reg, texts[rid], year_note(texts[rid], ctx)) for rid, reg in REGISTRY.items()
+                 if texts[rid].applies_in(ctx) and (has_learner_details or not reg.needs_learner_details))
 
 
 def year_note(text, ctx: Context) -> str | None:
