@@ -27,9 +27,7 @@ def shown_text(message: Any) -> str:
 
 
 class MessageView(Markdown):
-    """One turn. Keeps the core Message it shows so ``why`` can point at it."""
-
-    can_focus = True
+    """One turn. Keeps the core Message it shows (export and tests read it back)."""
 
     def __init__(self, message: Any, *, index: int) -> None:
         role = getattr(message, "role", "assistant")
