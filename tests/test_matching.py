@@ -4,7 +4,11 @@ import pytest
 
 from assistant.dialogue.matching import Candidate, match, normalise, suggest
 from assistant.explain import lookup
+from datetime import date
+
 from assistant.dialogue.session import Session
+
+AS_OF = date(2025, 3, 31)
 
 EVENTS = [
     Candidate("Z0059747", "Z0059747 interview offer", ("interview", "interview offer")),
@@ -65,10 +69,10 @@ def test_glossary_lookup_forgives(term, key):
 
 
 def test_session_matches_answers_with_typos_and_asks_when_unsure():
-    s = Session(year="2024-25")
+    s = Session(year="2024-25", as_of=AS_OF)
     s.send("interveiw offer")                        # a shortcut, typo and all
     assert "interview offer" in s.transcript[-1].text.lower() or s.prompt is None
-    s = Session(year="2024-25")
+    s = Session(year="2024-25", as_of=AS_OF)
     out = s.send("not paying")                        # M1, M2 and M3 all "aren't paying"
     assert s.prompt is not None and s.prompt.kind == "choice"
     assert "which did you mean" in out[-1].text.lower()
@@ -78,7 +82,7 @@ def test_session_matches_answers_with_typos_and_asks_when_unsure():
 
 
 def test_suggestions_use_the_same_matcher():
-    s = Session(year="2024-25")
+    s = Session(year="2024-25", as_of=AS_OF)
     s.send("m2")
     s.send("1/8/2024")
     s.send("20/12/2024")
