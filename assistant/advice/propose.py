@@ -143,7 +143,10 @@ class ProgrammeAdvice:
         end = self.closing_date(include_event=True, keep_recorded=False)
         if self.positive_outcome():
             when = self.outcome_date()
-            if when and when > self.ctx.as_of:
+            if when is None:  # without the date the outcome cannot be recorded yet: ask, and plan as if awaited
+                self.plan.ask("outcome_date", "On what date did the learner meet the requirements for the positive "
+                                              "outcome (for a job: the date of the job offer)?", "outcome_date", self.p.seq)
+            elif when > self.ctx.as_of:
                 self.plan.explain(f"The AchDate ({fmt(when)}) is after the file preparation date ({fmt(self.ctx.as_of)}): "
                                   "an outcome is recorded only once it has happened (AchDate_07).")
             elif when and end and when > add_months(end, 6):
@@ -294,7 +297,9 @@ class ProgrammeAdvice:
                         "the programme cannot end before its components and events (R_143)", ("R_143",), "M2",
                         ("psm-bootcamps", "vr-2526")))
             return
-        end = self.closing_date(include_event=state != SIX_MONTHS or self.has_event())
+        # Closing for the six-month rule, the end is the learning's (and any event's), not a later date someone
+        # recorded — that is what R_138's six-month exclusion is measured from.
+        end = self.closing_date(include_event=state != SIX_MONTHS or self.has_event(), keep_recorded=state != SIX_MONTHS)
         if end is None:
             self.plan.ask("learning_end_date", "On what date did the bootcamp learning end?", "learning_end_date", seq)
             return
