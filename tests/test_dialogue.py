@@ -304,3 +304,11 @@ def test_file_preparation_date_is_asked_when_today_is_after_the_chosen_year():
         s.send("31/01/2023")
     assert s.prompt.id == "prog_start"
     assert s._walk.state.as_of == date(2023, 1, 31) or date.today() <= date(2023, 7, 31)
+
+
+def test_fenced_or_bom_xml_pastes_are_read():
+    lrn = learner(prog(LearnStartDate="2022-08-01", Outcome="8"), subject(CompStatus="2", LearnActEndDate="2022-11-30", Outcome="1"))
+    for text in ("```xml\n" + to_xml(lrn) + "\n```", "\ufeff" + to_xml(lrn)):
+        s = session()
+        out = s.send(text)
+        assert "I read this record" in out[0].text

@@ -264,10 +264,10 @@ class Session:
 
     # -- internals: dispatch ---------------------------------------------------------------------
     def _send(self, text: str) -> list[Message]:
-        stripped = text.strip()
+        stripped = text.strip().lstrip("\ufeff")
         if not stripped:
             return [self._say("Please type an answer (or `help`)."), *self._where_now()]
-        if stripped.startswith("<"):
+        if stripped.startswith("<") or (stripped.startswith("```") and "<" in stripped):
             return self._paste(stripped)
         command = self._command(stripped)
         if command is not None:
