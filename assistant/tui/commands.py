@@ -15,10 +15,16 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from ..ilr.model import DELIVERY_FIELDS, FAM_FIELDS
 
-#: Field names offered for "Explain …" before the user types anything specific.
-EXPLAINABLE_FIELDS: tuple[str, ...] = tuple(name for name, _, _ in DELIVERY_FIELDS + FAM_FIELDS) + (
-    "SOF", "FFI", "EVI", "ZPROG001",
-)
+
+def explainable_terms() -> tuple[str, ...]:
+    """Fields, codes and aim references the glossary explains (the model's fields if it cannot load)."""
+    try:
+        from ..explain import glossary_candidates
+
+        terms = tuple(dict.fromkeys(c.label for c in glossary_candidates()))
+    except Exception:  # a broken glossary must not break the palette
+        terms = ()
+    return terms or tuple(name for name, _, _ in DELIVERY_FIELDS + FAM_FIELDS)
 
 
 class AssistantCommands(Provider):
@@ -65,12 +71,12 @@ class AssistantCommands(Provider):
             score = matcher.match(name)
             if score > 0:
                 yield Hit(score, matcher.highlight(name), callback, help=help_text)
-        for field in EXPLAINABLE_FIELDS:
-            label = f"Explain {field}"
+        for term in explainable_terms():
+            label = f"Explain {term}"
             score = matcher.match(label)
             if score > 0:
-                yield Hit(score * 0.9, matcher.highlight(label), partial(main.explain_term, field),
-                          help=f"What {field} means and how bootcamps record it")
+                yield Hit(score * 0.9, matcher.highlight(label), partial(main.explain_term, term),
+                          help=f"What {term} means and how bootcamps record it")
         term = query.strip()
         if term:
             yield Hit(0.05, f"Explain “{term}”", partial(main.explain_term, term),
