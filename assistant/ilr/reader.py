@@ -5,12 +5,20 @@ A whole ILR file of any year, a single ``<Learner>``, or bare
 Markdown fences or namespaces (matched by local name, since real files mix
 them). The parser never expands entities, loads a DTD or touches the network,
 and any document that declares a DTD is refused before parsing.
+
+Pastes come from anywhere, so every way in which input can be wrong ends in
+an :class:`InputError` that says what is wrong, where (line and column when
+known) and what to do, in words a data manager can act on — never in
+libxml2's vocabulary, never as a traceback, and within a bounded time and
+memory (see the ``MAX_*`` limits).
 """
 
 from __future__ import annotations
 
 import codecs
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterable, Literal
@@ -26,17 +34,37 @@ from .model import (
     ValueProblem,
     parse_value,
 )
-from .years import year_from_namespace
+from .years import YearError, normalise_year, year_from_namespace
 
 YearSource = Literal["namespace", "header", "option", "assumed"]
 
 WRAPPER = "ilr-assistant-snippet"
 _DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.S)
 _DECL_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
-_FENCE = re.compile(r"```[a-zA-Z]*\s*\n(.*?)```", re.S)
-_DTD = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.I)
-#: A learner snippet longer than this is not a paste but a file; read it as a stream.
+_FENCE_OPEN = re.compile(r"```[A-Za-z0-9_+-]*[ \t]*\r?\n")
+_DTD_SCAN = re.compile(r"<!--|<!\[CDATA\[|<!\s*(?:DOCTYPE|ENTITY)", re.I)
+#: Terminals wrap pastes in these "bracketed paste" markers; they are not part of the text.
+_MAX_FENCES = 64
+_PASTE_MARKERS = ("\x1b[200~", "\x1b[201~")
+
+#: A paste (or standard input) larger than this is refused before parsing.
+#: Measured with lxml 6.1 / libxml2 2.14 on 2 CPUs: a 50 MB paste of 90 000
+#: learners reads in about 3 s and ~700 MB of memory, so this leaves headroom.
 MAX_SNIPPET_CHARS = 64 * 1024 * 1024
+#: A file on disk larger than this is refused (the whole tree is kept in memory
+#: so that the writer can return the file unchanged except for the edits).
+MAX_FILE_BYTES = 512 * 1024 * 1024
+#: Upper bound on elements in a paste / a file (an element costs ~100 bytes in
+#: memory whatever its size in the text, so ``<a/>`` repeated is the cheapest
+#: way to exhaust memory).
+MAX_SNIPPET_ELEMENTS = 4_000_000
+MAX_FILE_ELEMENTS = 16_000_000
+#: Undeclared namespace prefixes (``<ilr:Learner>`` cut out of a file that
+#: declared ``xmlns:ilr`` at the top) that will be supplied before giving up.
+_MAX_PREFIX_RETRIES = 8
+_UNDECLARED_NS = "urn:ilr-assistant:undeclared-prefix"
+
+PASTE_HINT = "Paste a <Learner> or <LearningDelivery> element, or a whole ILR file"
 
 
 class InputError(Exception):
@@ -73,11 +101,14 @@ class ReadResult:
     root: etree._Element | None = field(default=None, repr=False)
 
 
+# -- tree helpers (also used by the writer) ----------------------------------
+
 def local(el: etree._Element) -> str:
+    """An element's name without its namespace ("" for comments and PIs)."""
     tag = el.tag
     if not isinstance(tag, str):
         return ""
-    return tag.rsplit("}", 1)[-1]
+    return tag[tag.rfind("}") + 1:]
 
 
 def children(el: etree._Element, name: str | None = None) -> Iterable[etree._Element]:
@@ -92,7 +123,22 @@ def child_text(el: etree._Element, name: str) -> str | None:
     return None
 
 
+def _by_name(el: etree._Element) -> dict[str, list[etree._Element]]:
+    """Element children grouped by local name, in one pass (files hold ~100 000 learners)."""
+    groups: dict[str, list[etree._Element]] = {}
+    for child in el:
+        tag = child.tag
+        if isinstance(tag, str):
+            groups.setdefault(tag[tag.rfind("}") + 1:], []).append(child)
+    return groups
+
+
 def safe_parser() -> etree.XMLParser:
+    """A parser that cannot read files, fetch URLs or expand entities.
+
+    ``huge_tree=False`` keeps libxml2's own limits (256 levels of nesting,
+    10 MB per text node), which no ILR file comes near.
+    """
     return etree.XMLParser(
         resolve_entities=False,
         no_network=True,
@@ -104,18 +150,48 @@ def safe_parser() -> etree.XMLParser:
     )
 
 
+# -- bytes to text -----------------------------------------------------------
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),  # before UTF-16: FF FE 00 00
+    (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+#: File signatures people point the assistant at by mistake.
+_MAGIC = (
+    (b"PK\x03\x04", "a ZIP archive (ILR uploads are zipped; Excel and Word files are ZIP archives too)",
+     "Unzip it and use the .xml file inside"),
+    (b"\x1f\x8b", "a gzip-compressed file", "Decompress it and use the .xml file inside"),
+    (b"%PDF", "a PDF document", "Use the ILR XML file itself, not a PDF report"),
+    (b"\xd0\xcf\x11\xe0", "an old-style Office document (.xls or .doc)", "Use the ILR XML file itself"),
+)
+_BINARY_HINT = "Check that you pasted or opened the ILR XML itself, not a binary file"
+
+
 def decode(data: bytes) -> str:
     """Bytes to text by BOM, then declared encoding, then UTF-8; errors say where."""
-    for bom, codec in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+    for bom, codec in _BOMS:
         if data.startswith(bom):
             return _decode_with(data[len(bom):], codec)
-    m = _DECL_ENCODING.match(data)
+    for magic, what, hint in _MAGIC:
+        if data.startswith(magic):
+            raise InputError(f"this is {what}, not XML", hint=hint)
+    head = data[:256]
+    # UTF-16 without a BOM: every other byte of the ASCII markup is zero.
+    if len(head) >= 4 and head[1::2].count(0) == len(head[1::2]) and 0 not in head[::2]:
+        return _decode_with(data, "utf-16-le")
+    if len(head) >= 4 and head[::2].count(0) == len(head[::2]) and 0 not in head[1::2]:
+        return _decode_with(data, "utf-16-be")
+    m = _DECL_ENCODING.match(data[:1024])
     codec = m.group(1).decode("ascii") if m else "utf-8"
     try:
-        codecs.lookup(codec)
+        info = codecs.lookup(codec)
     except LookupError:
         raise InputError(f"the XML declares an encoding this reader does not know ('{codec}')",
                          1, hint="Save the file as UTF-8 and try again") from None
+    if info.name.startswith(("utf-16", "utf-32")) and 0 not in head:
+        # .NET writes encoding="utf-16" into text it then saves as UTF-8;
+        # the bytes, which have no zero bytes, are the truth.
+        codec = "utf-8"
     return _decode_with(data, codec)
 
 
@@ -123,15 +199,62 @@ def _decode_with(data: bytes, codec: str) -> str:
     try:
         return data.decode(codec)
     except UnicodeDecodeError as exc:
+        if _looks_binary(data):
+            raise InputError("this looks like a binary file, not XML text", hint=_BINARY_HINT) from None
         line = data.count(b"\n", 0, exc.start) + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         raise InputError(f"the bytes here are not valid {codec.upper()} text", line, col,
                          hint="Save the file as UTF-8 (or fix the encoding declaration) and try again") from None
 
 
+def _looks_binary(data: bytes) -> bool:
+    head = data[:4096]
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 13))
+    return bool(head) and (0 in head or controls > len(head) // 100)
+
+
+# -- text as the parser will see it ------------------------------------------
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _blank(text: str) -> str:
+    """Keep only the newlines, so that line numbers still point at the user's text."""
+    return "\n" * text.count("\n")
+
+
 def _strip_fences(text: str) -> str:
-    m = _FENCE.search(text)
-    return m.group(1) if m and "<" in m.group(1) else text
+    """The XML inside Markdown code fences, if any fence holds some.
+
+    Found with ``str.find`` so that the work is linear however many fences a
+    hostile paste holds; text outside the fences becomes blank lines.
+    """
+    if "```" not in text or text.count("```") > 2 * _MAX_FENCES:
+        return text  # no fences, or a hostile number of them: the wrapper copes with backticks
+    parts: list[str] = []
+    pos = 0
+    found = False
+    while True:
+        m = _FENCE_OPEN.search(text, pos)
+        if not m:
+            break
+        end = text.find("```", m.end())
+        if end < 0:
+            break
+        body = text[m.end():end]
+        if "<" in body:
+            parts.append(_blank(text[pos:m.end()]))
+            parts.append(body)
+            found = True
+        else:
+            parts.append(_blank(text[pos:end + 3]))
+        pos = end + 3
+    if not found:
+        return text
+    parts.append(_blank(text[pos:]))
+    return "".join(parts)
 
 
 def prepare(text: str) -> str:
@@ -140,6 +263,9 @@ def prepare(text: str) -> str:
     The declaration is replaced by spaces of the same length so that line and
     column numbers in errors still point at the user's own text.
     """
+    for marker in _PASTE_MARKERS:
+        if marker in text:
+            text = text.replace(marker, " " * len(marker))
     text = text.lstrip("\ufeff")
     text = _strip_fences(text)
     m = _DECLARATION.match(text)
@@ -149,69 +275,264 @@ def prepare(text: str) -> str:
 
 
 def refuse_dtd(text: str) -> None:
-    m = _DTD.search(text)
-    if m:
-        line = text.count("\n", 0, m.start()) + 1
-        col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+    """Refuse any DOCTYPE or ENTITY declaration outside comments and CDATA.
+
+    This is what stops every entity attack (external files, URLs, parameter
+    entities, billion laughs, quadratic blow-up) before the parser sees it;
+    the parser's own settings are the second line of defence. One linear
+    scan: comments and CDATA sections are jumped over with ``str.find``.
+    """
+    pos = 0
+    while True:
+        m = _DTD_SCAN.search(text, pos)
+        if not m:
+            return
+        token = m.group(0)
+        if token == "<!--":
+            end = text.find("-->", m.end())
+            pos = len(text) if end < 0 else end + 3
+        elif token == "<![CDATA[":
+            end = text.find("]]>", m.end())
+            pos = len(text) if end < 0 else end + 3
+        else:
+            line, col = _position(text, m.start())
+            raise InputError(
+                "the XML declares a DTD or entities (<!DOCTYPE …> or <!ENTITY …>), which ILR files never do; "
+                "nothing in it was read or fetched",
+                line, col,
+                hint="Remove the <!DOCTYPE …> part (real ILR exports have none) and try again",
+            )
+
+
+def _check_characters(text: str) -> None:
+    if "\x00" in text:
+        line, col = _position(text, text.index("\x00"))
+        raise InputError("the text contains a NUL character, so it is not XML", line, col, hint=_BINARY_HINT)
+
+
+def _too_large(what: str, size: str, limit: str) -> InputError:
+    return InputError(
+        f"the {what} is {size}, more than the {limit} this reader accepts at once; nothing was read",
+        hint="Save it as a file and run `ilr-assistant diagnose FILE`, or cut it down to the learners concerned"
+        if what == "paste" else "Cut the file down to the learners concerned (the bootcamp learners) and try again",
+    )
+
+
+def _check_size(text: str, max_chars: int, max_elements: int, what: str) -> None:
+    if len(text) > max_chars:
+        raise _too_large(what, f"{len(text) / 1e6:.0f} million characters", f"{max_chars / 1e6:.0f} million")
+    # Each element has exactly one start tag, and "</" only begins end tags.
+    elements = text.count("<") - text.count("</")
+    if elements > max_elements:
         raise InputError(
-            "the XML declares a DTD or entities, which ILR files never do; it was not read",
-            line, col,
-            hint="Remove the <!DOCTYPE …> part (real ILR exports have none) and paste again",
+            f"the {what} holds about {elements:,} tags, more than the {max_elements:,} this reader accepts "
+            "(a whole ILR file has about 40 per learner)",
+            hint="Cut it down to the learners concerned and try again",
         )
 
 
+# -- reading -----------------------------------------------------------------
+
 def read_text(source: str | bytes, *, year: str | None = None) -> ReadResult:
     """Read a file or snippet into learners. Raises InputError, never anything else."""
-    text = decode(source) if isinstance(source, bytes) else source
-    if len(text) > MAX_SNIPPET_CHARS:
-        raise InputError(f"the input is {len(text) // (1024 * 1024)} MB, too large to read at once",
-                         hint="Point `ilr-assistant diagnose` at the file instead; it reads whole files as a stream")
-    text = prepare(text)
-    if "\x00" in text:
-        pos = text.index("\x00")
-        raise InputError("the text contains a NUL character, so it is not XML",
-                         text.count("\n", 0, pos) + 1, hint="Check that you pasted the XML itself, not a binary file")
-    if not text.strip():
-        raise InputError("there is nothing to read", hint="Paste a <Learner> or <LearningDelivery> element, or a whole ILR file")
-    if "<" not in text:
-        raise InputError("this is not XML (no '<' anywhere)", 1, 1,
-                         hint="Paste a <Learner> or <LearningDelivery> element, or a whole ILR file")
-    refuse_dtd(text)
-    wrapped = f"<{WRAPPER}>{text}</{WRAPPER}>"
+    return _read(source, year=year, max_chars=MAX_SNIPPET_CHARS, max_elements=MAX_SNIPPET_ELEMENTS, what="paste")
+
+
+def _read(source: str | bytes, *, year: str | None, max_chars: int, max_elements: int, what: str) -> ReadResult:
     try:
-        wrapper = etree.fromstring(wrapped.encode("utf-8"), safe_parser())
-    except etree.XMLSyntaxError as exc:
-        raise syntax_error(exc, len(WRAPPER) + 2) from None
-    except (ValueError, MemoryError) as exc:  # lxml refuses some inputs outright
-        raise InputError(f"the XML could not be read ({exc})") from None
-    return read_tree(wrapper, year=year)
+        return _read_checked(source, year=year, max_chars=max_chars, max_elements=max_elements, what=what)
+    except InputError:
+        raise
+    except MemoryError:
+        raise InputError(f"the {what} is too large to read in the memory available",
+                         hint="Cut it down to the learners concerned and try again") from None
+    except RecursionError:
+        raise InputError(f"the {what} is nested too deeply to read",
+                         hint="Check that you pasted an ILR file or a learner's record") from None
 
 
-def syntax_error(exc: etree.XMLSyntaxError, first_line_shift: int = 0) -> InputError:
+def _read_checked(source: str | bytes, *, year: str | None, max_chars: int, max_elements: int,
+                  what: str) -> ReadResult:
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
+        if len(data) > 4 * max_chars:  # refuse before spending time decoding
+            raise _too_large(what, f"{len(data) / 1e6:.0f} million bytes", f"{max_chars / 1e6:.0f} million characters")
+        text = decode(data)
+    elif isinstance(source, str):
+        text = source
+    else:
+        raise InputError(f"cannot read a {type(source).__name__}; expected text", hint=PASTE_HINT)
+    year = _normalise_year_option(year)
+    _check_size(text, max_chars, max_elements, what)
+    text = prepare(text)
+    _check_characters(text)
+    if not text.strip():
+        raise InputError("there is nothing to read", hint=PASTE_HINT)
+    if "<" not in text:
+        raise InputError("this is not XML (there is no '<' anywhere)", 1, 1, hint=PASTE_HINT)
+    refuse_dtd(text)
+    wrapper, prefixes = _parse_wrapped(text)
+    result = read_tree(wrapper, year=year)
+    if prefixes:
+        listed = ", ".join(f"'{p}:'" for p in prefixes)
+        result.notes.append(f"the namespace prefix {listed} was not declared in the text; elements were read by name")
+    return result
+
+
+def _parse_wrapped(text: str) -> tuple[etree._Element, list[str]]:
+    """Parse inside a synthetic root, so that snippets with several roots read too.
+
+    A prefix cut off from its declaration (``<ilr:Learner>``) is declared on
+    the wrapper and the parse retried, since elements are matched by local
+    name anyway.
+    """
+    body = text.encode("utf-8")
+    prefixes: list[str] = []
+    while True:
+        decl = "".join(f' xmlns:{p}="{_UNDECLARED_NS}"' for p in prefixes)
+        head = f"<{WRAPPER}{decl}>".encode("ascii")
+        try:
+            root = etree.fromstring(head + body + f"</{WRAPPER}>".encode("ascii"), safe_parser())
+            return root, prefixes
+        except etree.XMLSyntaxError as exc:
+            m = re.match(r"Namespace prefix ([A-Za-z_][\w.-]*) (?:for \S+ )?on \S+ is not defined", exc.msg or "")
+            if m and m.group(1) not in prefixes and len(prefixes) < _MAX_PREFIX_RETRIES \
+                    and m.group(1).lower() not in ("xml", "xmlns"):
+                prefixes.append(m.group(1))
+                continue
+            raise syntax_error(exc, len(head), text_end=_position(text, len(text.rstrip()))) from None
+        except ValueError:  # lxml refuses some inputs outright
+            raise InputError("the XML could not be read", hint=PASTE_HINT) from None
+
+
+def _normalise_year_option(year: str | None) -> str | None:
+    if year is None or not str(year).strip():
+        return None
+    try:
+        return normalise_year(str(year))
+    except YearError as exc:
+        raise InputError(f"the teaching year given ({exc})", hint="Give the year like 2024-25") from None
+
+
+# -- libxml2's messages in the user's words ----------------------------------
+
+_CHECK_TAGS = "Check that every <Tag> has a matching </Tag> and that the paste is complete"
+_ESCAPE = "In XML a plain '&' is written &amp; and a plain '<' is written &lt;"
+
+
+def _explain(msg: str) -> tuple[str, str]:
+    """(what is wrong, what to do) for one libxml2 message."""
+    w = re.escape(WRAPPER)
+    if m := re.match(rf"Opening and ending tag mismatch: {w} line \d+ and (\S+)", msg):
+        return f"</{m.group(1)}> closes a tag that was never opened", _CHECK_TAGS
+    if m := re.match(rf"Opening and ending tag mismatch: (\S+) line (\d+) and {w}", msg):
+        return (f"<{m.group(1)}> (opened on line {m.group(2)}) is never closed: the text ends first",
+                "The paste may be cut short; copy the whole element, down to its closing tag")
+    if m := re.match(r"Opening and ending tag mismatch: (\S+) line (\d+) and (\S+)", msg):
+        return (f"<{m.group(1)}> (opened on line {m.group(2)}) is closed by </{m.group(3)}>, "
+                "so the tags are wrongly nested or one is missing"), _CHECK_TAGS
+    if m := re.match(r"Premature end of data in tag (\S+) line (\d+)", msg):
+        return (f"the text ends before <{m.group(1)}> (opened on line {m.group(2)}) is closed",
+                "The paste may be cut short; copy the whole element, down to its closing tag")
+    if m := re.match(r"Couldn't find end of Start Tag (\S+)", msg):
+        return f"the tag <{m.group(1)} is not finished with '>'", _CHECK_TAGS
+    if msg.startswith("expected '>'"):
+        return "a tag is cut off or not finished with '>'", _CHECK_TAGS
+    if msg.startswith("StartTag: invalid element name"):
+        return ("a '<' is not followed by a tag name",
+                f"If it is part of a value, write it as &lt;. {_ESCAPE}")
+    if msg.startswith(("EntityRef: expecting ';'", "xmlParseEntityRef: no name")):
+        return "an '&' does not start an XML entity (such as &amp;)", \
+            "Write a plain '&' (as in 'Smith & Sons') as &amp;"
+    if m := re.match(r"Entity '([^']*)' not defined", msg):
+        return f"'&{m.group(1)};' is not an entity XML knows", \
+            f"Only &amp; &lt; &gt; &quot; &apos; and numeric ones like &#233; are allowed. {_ESCAPE}"
+    if msg.startswith(("xmlParseCharRef", "CharRef")):
+        return "a character reference (&#…;) names a character that XML does not allow", \
+            "Remove it or replace it with the character meant"
+    control = (r"(?:PCDATA invalid Char value|Char 0x[0-9A-Fa-f]+ out of allowed range|"
+               r"invalid character in attribute value)\s*(\d*)")
+    if m := re.match(control, msg):
+        code = f" (code {m.group(1)})" if m.group(1) else ""
+        return f"the text contains a control character{code} that XML does not allow", \
+            "Remove it; it may have come from copying out of another program"
+    if "Input is not proper UTF-8" in msg or "Invalid bytes in character encoding" in msg:
+        return "the text is not valid UTF-8", "Save the file as UTF-8 and try again"
+    if m := re.match(r"Excessive depth in document: (\d+)", msg):
+        return (f"the elements are nested more than {m.group(1)} levels deep; an ILR file nests fewer than 10",
+                "Check what was pasted: this is not an ILR record")
+    if re.search(r"too long|too big|huge|Resource limit exceeded", msg, re.I):
+        return ("one value, name or comment is millions of characters long; no ILR field is longer than a few hundred",
+                "Check what was pasted: this is not an ILR record")
+    if msg.startswith("XML declaration allowed only at the start"):
+        return ("an <?xml …?> declaration appears in the middle of the text, so two files were probably "
+                "pasted together"), "Paste or open one file at a time"
+    if msg.startswith("Extra content at the end of the document"):
+        return "there is text after the end of the XML", _CHECK_TAGS
+    if msg.startswith(("Document is empty", "Start tag expected")):
+        return "there is no XML element here", PASTE_HINT
+    if msg.startswith(("Double hyphen within comment", "Comment not terminated", "Comment must not contain")):
+        return "a comment (<!-- … -->) is broken or not closed", "Remove the comment or close it with -->"
+    if msg.startswith(("CData section not finished", "Sequence ']]>' not allowed")):
+        return "a CDATA section (<![CDATA[ … ]]>) is broken or not closed", _CHECK_TAGS
+    if m := re.match(r"Attribute (\S+) redefined", msg):
+        return f"the attribute {m.group(1)} is given twice in one tag", "Remove one of them"
+    if msg.startswith(("AttValue", "Specification mandates value", "attributes construct error",
+                       "Unescaped '<' not allowed in attributes", "error parsing attribute name",
+                       "String not closed")):
+        return "an attribute inside a tag is malformed (attribute values need quotes)", _CHECK_TAGS
+    if msg.startswith(("Failed to parse QName", "xmlns")) or "namespace" in msg.lower():
+        return "a tag name or namespace declaration is malformed", _CHECK_TAGS
+    if msg.startswith(("ParsePI", "xmlParsePI", "PI ")):
+        return "a processing instruction (<? … ?>) is malformed", "Remove it; ILR files need none"
+    generic = re.sub(r",?\s*(?:use|try) XML_PARSE_HUGE( option)?", "", msg).strip(" .,")
+    return f"the XML is not well formed ({generic})", _CHECK_TAGS
+
+
+#: libxml2 messages that, at the very end of the text, mean it was cut off inside a tag.
+_MID_TAG = ("expected '>'", "Couldn't find end of Start Tag", "attributes construct error", "AttValue",
+            "Specification mandates value", "StartTag", "error parsing attribute name", "String not closed",
+            "Unescaped '<'", "Failed to parse QName", "EntityRef", "xmlParseEntityRef", "Extra content")
+
+
+def syntax_error(exc: etree.XMLSyntaxError, first_line_shift: int = 0, *,
+                 text_end: tuple[int, int] | None = None) -> InputError:
+    """An InputError for a parse failure, positioned in the user's own text.
+
+    ``text_end`` is where the user's text ends (line, column): libxml2
+    reports a text cut off mid-tag as whatever it was expecting next, so an
+    error at or past the end is explained as a cut-short paste instead.
+    """
     line, col = exc.position if exc.position else (None, None)
     if line == 1 and col:
         col = max(1, col - first_line_shift)
     msg = (exc.msg or str(exc)).strip()
     msg = re.sub(r",? line \d+, column \d+$", "", msg)
-    msg = msg.replace(WRAPPER, "the end of your text")
-    hint = "Check that every <Tag> has a matching </Tag> and that the paste is complete"
-    if "Document is empty" in msg or "Start tag expected" in msg:
-        hint = "This does not look like XML; paste a <Learner> or <LearningDelivery> element"
-    elif "depth" in msg.lower():
-        hint = "The elements are nested far deeper than any ILR file; check what was pasted"
-    return InputError(f"the XML is not well formed: {msg}", line, col, hint=hint)
+    what, hint = _explain(msg.split("\n", 1)[0])
+    at_end = text_end is not None and line is not None and col is not None and (line, col) >= text_end
+    if at_end and msg.startswith(_MID_TAG):
+        what = "the text ends in the middle of a tag, so the paste looks cut short"
+        hint = "Copy the whole element, down to its closing tag, and try again"
+        line, col = text_end
+    what = what.replace(WRAPPER, "the end of your text")
+    return InputError(what, line or None, col or None, hint=hint)
 
 
 def read_tree(root: etree._Element, *, year: str | None = None) -> ReadResult:
     """Build the result from a parsed tree (a Message, or the snippet wrapper)."""
-    message = root if local(root) == "Message" else next(
-        (el for el in root.iter() if local(el) == "Message"), None)
-    learners: list[Learner] = []
-    learner_els = [el for el in root.iter() if local(el) == "Learner"]
-    for el in learner_els:
-        learners.append(learner_from_element(el))
-    stray = [el for el in root.iter() if local(el) == "LearningDelivery"
-             and not any(local(a) == "Learner" for a in el.iterancestors())]
+    if local(root) == "Message":
+        messages = [root]
+    else:
+        messages = list(root.iter("{*}Message"))
+    if len(messages) > 1:
+        raise InputError(
+            f"the text holds {len(messages)} ILR files (<Message> elements); the second starts here",
+            messages[1].sourceline, hint="Paste or open one file at a time")
+    message = messages[0] if messages else None
+    learner_els = list(root.iter("{*}Learner"))
+    learners = [learner_from_element(el) for el in learner_els]
+    stray = [el for el in root.iter("{*}LearningDelivery")
+             if (el.getparent() is None or local(el.getparent()) != "Learner") and next(el.iterancestors("{*}Learner"), None) is None]
     kind: Literal["file", "learners", "deliveries"] = "file" if message is not None else "learners"
     if stray:
         learners.append(Learner(
@@ -223,39 +544,64 @@ def read_tree(root: etree._Element, *, year: str | None = None) -> ReadResult:
         if not learner_els:
             kind = "deliveries"
     if not learners and message is None:
-        names = sorted({local(el) for el in root.iter() if local(el) and local(el) != WRAPPER})[:5]
+        names: set[str] = set()
+        for el in root.iter():
+            if len(names) >= 5:
+                break
+            if local(el) and local(el) != WRAPPER:
+                names.add(local(el))
         raise InputError(
-            "found no <Learner> or <LearningDelivery> element" + (f" (found: {', '.join(names)})" if names else ""),
+            "found no <Learner> or <LearningDelivery> element" + (f" (found: {', '.join(sorted(names))})" if names else ""),
             hint="Paste a learner's record, one or more <LearningDelivery> elements, or a whole ILR file",
         )
     result = ReadResult(learners=learners, kind=kind, root=root)
-    header_info(result, message if message is not None else root)
+    header_info(result, message if message is not None else root, learner_els, stray)
     apply_year(result, year)
     return result
 
 
-def header_info(result: ReadResult, scope: etree._Element) -> None:
+def _namespace_candidates(scope: etree._Element, learner_els: list[etree._Element],
+                          stray: list[etree._Element]) -> Iterable[etree._Element]:
+    """The few elements whose namespace says the year: bounded, however large the input."""
+    yield scope
+    for el in scope[:20]:
+        yield el
+    for el in learner_els[:20] + stray[:20]:
+        yield el
+        yield from el[:40]
+
+
+def header_info(result: ReadResult, scope: etree._Element,
+                learner_els: list[etree._Element] | None = None,
+                stray: list[etree._Element] | None = None) -> None:
     """Fill year, namespace and file preparation date from what the XML says."""
     ns = None
-    for el in scope.iter():
-        if isinstance(el.tag, str) and el.tag.startswith("{"):
-            ns = el.tag[1:].split("}", 1)[0]
+    for el in _namespace_candidates(scope, learner_els or [], stray or []):
+        tag = el.tag
+        if isinstance(tag, str) and tag.startswith("{") and not tag.startswith("{" + _UNDECLARED_NS):
+            ns = tag[1:].split("}", 1)[0]
             if year_from_namespace(ns):
                 break
     result.namespace = ns
     header_year = None
-    for el in scope.iter():
-        if local(el) == "CollectionDetails":
-            y = (child_text(el, "Year") or "").strip()
-            if re.fullmatch(r"\d{4}", y):
-                header_year = f"20{y[:2]}-{y[2:]}"
-            prep = child_text(el, "FilePreparationDate")
-            if prep:
-                try:
-                    result.file_preparation_date = parse_value("date", prep)
-                except ValueProblem as exc:
-                    result.notes.append(f"FilePreparationDate {exc}; it was ignored")
-            break
+    for el in scope.iter("{*}CollectionDetails"):
+        y = (child_text(el, "Year") or "").strip()
+        if re.fullmatch(r"\d{4}", y):
+            header_year = f"20{y[:2]}-{y[2:]}"
+            try:
+                header_year = normalise_year(header_year)
+            except YearError:
+                result.notes.append(f"Header/CollectionDetails/Year '{y}' is not a teaching year; it was ignored")
+                header_year = None
+        elif y:
+            result.notes.append(f"Header/CollectionDetails/Year '{y}' is not a teaching year; it was ignored")
+        prep = child_text(el, "FilePreparationDate")
+        if prep:
+            try:
+                result.file_preparation_date = _parse("date", prep)
+            except ValueProblem as exc:
+                result.notes.append(f"FilePreparationDate {exc}; it was ignored")
+        break
     ns_year = year_from_namespace(ns)
     if ns_year:
         result.year, result.year_source = ns_year, "namespace"
@@ -267,28 +613,65 @@ def header_info(result: ReadResult, scope: etree._Element) -> None:
 
 
 def apply_year(result: ReadResult, year: str | None) -> None:
+    """The year option wins over the file; it is normalised (``2425`` → ``2024-25``)."""
+    year = _normalise_year_option(year)
     if year:
+        if result.year and result.year != year:
+            result.notes.append(f"the file says {result.year}; using {year} as asked")
         result.year, result.year_source = year, "option"
 
 
-def _read_fields(el: etree._Element, spec, problems: dict[str, str]) -> dict[str, object]:
+_DELIVERY_SPEC = {name: (attr, kind) for name, attr, kind in DELIVERY_FIELDS}
+_FAM_SPEC = {name: (attr, kind) for name, attr, kind in FAM_FIELDS}
+
+
+def _read_fields(el: etree._Element, spec: dict[str, tuple[str, str]], problems: dict[str, str],
+                 keep: str | None = None) -> tuple[dict[str, object], list[etree._Element]]:
+    """One pass over the children: the first of each wanted field, typed, and the ``keep`` children.
+
+    One pass matters: a college file holds ~100 000 learners and lxml makes a
+    Python object for every child it hands back.
+    """
     values: dict[str, object] = {}
-    wanted = {name: (attr, kind) for name, attr, kind in spec}
-    for child in children(el):
-        name = local(child)
-        if name not in wanted or wanted[name][0] in values:
+    seen: set[str] = set()
+    kept: list[etree._Element] = []
+    for child in el:
+        tag = child.tag
+        if not isinstance(tag, str):
             continue
-        attr, kind = wanted[name]
+        name = tag[tag.rfind("}") + 1:]
+        if name == keep:
+            kept.append(child)
+            continue
+        wanted = spec.get(name)
+        if wanted is None or name in seen:
+            continue
+        seen.add(name)
         try:
-            values[attr] = parse_value(kind, child.text)
+            values[wanted[0]] = _parse(wanted[1], child.text)
         except ValueProblem as exc:
             problems[name] = str(exc)
-    return values
+    return values, kept
+
+
+#: Dates outside these years are placeholders or typing slips (``0001-01-01``,
+#: ``9999-12-31`` "open-ended" MIS values), never a real ILR date; they are
+#: reported as problems on the field so that no date arithmetic runs on them.
+MIN_YEAR, MAX_YEAR = 1900, 2099
+
+
+def _parse(kind, text: str | None):
+    """parse_value, plus the plausible-year check for dates."""
+    value = parse_value(kind, text)
+    if isinstance(value, date) and not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueProblem(f"'{(text or '').strip()}' is not a plausible ILR date "
+                           f"(the year must be between {MIN_YEAR} and {MAX_YEAR})")
+    return value
 
 
 def fam_from_element(el: etree._Element) -> Fam:
     problems: dict[str, str] = {}
-    values = _read_fields(el, FAM_FIELDS, problems)
+    values, _ = _read_fields(el, _FAM_SPEC, problems)
     return Fam(
         type=str(values.get("type") or "").upper(),
         code=values.get("code"),  # type: ignore[arg-type]
@@ -301,16 +684,16 @@ def fam_from_element(el: etree._Element) -> Fam:
 
 def delivery_from_element(el: etree._Element) -> Delivery:
     problems: dict[str, str] = {}
-    values = _read_fields(el, DELIVERY_FIELDS, problems)
-    fams = tuple(fam_from_element(f) for f in children(el, "LearningDeliveryFAM"))
+    values, fam_els = _read_fields(el, _DELIVERY_SPEC, problems, keep="LearningDeliveryFAM")
+    fams = tuple(fam_from_element(f) for f in fam_els)
     return Delivery(**values, fams=fams, problems=problems, line=el.sourceline)  # type: ignore[arg-type]
 
 
-def _dates(el: etree._Element, entity: str, field_name: str, problems: dict[str, str]) -> tuple[date, ...]:
+def _dates(elements: list[etree._Element], entity: str, field_name: str, problems: dict[str, str]) -> tuple[date, ...]:
     found = []
-    for child in children(el, entity):
+    for child in elements:
         try:
-            value = parse_value("date", child_text(child, field_name))
+            value = _parse("date", child_text(child, field_name))
         except ValueProblem as exc:
             problems[f"{entity}/{field_name}"] = str(exc)
             continue
@@ -321,34 +704,63 @@ def _dates(el: etree._Element, entity: str, field_name: str, problems: dict[str,
 
 def learner_from_element(el: etree._Element) -> Learner:
     problems: dict[str, str] = {}
-    ref = (child_text(el, "LearnRefNumber") or "").strip()
+    groups = _by_name(el)
+    refs = groups.get("LearnRefNumber")
+    ref = ((refs[0].text or "") if refs else "").strip()
+    dobs = groups.get("DateOfBirth")
     try:
-        dob = parse_value("date", child_text(el, "DateOfBirth"))
-    except ValueProblem as exc:
-        problems["DateOfBirth"] = str(exc)
+        dob = _parse("date", dobs[0].text) if dobs else None
+    except ValueProblem:
+        # The raw value is personal data, so the problem does not repeat it.
+        problems["DateOfBirth"] = (f"is not a real date in the form YYYY-MM-DD between {MIN_YEAR} and {MAX_YEAR} "
+                                   "(the value is not shown: it is personal data)")
         dob = None
     return Learner(
         learn_ref=ref or "(no LearnRefNumber)",
-        deliveries=tuple(delivery_from_element(d) for d in children(el, "LearningDelivery")),
+        deliveries=tuple(delivery_from_element(d) for d in groups.get("LearningDelivery", ())),
         date_of_birth=dob,
-        employment_dates=_dates(el, "LearnerEmploymentStatus", "DateEmpStatApp", problems),
-        prior_attain_dates=_dates(el, "PriorAttain", "DateLevelApp", problems),
-        has_learner_details=True,
+        employment_dates=_dates(groups.get("LearnerEmploymentStatus", []), "LearnerEmploymentStatus",
+                                "DateEmpStatApp", problems),
+        prior_attain_dates=_dates(groups.get("PriorAttain", []), "PriorAttain", "DateLevelApp", problems),
+        # A <Learner> trimmed to its reference and aims says nothing about date of birth or employment:
+        # learner-level rules run only when some of those details were given.
+        has_learner_details=any(name not in {"LearnRefNumber", "LearningDelivery"} for name in groups),
         problems=problems,
         line=el.sourceline,
     )
 
 
 def read_path(path: str, *, year: str | None = None) -> ReadResult:
-    """Read a file from disk (``-`` is standard input) into memory."""
+    """Read a file from disk (``-`` is standard input) into memory.
+
+    Only regular files (and standard input) are read, and never more than the
+    size limit, so pointing at ``/dev/zero``, a FIFO or a directory gives a
+    message instead of a hang.
+    """
     import sys
 
+    limit = MAX_FILE_BYTES
     try:
         if path == "-":
-            data = sys.stdin.buffer.read()
+            data = sys.stdin.buffer.read(limit + 1)
         else:
+            st = os.stat(path)
+            if stat.S_ISDIR(st.st_mode):
+                raise InputError(f"{path} is a folder, not a file", hint="Give the path of the ILR .xml file inside it")
+            if not stat.S_ISREG(st.st_mode):
+                raise InputError(f"{path} is not a regular file (it is a device, pipe or socket)",
+                                 hint="Give the path of an ILR .xml file, or - to read standard input")
+            if st.st_size > limit:
+                raise InputError(
+                    f"{path} is {st.st_size / 1e6:.0f} MB, more than the {limit / 1e6:.0f} MB this reader accepts",
+                    hint="Cut the file down to the learners concerned (the bootcamp learners) and try again")
             with open(path, "rb") as fh:
-                data = fh.read()
+                data = fh.read(limit + 1)
     except OSError as exc:
-        raise InputError(f"cannot open {path}: {exc.strerror or exc}") from None
-    return read_text(data, year=year)
+        raise InputError(f"cannot open {path}: {exc.strerror or exc}",
+                         hint="Check the path and that you may read the file") from None
+    if len(data) > limit:
+        raise InputError(f"the input is more than {limit / 1e6:.0f} MB, more than this reader accepts",
+                         hint="Cut it down to the learners concerned and try again")
+    return _read(data, year=year, max_chars=MAX_FILE_BYTES, max_elements=MAX_FILE_ELEMENTS,
+                 what="paste" if path == "-" else "file")
