@@ -119,3 +119,21 @@ def test_withdrawn_learner_m1_is_unknown():
     got, _ = status(learner(prog(CompStatus="3", LearnActEndDate="2024-10-01", Outcome="3", WithdrawReason="44"),
                             subject(CompStatus="3", LearnActEndDate="2024-10-01", Outcome="3", WithdrawReason="44")))
     assert got["M1"] == ("unknown", "inference")
+
+
+def test_six_months_after_the_last_representable_date_does_not_crash():
+    from assistant.rules.base import add_months
+
+    assert add_months(d("9999-12-31"), 6) == d("9999-12-31")
+    assert add_months(d("2024-08-31"), 6) == d("2025-02-28")
+    assert add_months(d("2023-08-31"), 6) == d("2024-02-29")
+
+
+def test_dates_must_use_ascii_digits():
+    from assistant.ilr.model import ValueProblem, parse_iso_date
+
+    with pytest.raises(ValueProblem):
+        parse_iso_date("２０２４-01-01")
+    with pytest.raises(ValueProblem):
+        parse_iso_date("2024-01-01+ab:cd")
+    assert parse_iso_date("2024-01-01+01:00") == d("2024-01-01")

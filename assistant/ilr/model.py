@@ -106,9 +106,11 @@ def parse_iso_date(text: str) -> date:
     """Read an ``xs:date`` (``YYYY-MM-DD``), refusing impossible dates with a reason."""
     core = text[:10]
     rest = text[10:]
-    if len(core) != 10 or core[4] != "-" or core[7] != "-" or not (core[:4] + core[5:7] + core[8:]).isdigit():
+    digits = core[:4] + core[5:7] + core[8:]
+    if len(core) != 10 or core[4] != "-" or core[7] != "-" or not (digits.isdigit() and digits.isascii()):
         raise ValueProblem(f"'{text}' is not a date in the form YYYY-MM-DD")
-    if rest and rest != "Z" and not (len(rest) == 6 and rest[0] in "+-" and rest[3] == ":"):
+    offset_ok = len(rest) == 6 and rest[0] in "+-" and rest[3] == ":" and (rest[1:3] + rest[4:]).isdigit() and rest.isascii()
+    if rest and rest != "Z" and not offset_ok:
         raise ValueProblem(f"'{text}' is not a date in the form YYYY-MM-DD")
     year, month, day = int(core[:4]), int(core[5:7]), int(core[8:])
     try:

@@ -116,9 +116,15 @@ def rule(id: str, *, needs_learner_details: bool = False) -> Callable[[Check], C
 
 
 def add_months(day: date, months: int) -> date:
-    """Calendar months, clamping to the month's end (31 Aug + 6 months = 28/29 Feb)."""
+    """Calendar months, clamping to the month's end (31 Aug + 6 months = 28/29 Feb).
+
+    Past the end of the calendar (a typo like 9999-12-31) it stops at date.max
+    rather than fail: "six months after the end of time" is still later than any file.
+    """
     month0 = day.month - 1 + months
     year, month = day.year + month0 // 12, month0 % 12 + 1
+    if year > date.max.year:
+        return date.max
     for d in (day.day, 30, 29, 28):
         try:
             return date(year, month, d)
