@@ -152,13 +152,6 @@ class MilestoneBar(Vertical):
     so the panel says *why* without opening anything.
     """
 
-    DEFAULT_CSS = """
-    MilestoneBar { height: auto; }
-    MilestoneBar > Static { height: auto; }
-    MilestoneBar > .milestone { padding-left: 2; }
-    MilestoneBar > .reason { padding-left: 6; color: $text-muted; }
-    """
-
     def compose(self) -> ComposeResult:
         yield Static("Milestones: not known yet.", classes="empty")
 
