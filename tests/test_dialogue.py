@@ -312,3 +312,9 @@ def test_fenced_or_bom_xml_pastes_are_read():
         s = session()
         out = s.send(text)
         assert "I read this record" in out[0].text
+
+
+def test_an_error_message_pasted_mid_question_is_explained_and_the_question_kept():
+    s = drive(session(), RECORD[:4])
+    out = s.send("The Learning actual end date must be returned for this Completion status")
+    assert "CompStatus_03" in out[0].text and s.prompt.id == "prog_comp_status"

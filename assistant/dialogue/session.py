@@ -410,10 +410,25 @@ class Session:
             opts = tuple(Option(c.key, c.label) for c in m.candidates)
             self._pending = _Pending("which", node.id, opts, "Which did you mean?")
             return self._where_now()
+        pasted = self._pasted_error(text)
+        if pasted is not None:
+            return [pasted, *self._where_now()]
         accepted = ", ".join(f"`{o.value}`" if not numbered else o.label for o in options)
         return [self._say(f"I didn't recognise '{text}' as an answer here. Choose one of: {accepted}"
                           + (" (by number or words)" if numbered else "") + ". Or type `help`.", "error"),
                 *self._where_now()]
+
+    def _pasted_error(self, text: str) -> Message | None:
+        """An official error message pasted in the middle of a question: explain it, then ask again."""
+        from ..explain import explain_key, find_rules_by_text
+
+        if len(text) < 25:
+            return None
+        rules = find_rules_by_text(text)
+        if len(rules) != 1:
+            return None
+        return self._say("That looks like a validation error message, so here is the rule; then back to the "
+                         "question.\n\n" + explain_key(f"rule:{rules[0].id}"))
 
     def _answer_date(self, node: Node, text: str, before: Walk | None) -> list[Message]:
         options = _as_options(node)
@@ -430,6 +445,9 @@ class Session:
                                      f"({d.isoformat()})?", d.isoformat())
             return self._where_now()
         if reading.error:
+            pasted = self._pasted_error(text)
+            if pasted is not None:
+                return [pasted, *self._where_now()]
             extra = ""
             if options:
                 extra = " Or answer " + " / ".join(f"`{o.value}`" for o in options) + "."
