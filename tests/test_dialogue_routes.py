@@ -15,10 +15,8 @@ import pytest
 from assistant.advice.engine import diagnose_learner
 from assistant.dialogue.session import Session
 from assistant.rules.base import Context
-from tests.builders import d, event, fam, learner, prog, subject
+from tests.builders import d, event, learner, prog, subject
 from tests.test_dialogue_helpers import change_keys, drive, to_xml
-
-FAMS = (("SOF", "105"), ("FFI", "1"))
 
 SCENARIOS = {
     "forum M2 (programme aim left open)": dict(

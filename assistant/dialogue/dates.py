@@ -97,7 +97,7 @@ def parse_date(text: str, today: date | None = None) -> DateReading:
             return DateReading(value=today - timedelta(days=1))
     m = _NUMERIC.match(t)
     if m:
-        a, sep, b, c = m.group(1), m.group(2), m.group(3), m.group(4)
+        a, b, c = m.group(1), m.group(3), m.group(4)
         if len(a) == 4:  # ISO order: year first
             return _checked(raw, int(a), int(b), int(c))
         if len(c) not in (2, 4):

@@ -396,11 +396,9 @@ class Session:
         options = _as_options(node)
         numbered = not codes_only(options)
         cands = _candidates(options, numbered)
-        if node.qkind == "confirm" and not any(c.key in ("yes", "no") for c in cands):
-            cands = cands
-        else:
-            cands = [Candidate(c.key, c.label, c.terms + (YES.terms if c.key == "yes" else NO.terms if c.key == "no" else ()))
-                     for c in cands]
+        # Options valued yes/no also answer to "y", "yep", "nope"…
+        cands = [Candidate(c.key, c.label, c.terms + (YES.terms if c.key == "yes" else NO.terms if c.key == "no" else ()))
+                 for c in cands]
         if numbered and text.strip().rstrip(".").isdigit() and 1 <= int(text.strip().rstrip(".")) <= len(options):
             return self._accept(node, options[int(text.strip().rstrip(".")) - 1].value, before)
         m = match(text, cands)

@@ -419,7 +419,7 @@ def problems(directory: Path | None = None) -> tuple[Tree, list[KnowledgeError]]
     tree = Tree(nodes={}, entries=[], shortcuts=[], messages={})
     files = sorted(directory.glob("*.yaml")) if directory.is_dir() else []
     if not files:
-        c.add(f"knowledge/tree", "(directory)", f"no tree files found in {directory}", None)
+        c.add("knowledge/tree", "(directory)", f"no tree files found in {directory}", None)
     for path in files:
         _parse_file(path, c, tree)
     if not tree.entries:
