@@ -33,7 +33,12 @@ class Diagnosis:
 
     @property
     def has_findings(self) -> bool:
-        return bool(self.findings) or bool(self.proposal.changes)
+        """Something wrong to act on: a finding, a change, or a milestone the coding blocks.
+
+        Open questions alone (a learner waiting for an event) are not something wrong.
+        """
+        blocked = any(m.status == "blocked" for p in self.programmes for m in p.milestones.values())
+        return bool(self.findings or self.proposal.changes) or blocked
 
 
 def diagnose_learner(learner: Learner, ctx: Context, facts: Facts | None = None) -> Diagnosis:

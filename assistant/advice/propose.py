@@ -38,6 +38,7 @@ class ProgrammeAdvice:
         self.plan, self.prog, self.ctx = plan, prog, ctx
         self.facts = self.not_after(facts, ctx.as_of)
         self.method: Method = method_for(prog)
+        self.outcome_pending = False
         self.p = prog.latest_programme_aim
         self.start = prog.earliest_start
 
@@ -141,8 +142,11 @@ class ProgrammeAdvice:
         if not finished:
             return IN_LEARNING
         end = self.closing_date(include_event=True, keep_recorded=False)
+        # A positive outcome we cannot place yet (its date is still to come): its Outcome stays as recorded.
+        self.outcome_pending = outcome_pending = False
         if self.positive_outcome():
             when = self.outcome_date()
+            self.outcome_pending = outcome_pending = when is None
             if when is None:  # without the date the outcome cannot be recorded yet: ask, and plan as if awaited
                 self.plan.ask("outcome_date", "On what date did the learner meet the requirements for the positive "
                                               "outcome (for a job: the date of the job offer)?", "outcome_date", self.p.seq)
@@ -160,10 +164,10 @@ class ProgrammeAdvice:
                 return SIX_MONTHS  # closed with no positive outcome, as recorded
             self.plan.explain("The programme aim is closed with Outcome 3 before six months have passed and with no "
                               "event recorded: R_138 needs an event aim or an AchDate until the six months are up.")
-        if six_months_passed and self.facts.positive_outcome is not True:
+        if six_months_passed and not outcome_pending:
             self.plan.explain(f"It is more than six months since the end of learning ({fmt(end)}) with no positive outcome "
-                              "recorded: the PSM six-month rule says to close the programme aim with CompStatus 2 and "
-                              "Outcome 3.")
+                              "that can be recorded: the PSM six-month rule says to close the programme aim with "
+                              "CompStatus 2 and Outcome 3.")
             return SIX_MONTHS
         return EVENT if self.has_event() else WAITING
 
@@ -273,6 +277,8 @@ class ProgrammeAdvice:
         seq = self.p.seq
         if self.method == "event-aims" and self.plan.aim(seq).fams_of("EVI"):
             return  # an EVI kept until we know which event aim replaces it: its dates decide the programme's
+        if state in {IN_LEARNING, WAITING} and self.outcome_pending:
+            return  # the record claims a positive outcome whose date is asked for: leave the programme aim as it is
         if state in {IN_LEARNING, WAITING}:
             if self.plan.aim(seq).comp_status == "2" and state == WAITING:
                 self.plan.explain("The programme aim is closed but no event (interview offer, new role with the existing "
@@ -297,9 +303,10 @@ class ProgrammeAdvice:
                         "the programme cannot end before its components and events (R_143)", ("R_143",), "M2",
                         ("psm-bootcamps", "vr-2526")))
             return
-        # Closing for the six-month rule, the end is the learning's (and any event's), not a later date someone
-        # recorded — that is what R_138's six-month exclusion is measured from.
-        end = self.closing_date(include_event=state != SIX_MONTHS or self.has_event(), keep_recorded=state != SIX_MONTHS)
+        # A recorded programme end is never moved earlier — except when closing for the six-month rule with no
+        # event: then the end is the learning's, because R_138's six-month exclusion is measured from it.
+        no_event_closure = state == SIX_MONTHS and not self.has_event()
+        end = self.closing_date(include_event=not no_event_closure, keep_recorded=not no_event_closure)
         if end is None:
             self.plan.ask("learning_end_date", "On what date did the bootcamp learning end?", "learning_end_date", seq)
             return
@@ -315,7 +322,9 @@ class ProgrammeAdvice:
         self.plan.set(seq, "LearnActEndDate", end, close)
         self.plan.set(seq, "WithdrawReason", None, Reason("WithdrawReason is only for withdrawn aims", ("WithdrawReason_04",),
                                                            sources=("field-withdrawreason",)))
-        if state == EVENT:
+        if state == EVENT and self.outcome_pending:
+            pass  # keep the recorded Outcome until the outcome date is answered (asked above)
+        elif state == EVENT:
             if self.plan.aim(seq).outcome == "2":
                 self.plan.explain("Outcome 2 (partial achievement) is for prescribed HE aims only; a provider who used it on "
                                   "the programme aim was not paid M2. Use 8 while a job may still come.")

@@ -64,15 +64,13 @@ class LearnerLine:
 
 
 def needs_attention(dg: Diagnosis) -> bool:
-    """A learner to fix: a finding, a proposed change, or a milestone blocked.
+    """A learner to fix: a finding, a proposed change, or a milestone blocked (see Diagnosis.has_findings).
 
     (Outcome 1 with no AchDate blocks M3 without breaking a rule: the fix needs
     a date only the provider knows.) A question alone is not a fault: a
     learner waiting for an event is asked whether one has happened.
     """
-    if dg.has_findings:
-        return True
-    return any(m.status == "blocked" for p in dg.programmes for m in p.milestones.values())
+    return dg.has_findings
 
 
 def _worst(statuses: Iterable[str]) -> str:

@@ -94,6 +94,14 @@ def assess_m2(prog: Programme, latest: Delivery | None, method: Method, errors: 
     if latest is None:
         return MilestoneStatus("blocked", ("the bootcamp has no programme aim (ZPROG001)",), "official", ("psm-bootcamps",))
     events = event_dates(prog, method)
+    if latest.comp_status in {"3", "6"} and not events:
+        if latest.comp_status == "3":
+            why = ("the learner withdrew (CompStatus 3); M2 needs the learning completed and an event. What a withdrawn "
+                   "learner who later gets a job is paid is not published")
+        else:
+            why = ("the learner is on a break in learning (CompStatus 6); M2 needs the learning completed and an event, "
+                   "so it waits for the learner's return")
+        return MilestoneStatus("not-yet", (why,), "inference", ("field-compstatus", "our-reading"))
     wrong_method = (method == "event-indicators" and prog.event_aims) or (
         method == "event-aims" and latest.fams_of("EVI"))
     if not events and not wrong_method:
