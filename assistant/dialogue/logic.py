@@ -16,12 +16,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable
 
-from ..ilr.model import EVENT_AIMS, HGV_EVENT_AIMS, PROGRAMME_AIM_REF, STANDARD_EVENT_AIMS
+from ..ilr.model import EVENT_AIMS, EVI_CUTOVER, HGV_EVENT_AIMS, PROGRAMME_AIM_REF, STANDARD_EVENT_AIMS
 from ..rules.base import add_months
 from .dates import say
 from .state import State, role_aim
 
-EVI_CUTOVER = date(2025, 8, 1)
 
 Condition = Callable[[State], bool]
 Inference = Callable[[State], "tuple[str, str] | None"]
