@@ -24,6 +24,11 @@ MONTHS["sept"] = 9
 EARLIEST_YEAR = 2000
 LATEST_YEAR = 2099
 
+#: Longer than any way of writing a date ("Wednesday 20th of December 2022" is 31). Longer text is
+#: refused before the patterns run: the ordinal pattern backtracks on long runs of digits, and the
+#: TUI checks the answer box on every keystroke.
+MAX_DATE_CHARS = 40
+
 _NUMERIC = re.compile(r"^(\d{1,4})\s*([/\-.])\s*(\d{1,2})\s*\2\s*(\d{1,4})$")
 _ORDINAL = re.compile(r"(\d+)(st|nd|rd|th)\b")
 
@@ -90,6 +95,9 @@ def parse_date(text: str, today: date | None = None) -> DateReading:
     t = raw.lower().strip(" .,")
     if not t:
         return DateReading(error="no date was given")
+    if len(t) > MAX_DATE_CHARS:
+        return DateReading(error=f"that is {len(t):,} characters, too long to be a date; write it like 20/12/2022, "
+                                 "20 Dec 2022 or 2022-12-20")
     if today is not None:
         if t == "today":
             return DateReading(value=today)

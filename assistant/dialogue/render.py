@@ -62,11 +62,18 @@ def rule_lines(rule_ids: Iterable[str]) -> list[str]:
     return out
 
 
+#: Aims listed in the conversation. A learner has a handful; thousands (a broken export) would make a
+#: message nobody reads and that a terminal takes tens of seconds to lay out.
+MAX_TABLE_AIMS = 40
+#: Unreadable values listed, for the same reason.
+MAX_TABLE_PROBLEMS = 20
+
+
 def record_table(learner: Learner) -> str:
-    """The aims as read, one row each (dates ISO, as the XML holds them)."""
+    """The aims as read, one row each (dates ISO, as the XML holds them); a very long record is cut short, saying so."""
     rows = ["| Aim | LearnAimRef | AimType | Start | Planned end | Actual end | CompStatus | Outcome | AchDate | FAMs |",
             "|---|---|---|---|---|---|---|---|---|---|"]
-    for d in learner.deliveries:
+    for d in learner.deliveries[:MAX_TABLE_AIMS]:
         fams = ", ".join(f"{f.type} {f.code or ''}".strip() + (f" from {f.date_from.isoformat()}" if f.date_from else "")
                          for f in d.fams) or "(none)"
         rows.append("| " + " | ".join([
@@ -74,8 +81,14 @@ def record_table(learner: Learner) -> str:
             _v(d.learn_act_end_date), _v(d.comp_status), _v(d.outcome), _v(d.ach_date), fams]) + " |")
     problems = [f"- aim {d.aim_seq or '?'}: {field} — {why}" for d in learner.deliveries for field, why in d.problems.items()]
     text = "\n".join(rows)
+    hidden = len(learner.deliveries) - MAX_TABLE_AIMS
+    if hidden > 0:
+        text += (f"\n\nThis learner has {len(learner.deliveries):,} aims; the first {MAX_TABLE_AIMS} are listed, "
+                 f"not the other {hidden:,}. All of them are checked.")
     if problems:
-        text += "\n\nValues I could not read:\n" + "\n".join(problems)
+        text += "\n\nValues I could not read:\n" + "\n".join(problems[:MAX_TABLE_PROBLEMS])
+        if len(problems) > MAX_TABLE_PROBLEMS:
+            text += f"\n- … and {len(problems) - MAX_TABLE_PROBLEMS:,} more"
     return text
 
 

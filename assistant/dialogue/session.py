@@ -12,6 +12,7 @@ and `change` are just edits to the answers.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -30,6 +31,15 @@ COMMANDS = ("back", "change", "restart", "why", "sources", "help", "quit", "answ
 QUIT_WORDS = ("quit", "exit", "bye", "stop")
 YES = Candidate("yes", "Yes", ("y", "yeah", "yep", "correct", "right", "ok", "that's right", "true"))
 NO = Candidate("no", "No", ("n", "nope", "wrong", "not right", "false"))
+#: Longer than any answer, command or pasted error message. Fuzzy matching costs time in proportion to
+#: the length, so a multi-megabyte line is refused with a message instead of being matched for minutes.
+#: (Pasted XML starts with `<` and has the reader's own limits.)
+MAX_TYPED_CHARS = 2_000
+#: Completions are for a few words; longer text gets none (the TUI asks on every keystroke).
+MAX_SUGGEST_CHARS = 200
+#: C0 controls but tab and newline, DEL and C1 controls: never part of an answer, and echoed back to a
+#: terminal they would clear the screen or set the clipboard (ESC sequences).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 #: Entry ids the session itself relies on (checked by lint).
 REQUIRED_ENTRIES = ("check_xml", "validation_error", "explain")
 
@@ -202,6 +212,8 @@ class Session:
             return [self._crash(exc)]
 
     def suggestions(self, text: str, limit: int = 8) -> list[str]:
+        if len(text) > MAX_SUGGEST_CHARS:
+            return []
         try:
             cands = self._completion_candidates()
             return [c.label for c in suggest(text, cands, limit)]
@@ -265,10 +277,15 @@ class Session:
     # -- internals: dispatch ---------------------------------------------------------------------
     def _send(self, text: str) -> list[Message]:
         stripped = text.strip().lstrip("\ufeff")
-        if not stripped:
-            return [self._say("Please type an answer (or `help`)."), *self._where_now()]
         if stripped.startswith("<") or (stripped.startswith("```") and "<" in stripped):
             return self._paste(stripped)
+        stripped = _CONTROL.sub("", stripped).strip()
+        if not stripped:
+            return [self._say("Please type an answer (or `help`)."), *self._where_now()]
+        if len(stripped) > MAX_TYPED_CHARS:
+            return [self._say(f"That is {len(stripped):,} characters long, far more than any answer here, so I have "
+                              "not read it. Type a short answer (or `help`); to check a record, paste its XML "
+                              "(starting with `<`).", "error"), *self._where_now()]
         command = self._command(stripped)
         if command is not None:
             return command

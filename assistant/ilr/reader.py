@@ -304,10 +304,19 @@ def refuse_dtd(text: str) -> None:
             )
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _check_characters(text: str) -> None:
     if "\x00" in text:
         line, col = _position(text, text.index("\x00"))
         raise InputError("the text contains a NUL character, so it is not XML", line, col, hint=_BINARY_HINT)
+    # Lone surrogates: bytes that were not valid UTF-8, smuggled into a str (Python's standard input under
+    # the C locale does this). They cannot be encoded for the parser, so say what they are.
+    if m := _SURROGATE.search(text):
+        line, col = _position(text, m.start())
+        raise InputError("the bytes here are not valid UTF-8 text", line, col,
+                         hint="Save the file as UTF-8 (or open it with `ilr-assistant diagnose FILE`) and try again")
 
 
 def _too_large(what: str, size: str, limit: str) -> InputError:
