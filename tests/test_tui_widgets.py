@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-import pytest
-from textual.widgets import Input
 
 from assistant.advice.engine import diagnose_learner
+from assistant.dialogue.session import Option as Opt
+from assistant.dialogue.session import Prompt
 from assistant.tui.app import AssistantApp
 from assistant.tui.clipboard import copy_text, describe
 from assistant.tui.format import changes_table
@@ -27,20 +27,6 @@ from tests.builders import ctx, event, learner, prog, subject
 AS_OF = date(2025, 3, 31)
 
 
-@dataclass(frozen=True)
-class Opt:
-    value: str
-    label: str
-    synonyms: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Prompt:
-    id: str
-    text: str
-    kind: str
-    options: tuple[Opt, ...] = ()
-    help: str = ""
 
 
 @dataclass(frozen=True)
