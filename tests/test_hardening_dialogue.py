@@ -178,10 +178,10 @@ def test_hostile_paste_mid_conversation(name, no_network, canary, canary_server)
             assert_reply(s, timed_send(s, "1"))
             assert s.prompt is not None and s.prompt.id == "prog_comp_status"
         else:
-            # Not taken for XML at all: an answer to the question, understood or refused.
-            assert s.prompt is not None
-            if any(m.kind == "error" for m in out):
-                assert_unchanged(s, "ffi", answers)
+            # Not taken for XML: then it is an answer to the question, and no file of the corpus is a
+            # plausible one (junk holding a lone "1" must not be read as the FFI code 1).
+            assert s.prompt is not None and s.prompt.id == "ffi" and answered(s) == answers, \
+                f"{name} ({how}) was taken as an answer: {said[:300]}"
             assert_reply(s, timed_send(s, "back"))
     assert no_network.attempts == []
     assert canary_server.hits == []

@@ -25,6 +25,8 @@ NUMBER_WORDS = {
 THRESHOLD = 80.0
 #: Two candidates whose scores are this close are both offered.
 MARGIN = 6.0
+#: A text naming an option by one of its words is a sentence, not a paste: at most this many words.
+MAX_NAMING_WORDS = 20
 
 _PUNCT = re.compile(r"[^\w\s]")
 _SPACES = re.compile(r"\s+")
@@ -99,9 +101,11 @@ def match(text: str, candidates: Sequence[Candidate], threshold: float = THRESHO
         return Match("exact", (exact[0],), 100.0)
     if len(exact) > 1:
         return Match("ambiguous", tuple(exact), 100.0)
-    # One candidate named by a whole word of the text ("my m2 is not paying", "outcome 8 please").
-    tokens = set(normalise(text).split())
-    if len(tokens) > 1:
+    # One candidate named by a whole word of the text ("my m2 is not paying", "outcome 8 please"). Only in
+    # a sentence: in a long paste (binary junk, a file) some word is bound to be "1" or "yes" by chance.
+    words = normalise(text).split()
+    tokens = set(words)
+    if len(tokens) > 1 and len(words) <= MAX_NAMING_WORDS:
         named = {c.key: c for c in candidates for t in c.all_terms()
                  if (nt := normalise(t)) and " " not in nt and nt in tokens}
         if len(named) == 1:

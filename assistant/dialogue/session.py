@@ -277,7 +277,7 @@ class Session:
     # -- internals: dispatch ---------------------------------------------------------------------
     def _send(self, text: str) -> list[Message]:
         stripped = text.strip().lstrip("\ufeff")
-        if stripped.startswith("<") or (stripped.startswith("```") and "<" in stripped):
+        if _looks_like_xml(stripped):
             return self._paste(stripped)
         stripped = _CONTROL.sub("", stripped).strip()
         if not stripped:
@@ -720,6 +720,16 @@ class Session:
         out += [Candidate(c, c) for c in COMMANDS]
         out += glossary_candidates()
         return out
+
+
+#: The markers a terminal puts round a bracketed paste (ESC [200~ … ESC [201~); the reader removes them.
+_PASTE_MARKS = re.compile(r"\x1b\[20[01]~")
+
+
+def _looks_like_xml(text: str) -> bool:
+    """Pasted XML: starts with `<` (after any paste markers or BOM), or a Markdown fence holding some."""
+    t = _PASTE_MARKS.sub("", text).strip().lstrip("\ufeff")
+    return t.startswith("<") or (t.startswith("```") and "<" in t)
 
 
 _ASKED = ("what is ", "what's ", "whats ", "what does ", "what are ", "meaning of ", "explain ", "define ")
