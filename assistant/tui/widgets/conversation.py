@@ -17,12 +17,20 @@ ROLE_TITLES = {"assistant": "Assistant", "user": "You"}
 KIND_TITLES = {"conclusion": "Assistant · conclusion", "error": "Assistant · problem", "info": "Assistant"}
 
 
+#: A user turn longer than this is summarised, not shown: laying out megabytes of pasted text as
+#: Markdown froze the app for tens of seconds, and the session refuses such text anyway.
+MAX_SHOWN_CHARS = 4_000
+
+
 def shown_text(message: Any) -> str:
     """The Markdown to show; a pasted XML snippet is summarised (the record panel shows what it held)."""
     text = str(getattr(message, "text", message))
     if getattr(message, "role", "") == "user" and text.lstrip().startswith("<") and "\n" in text.strip():
         lines = len(text.strip().splitlines())
         return f"*(pasted XML, {lines} lines)*"
+    if getattr(message, "role", "") == "user" and len(text) > MAX_SHOWN_CHARS:
+        lines = len(text.strip().splitlines())
+        return f"*(pasted text, {len(text):,} characters on {lines:,} lines, not shown)*"
     return text
 
 
