@@ -399,7 +399,8 @@ def _parse_wrapped(text: str) -> tuple[etree._Element, list[str]]:
     prefixes: list[str] = []
     while True:
         decl = "".join(f' xmlns:{p}="{_UNDECLARED_NS}"' for p in prefixes)
-        head = f"<{WRAPPER}{decl}>".encode("ascii")
+        # (A prefix may hold any letter, "Lť:" included: UTF-8, like the body.)
+        head = f"<{WRAPPER}{decl}>".encode("utf-8")
         try:
             root = etree.fromstring(head + body + f"</{WRAPPER}>".encode("ascii"), safe_parser())
             return root, prefixes
