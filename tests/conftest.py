@@ -5,3 +5,22 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 SAMPLES = SHARED / "samples" / "public"
 sys.path.insert(0, str(ROOT))
+
+
+import contextlib
+import signal
+
+
+@contextlib.contextmanager
+def alarm_after(seconds: float, error: type[BaseException], message: str):
+    """Raise ``error(message)`` in the test if it is still running after ``seconds`` (SIGALRM)."""
+    def expire(signum, frame):
+        raise error(message)
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

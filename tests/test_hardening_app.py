@@ -24,11 +24,12 @@ long one makes every later paste slower.
 
 from __future__ import annotations
 
-import signal
 import time
 from datetime import date, datetime
 
 import pytest
+
+from tests.conftest import alarm_after
 from textual.events import Paste
 
 from assistant.dialogue.session import Session
@@ -69,14 +70,8 @@ class Hung(Exception):
 @pytest.fixture(autouse=True)
 def watchdog():
     """Fail a test that runs far too long instead of hanging the suite."""
-    def expire(signum, frame):
-        raise Hung("still running after 120s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, 120)
-    yield
-    signal.setitimer(signal.ITIMER_REAL, 0)
-    signal.signal(signal.SIGALRM, previous)
+    with alarm_after(120, Hung, "still running after 120s"):
+        yield
 
 
 def make_app(session: Session | None = None) -> AssistantApp:

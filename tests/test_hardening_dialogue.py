@@ -21,12 +21,13 @@ from __future__ import annotations
 import codecs
 import io
 import re
-import signal
 import time
 from datetime import date
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import alarm_after
 
 from assistant.dialogue.plain import run_plain
 from assistant.dialogue.session import Message, Session
@@ -74,14 +75,9 @@ class Hung(Exception):
 
 @pytest.fixture(autouse=True)
 def watchdog():
-    def expire(signum, frame):
-        raise Hung("still running after 60s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, 60)
-    yield
-    signal.setitimer(signal.ITIMER_REAL, 0)
-    signal.signal(signal.SIGALRM, previous)
+    """Fail a test that runs far too long instead of hanging the suite."""
+    with alarm_after(60, Hung, "still running after 60s"):
+        yield
 
 
 def timed_send(s: Session, text: str, limit: float = REPLY_SECONDS) -> list[Message]:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import builtins
 import io
 import os
-import signal
 import sys
 import tempfile
 from contextlib import contextmanager
@@ -28,6 +27,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import alarm_after
 from textual.events import Paste
 
 from assistant.cli import main
@@ -52,14 +53,8 @@ XML = to_xml(learner(prog(Outcome="8"), subject(CompStatus="2", LearnActEndDate=
 @pytest.fixture(autouse=True)
 def watchdog():
     """Fail a test that runs far too long instead of hanging the suite."""
-    def expire(signum, frame):
-        raise TimeoutError("still running after 60s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, 60)
-    yield
-    signal.setitimer(signal.ITIMER_REAL, 0)
-    signal.signal(signal.SIGALRM, previous)
+    with alarm_after(60, TimeoutError, "still running after 60s"):
+        yield
 
 
 # -- the sandbox and the witnesses -------------------------------------------------------------

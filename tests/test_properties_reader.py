@@ -17,11 +17,12 @@ strings. These properties reach further:
 from __future__ import annotations
 
 import copy
-import signal
 import time
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import alarm_after
 from hypothesis import HealthCheck, given, settings
 from hypothesis import event as count_as
 from hypothesis import strategies as st
@@ -44,14 +45,8 @@ CONTEXTS = (ctx("2022-23", "2023-01-31"), ctx("2024-25", "2025-03-31"), ctx("202
 @pytest.fixture(autouse=True)
 def watchdog():
     """Fail a test that runs far too long instead of hanging the suite."""
-    def expire(signum, frame):
-        raise TimeoutError("still running after 60s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, 60)
-    yield
-    signal.setitimer(signal.ITIMER_REAL, 0)
-    signal.signal(signal.SIGALRM, previous)
+    with alarm_after(60, TimeoutError, "still running after 60s"):
+        yield
 
 
 def read(source: str | bytes) -> ReadResult | InputError:
