@@ -1,12 +1,13 @@
 # Two commands that work on a fresh machine with Python 3.11 and make:
 #   make run   - set up the virtual environment if needed, then start the assistant
-#   make test  - set up the virtual environment if needed, then run the whole test suite
+#   make test  - set up the virtual environment if needed, then run the whole test suite, then check
+#                that the built wheel installs and runs outside the checkout
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint-knowledge clean
+.PHONY: run test pytest check-wheel bench lint-knowledge clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +18,13 @@ $(STAMP): pyproject.toml constraints.txt
 run: $(STAMP)
 	$(BIN)/ilr-assistant
 
-test: $(STAMP)
+test: check-wheel pytest
+
+pytest: $(STAMP)
 	$(BIN)/python -m pytest
+
+check-wheel: $(STAMP)
+	scripts/check_wheel.sh $(BIN)/python
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_diagnose.py

@@ -10,7 +10,6 @@ their evidence grade.
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
 from typing import Literal
@@ -18,8 +17,7 @@ from typing import Literal
 from rapidfuzz import fuzz
 
 from .ilr.model import HGV_EVENT_AIMS
-from . import knowledge
-from .knowledge import KnowledgeError, line_of, load_yaml
+from .knowledge_loader import Knowledge, KnowledgeError, knowledge_or_shipped, line_of, load_yaml
 from .dialogue.matching import Candidate, match, normalise, suggest
 
 SECTIONS = ("fields", "aims", "terms")
@@ -44,15 +42,16 @@ class GlossaryEntry:
     line: int | None = None
 
 
-def glossary_problems() -> tuple[dict[str, GlossaryEntry], list[KnowledgeError]]:
+def glossary_problems(kb: Knowledge | None = None) -> tuple[dict[str, GlossaryEntry], list[KnowledgeError]]:
     """Load the glossary and list every problem (unknown keys, sources, missing text)."""
     from .rules.catalogue import sources
 
     name = "knowledge/glossary.yaml"
     problems: list[KnowledgeError] = []
     try:
-        data = load_yaml(knowledge.KNOWLEDGE_DIR / "glossary.yaml")  # at call time: tests point it elsewhere
-        known = set(sources())
+        kb = knowledge_or_shipped(kb)
+        data = load_yaml(kb.path("glossary.yaml"))
+        known = set(sources(kb))
     except KnowledgeError as exc:
         return {}, [exc]
     out: dict[str, GlossaryEntry] = {}
@@ -93,9 +92,12 @@ def glossary_problems() -> tuple[dict[str, GlossaryEntry], list[KnowledgeError]]
     return out, problems
 
 
-@functools.cache
-def glossary() -> dict[str, GlossaryEntry]:
-    found, problems = glossary_problems()
+def glossary(kb: Knowledge | None = None) -> dict[str, GlossaryEntry]:
+    return knowledge_or_shipped(kb).memo("glossary", _build_glossary)
+
+
+def _build_glossary(kb: Knowledge) -> dict[str, GlossaryEntry]:
+    found, problems = glossary_problems(kb)
     if problems:
         raise problems[0]
     return found
@@ -115,19 +117,22 @@ class Found:
     items: tuple[Item, ...] = ()
 
 
-@functools.cache
-def _candidates() -> tuple[Candidate, ...]:
+def _candidates(kb: Knowledge | None = None) -> tuple[Candidate, ...]:
+    return knowledge_or_shipped(kb).memo("glossary-candidates", _build_candidates)
+
+
+def _build_candidates(kb: Knowledge) -> tuple[Candidate, ...]:
     from .rules.catalogue import catalogue
 
     out: list[Candidate] = []
-    for key, g in glossary().items():
+    for key, g in glossary(kb).items():
         prefix = {"fields": "field", "aims": "aim", "terms": "term"}[g.section]
         out.append(Candidate(f"{prefix}:{key}", key, (g.title, *g.synonyms)))
         for code, (label, _) in g.codes.items():
             names = (key, *g.synonyms[:2])
             terms = tuple(f"{n} {code}" for n in names) + tuple(f"{n} code {code}" for n in names) + (f"{key}={code}",)
             out.append(Candidate(f"code:{key}:{code}", f"{key} {code}", terms + (f"{key} {code} {label}",)))
-    for rid in catalogue():
+    for rid in catalogue(kb):
         out.append(Candidate(f"rule:{rid}", rid, (rid.replace("_", " "), rid.replace("_", ""))))
     return tuple(out)
 

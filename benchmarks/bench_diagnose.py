@@ -58,7 +58,7 @@ def work_floor(path: str) -> dict:
 
 def work_diagnose(path: str, fmt: str) -> dict:
     sys.path.insert(0, str(ROOT))
-    from assistant.cli import build_parser
+    from assistant.faces.cli import build_parser
     from assistant.faces.diagnose import run_diagnose
 
     args = build_parser().parse_args(["diagnose", path, "--format", fmt])

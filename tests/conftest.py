@@ -2,8 +2,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-SAMPLES = SHARED / "samples" / "public"
+#: Public DfE/ESFA sample ILR files, copied in with their sources (tests/data/samples/SOURCES.md).
+SAMPLES = ROOT / "tests" / "data" / "samples"
+#: The public XSDs the tool ships (knowledge/schemas/SOURCES.md).
+SCHEMAS = ROOT / "knowledge" / "schemas"
 sys.path.insert(0, str(ROOT))
 
 

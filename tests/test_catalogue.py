@@ -14,15 +14,12 @@ from pathlib import Path
 
 import pytest
 
-import assistant.knowledge as knowledge
-from assistant.knowledge import GRADES, KnowledgeError, knowledge_file
+from assistant.knowledge_loader import GRADES, Knowledge, KnowledgeError, shipped
 from assistant.rules import catalogue as catalogue_module
 from assistant.rules.base import REGISTRY
 from assistant.rules.catalogue import catalogue, find_rule, sources
 
-CSV_PATH = Path("/work/shared/reference/validation-rules-2025-26.csv")
-if not CSV_PATH.exists():  # a checkout beside shared/
-    CSV_PATH = Path(__file__).resolve().parents[2] / "shared" / "reference" / "validation-rules-2025-26.csv"
+CSV_PATH = shipped().path("reference/validation-rules-2025-26.csv")
 
 OURS = {"Schema"}
 
@@ -38,16 +35,8 @@ def rule_key(rid: str) -> str:
 
 @pytest.fixture(scope="module")
 def official() -> dict[str, dict[str, str]]:
-    if not CSV_PATH.exists():
-        pytest.skip(f"official rule list not found at {CSV_PATH}")
     with CSV_PATH.open(encoding="utf-8", newline="") as fh:
         return {rule_key(row["rule"]): row for row in csv.DictReader(fh)}
-
-
-def clear_caches() -> None:
-    knowledge_file.cache_clear()
-    sources.cache_clear()
-    catalogue.cache_clear()
 
 
 # -- the real catalogue ----------------------------------------------------------------
@@ -128,15 +117,11 @@ def test_find_rule_forgives_case_and_underscores() -> None:
 # -- broken knowledge ------------------------------------------------------------------
 
 @pytest.fixture
-def broken(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """A copy of knowledge/ that a test may break; the real one is untouched and reloaded after."""
-    real = knowledge.KNOWLEDGE_DIR
+def broken(tmp_path: Path):
+    """A copy of knowledge/ that a test may break; the shipped one is never touched."""
     for name in ("rules.yaml", "sources.yaml"):
-        shutil.copy(real / name, tmp_path / name)
-    monkeypatch.setattr(knowledge, "KNOWLEDGE_DIR", tmp_path)
-    clear_caches()
-    yield tmp_path
-    clear_caches()
+        shutil.copy(shipped().path(name), tmp_path / name)
+    return tmp_path
 
 
 def edit(path: Path, old: str, new: str) -> int:
@@ -155,9 +140,9 @@ def entry_line(path: Path, key: str) -> int:
     return lines.index(f"{key}:") + 2
 
 
-def load_error() -> KnowledgeError:
+def load_error(directory: Path) -> KnowledgeError:
     with pytest.raises(KnowledgeError) as info:
-        catalogue()
+        catalogue(Knowledge(directory))
     return info.value
 
 
@@ -167,7 +152,7 @@ def test_missing_key_names_file_key_and_line(broken: Path) -> None:
     text = rules.read_text(encoding="utf-8")
     start = text.index("CompStatus_03:\n")
     rules.write_text(text[:start] + text[start:].replace("  severity: error\n", "", 1), encoding="utf-8")
-    err = load_error()
+    err = load_error(broken)
     assert err.file == str(rules)
     assert err.key == "CompStatus_03.severity" and err.line == line
     assert str(rules) in str(err) and "CompStatus_03.severity" in str(err) and f"line {line}" in str(err)
@@ -177,7 +162,7 @@ def test_unknown_source_names_file_key_and_line(broken: Path) -> None:
     rules = broken / "rules.yaml"
     line = entry_line(rules, "R_141")
     edit(rules, "  - forum-r141", "  - forum-r999")
-    err = load_error()
+    err = load_error(broken)
     assert err.file == str(rules) and err.key == "R_141.sources" and err.line == line
     assert "forum-r999" in str(err) and f"line {line}" in str(err)
 
@@ -185,7 +170,7 @@ def test_unknown_source_names_file_key_and_line(broken: Path) -> None:
 def test_bad_yaml_names_file_and_line(broken: Path) -> None:
     rules = broken / "rules.yaml"
     line = edit(rules, "R_140:", "R_140: [unclosed")
-    err = load_error()
+    err = load_error(broken)
     assert err.file == str(rules) and err.key == "(syntax)"
     assert err.line is not None and line <= err.line <= line + 2, (line, err.line)
     assert f"line {err.line}" in str(err)
@@ -195,7 +180,7 @@ def test_duplicate_rule_is_refused(broken: Path) -> None:
     rules = broken / "rules.yaml"
     with rules.open("a", encoding="utf-8") as fh:
         fh.write("R_141:\n  severity: error\n")
-    err = load_error()
+    err = load_error(broken)
     assert err.file == str(rules) and "duplicate" in str(err) and "R_141" in str(err) and err.line
 
 
@@ -205,7 +190,7 @@ def test_bad_grade_in_sources_names_file_key_and_line(broken: Path) -> None:
     text = src.read_text(encoding="utf-8")
     start = text.index("forum-r141:\n")
     src.write_text(text[:start] + text[start:].replace("grade: forum-confirmed", "grade: rumour", 1), encoding="utf-8")
-    err = load_error()
+    err = load_error(broken)
     assert err.file == str(src) and err.key == "forum-r141.grade" and err.line == line
     assert "rumour" in str(err)
 
@@ -220,14 +205,14 @@ def replace_in_entry(path: Path, key: str, old: str, new: str) -> None:
 def test_bad_years_are_named(broken: Path) -> None:
     rules = broken / "rules.yaml"
     replace_in_entry(rules, "R_143", 'years: "2022-23.."', 'years: "2022-24.."')
-    err = load_error()
+    err = load_error(broken)
     assert err.file == str(rules) and err.key == "R_143.years" and err.line == entry_line(rules, "R_143")
 
 
 def test_bad_severity_is_named(broken: Path) -> None:
     rules = broken / "rules.yaml"
     replace_in_entry(rules, "CompStatus_09", "severity: warning", "severity: fatal")
-    err = load_error()
+    err = load_error(broken)
     assert err.file == str(rules) and err.key == "CompStatus_09.severity" and err.line == entry_line(rules, "CompStatus_09")
     assert "fatal" in str(err)
 
@@ -238,11 +223,11 @@ def test_rule_without_an_entry_is_refused(broken: Path) -> None:
     start = text.index("R_141:\n")
     end = text.index("R_143:\n")
     rules.write_text(text[:start] + text[end:], encoding="utf-8")
-    err = load_error()
+    err = load_error(broken)
     assert err.file == str(rules) and err.key == "R_141" and "no entry" in str(err)
 
 
 def test_real_catalogue_is_back_after_a_broken_one() -> None:
-    """The fixture restores the real knowledge: caches must not keep the broken copy."""
+    """A broken copy is its own Knowledge: the shipped catalogue never sees it."""
     assert catalogue_module.catalogue()["R_141"].sources
-    assert knowledge.KNOWLEDGE_DIR.name == "knowledge"
+    assert shipped().root.name == "knowledge"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.cli import main
+from assistant.faces.cli import main
 from assistant.ilr.reader import read_text
 from tests.conftest import SAMPLES
 

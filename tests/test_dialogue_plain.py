@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 
-from assistant.cli import main
-from assistant.dialogue.plain import first_element, read_inputs, run_plain
+from assistant.faces.cli import main
+from assistant.faces.plain import first_element, read_inputs, run_plain
 from tests.builders import event, learner, prog, subject
 from tests.test_dialogue_helpers import to_xml
 

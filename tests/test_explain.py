@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.cli import main
+from assistant.faces.cli import main
 from assistant.explain import explain, find_rules_by_text, glossary
 
 

@@ -21,7 +21,7 @@ from assistant.advice.engine import diagnose_learner
 from assistant.ilr.stream import iter_learners
 from assistant.rules.base import Context
 
-from .conftest import ROOT, SAMPLES
+from .conftest import ROOT, SCHEMAS
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import make_ilr  # noqa: E402  (benchmarks/ is scripts, not a package)
@@ -42,7 +42,7 @@ def made(request, tmp_path_factory):
 
 def test_the_file_validates_against_the_years_xsd(made):
     year, path, _ = made
-    schema = etree.XMLSchema(etree.parse(str(SAMPLES / XSD[year])))
+    schema = etree.XMLSchema(etree.parse(str(SCHEMAS / XSD[year])))
     doc = etree.parse(str(path))
     assert schema.validate(doc), [str(e) for e in list(schema.error_log)[:5]]
 

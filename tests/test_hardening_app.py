@@ -33,12 +33,12 @@ from tests.conftest import alarm_after
 from textual.events import Paste
 
 from assistant.dialogue.session import Session
-from assistant.tui.app import AssistantApp
-from assistant.tui.screens.main import MainScreen
-from assistant.tui.screens.paste import PasteScreen
-from assistant.tui.widgets.answer import ChatInput, ChoiceList
-from assistant.tui.widgets.conversation import MessageView
-from assistant.tui.widgets.record import RecordTable
+from assistant.faces.tui.app import AssistantApp
+from assistant.faces.tui.screens.main import MainScreen
+from assistant.faces.tui.screens.paste import PasteScreen
+from assistant.faces.tui.widgets.answer import ChatInput, ChoiceList
+from assistant.faces.tui.widgets.conversation import MessageView
+from assistant.faces.tui.widgets.record import RecordTable
 from tests.test_hardening_dialogue import (
     CRASH,
     DECODINGS,

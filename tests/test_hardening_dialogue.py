@@ -29,7 +29,7 @@ import pytest
 
 from tests.conftest import alarm_after
 
-from assistant.dialogue.plain import run_plain
+from assistant.faces.plain import run_plain
 from assistant.dialogue.session import Message, Session
 from assistant.ilr.reader import InputError, ReadResult
 from tests.test_dialogue_helpers import to_xml

@@ -31,12 +31,12 @@ import pytest
 from tests.conftest import alarm_after
 from textual.events import Paste
 
-from assistant.cli import main
-from assistant.dialogue.plain import run_plain
+from assistant.faces.cli import main
+from assistant.faces.plain import run_plain
 from assistant.dialogue.session import Session
-from assistant.tui.app import AssistantApp
-from assistant.tui.screens.main import MainScreen
-from assistant.tui.widgets.answer import ChatInput
+from assistant.faces.tui.app import AssistantApp
+from assistant.faces.tui.screens.main import MainScreen
+from assistant.faces.tui.widgets.answer import ChatInput
 from tests.test_dialogue_helpers import to_xml
 from tests.builders import event, learner, prog, subject
 from tests.test_no_network import no_network  # noqa: F401 (fixture used by name)

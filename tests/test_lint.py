@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant import knowledge
-from assistant.lint import lint_knowledge, run_lint
+from assistant.faces.lint import lint_knowledge, run_lint
+from assistant.knowledge_loader import shipped
 
-REAL = Path(knowledge.KNOWLEDGE_DIR)
+REAL = shipped().root
 
 
 def test_real_knowledge_is_consistent():
@@ -121,13 +121,9 @@ def test_glossary_unknown_source(copy):
     one(problems_for(copy), "glossary.yaml", "fields.CompStatus.sources", "unknown source 'nowhere'")
 
 
-def test_run_lint_exit_status_on_a_broken_copy(copy, monkeypatch):
+def test_run_lint_exit_status_on_a_broken_copy(copy):
     edit(copy / "tree" / "record.yaml", "    next: plan_end\n", "    next: nowhere\n")
-    monkeypatch.setattr(knowledge, "KNOWLEDGE_DIR", copy)
     out = io.StringIO()
-    try:
-        assert run_lint(out) == 1
-    finally:
-        monkeypatch.undo()
-        lint_knowledge()
+    assert run_lint(out, copy) == 1
+    assert lint_knowledge() == []  # the shipped knowledge never saw the broken copy
     assert "unknown node 'nowhere'" in out.getvalue() and "problem(s)" in out.getvalue()

@@ -15,7 +15,7 @@ import pytest
 from lxml import etree
 
 from assistant.advice.engine import diagnose_learner
-from assistant.cli import build_parser
+from assistant.faces.cli import build_parser
 from assistant.faces import diagnose as face
 from assistant.faces.report import Progress, diagnose_file, should_stream
 from assistant.ilr.reader import read_path

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.dialogue.replay import MARKER, parse, run
+from assistant.faces.replay import MARKER, parse, run
 
 DIR = Path(__file__).resolve().parent.parent / "transcripts"
 FILES = sorted(p for p in DIR.glob("*.md") if p.name.lower() != "readme.md")
@@ -27,7 +27,7 @@ def test_transcript_replays_without_drift(path: Path):
         diff = "\n".join(list(difflib.unified_diff(t.body.splitlines(), fresh.splitlines(), "recorded", "now",
                                                    lineterm="", n=2))[:60])
         pytest.fail(f"{path.name} drifted from the recorded conversation. If the change is intended, run\n"
-                    f"  .venv/bin/python -m assistant.dialogue.replay --update {path.relative_to(DIR.parent)}\n{diff}")
+                    f"  .venv/bin/python -m assistant.faces.replay --update {path.relative_to(DIR.parent)}\n{diff}")
     assert "Something went wrong inside the assistant" not in fresh
 
 

@@ -14,14 +14,14 @@ from textual.events import Paste
 from textual.widgets import TextArea
 
 from assistant.dialogue.session import Session
-from assistant.tui.app import AssistantApp
-from assistant.tui.screens.explain import ExplainScreen
-from assistant.tui.screens.main import MainScreen
-from assistant.tui.screens.paste import PasteScreen
-from assistant.tui.screens.pick import PickScreen
-from assistant.tui.widgets.answer import ChatInput, ChoiceList
-from assistant.tui.widgets.conversation import MessageView
-from assistant.tui.widgets.record import MilestoneBar, ProposalTable, RecordTable
+from assistant.faces.tui.app import AssistantApp
+from assistant.faces.tui.screens.explain import ExplainScreen
+from assistant.faces.tui.screens.main import MainScreen
+from assistant.faces.tui.screens.paste import PasteScreen
+from assistant.faces.tui.screens.pick import PickScreen
+from assistant.faces.tui.widgets.answer import ChatInput, ChoiceList
+from assistant.faces.tui.widgets.conversation import MessageView
+from assistant.faces.tui.widgets.record import MilestoneBar, ProposalTable, RecordTable
 
 AS_OF = date(2023, 1, 31)
 

@@ -15,7 +15,7 @@ from textual.events import Paste
 from textual.widgets import Input
 
 from assistant.dialogue.session import Session
-from assistant.tui.app import LIGHT, AssistantApp
+from assistant.faces.tui.app import LIGHT, AssistantApp
 from tests.test_tui_flows import XML
 
 AS_OF = date(2023, 1, 31)

@@ -15,13 +15,13 @@ from datetime import date, datetime
 from assistant.advice.engine import diagnose_learner
 from assistant.dialogue.session import Option as Opt
 from assistant.dialogue.session import Prompt
-from assistant.tui.app import AssistantApp
-from assistant.tui.clipboard import copy_text, describe
-from assistant.tui.format import changes_table
-from assistant.tui.screens.main import MainScreen
-from assistant.tui.widgets.answer import AnswerBar, ChatInput, ChoiceList, SuggestionList
-from assistant.tui.widgets.conversation import MessageView
-from assistant.tui.widgets.record import ProposalTable, RecordTable
+from assistant.faces.tui.app import AssistantApp
+from assistant.faces.tui.clipboard import copy_text, describe
+from assistant.faces.tui.format import changes_table
+from assistant.faces.tui.screens.main import MainScreen
+from assistant.faces.tui.widgets.answer import AnswerBar, ChatInput, ChoiceList, SuggestionList
+from assistant.faces.tui.widgets.conversation import MessageView
+from assistant.faces.tui.widgets.record import ProposalTable, RecordTable
 from tests.builders import ctx, event, learner, prog, subject
 
 AS_OF = date(2025, 3, 31)
@@ -336,7 +336,7 @@ async def test_why_on_a_change_opens_its_explanation():
         app.screen.query_one(ProposalTable).focus()
         await pilot.press("enter")
         await pilot.pause()
-        from assistant.tui.screens.explain import ExplainScreen
+        from assistant.faces.tui.screens.explain import ExplainScreen
 
         assert isinstance(app.screen, ExplainScreen)
         text = app.screen._markdown
@@ -361,7 +361,7 @@ async def test_help_lists_the_keys():
 
 
 def test_run_refuses_a_bad_year_with_a_message(capsys):
-    from assistant.tui.app import run
+    from assistant.faces.tui.app import run
 
     assert run(year="20xx") == 2
     err = capsys.readouterr().err

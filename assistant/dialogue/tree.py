@@ -13,15 +13,13 @@ which method applies, the advice engine) is a small named function in
 from __future__ import annotations
 
 import dataclasses
-import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from .. import knowledge
 from ..advice.types import Facts
 from ..ilr.model import FIELD_KIND
-from ..knowledge import KnowledgeError, line_of, load_yaml
+from ..knowledge_loader import Knowledge, KnowledgeError, knowledge_or_shipped, line_of, load_yaml
 
 NodeKind = Literal["question", "branch", "say", "conclusion"]
 QuestionKind = Literal["choice", "date", "text", "xml", "confirm"]
@@ -140,8 +138,6 @@ class _Collector:
         self.problems.append(KnowledgeError(file, key, message, line))
 
 
-def tree_dir() -> Path:
-    return knowledge.KNOWLEDGE_DIR / "tree"
 
 
 def _strs(value: Any) -> tuple[str, ...]:
@@ -352,14 +348,14 @@ def _parse_node(nid: str, raw: Any, name: str, c: _Collector) -> Node | None:
                 fields=_strs(raw.get("fields")), next_steps=str(raw.get("next_steps") or "").strip(), **common)
 
 
-def _cross_check(tree: Tree, c: _Collector) -> None:
+def _cross_check(tree: Tree, c: _Collector, kb: Knowledge) -> None:
     """References that one node cannot check alone: node ids, functions, rules, sources."""
     from ..rules.catalogue import catalogue, sources
     from . import logic
 
     try:
-        rule_ids = set(catalogue())
-        source_ids = set(sources())
+        rule_ids = set(catalogue(kb))
+        source_ids = set(sources(kb))
     except KnowledgeError as exc:
         c.problems.append(exc)
         return
@@ -412,9 +408,10 @@ def _cross_check(tree: Tree, c: _Collector) -> None:
             c.add(n.file, f"{where}.next", "a `say` node needs `next`", n.line)
 
 
-def problems(directory: Path | None = None) -> tuple[Tree, list[KnowledgeError]]:
+def problems(kb: Knowledge | None = None) -> tuple[Tree, list[KnowledgeError]]:
     """Load every tree file and return the tree with all problems found."""
-    directory = directory or tree_dir()
+    kb = knowledge_or_shipped(kb)
+    directory = kb.path("tree")
     c = _Collector()
     tree = Tree(nodes={}, entries=[], shortcuts=[], messages={})
     files = sorted(directory.glob("*.yaml")) if directory.is_dir() else []
@@ -426,14 +423,17 @@ def problems(directory: Path | None = None) -> tuple[Tree, list[KnowledgeError]]
         c.add("knowledge/tree", "entries", "no entry points are defined", None)
     for key in sorted(MESSAGE_KEYS - set(tree.messages)):
         c.add("knowledge/tree", f"messages.{key}", "is missing", None)
-    _cross_check(tree, c)
+    _cross_check(tree, c, kb)
     return tree, c.problems
 
 
-@functools.cache
-def load_tree() -> Tree:
+def load_tree(kb: Knowledge | None = None) -> Tree:
     """The tree, or a KnowledgeError naming the first problem (run `ilr-assistant lint` for all)."""
-    tree, found = problems()
+    return knowledge_or_shipped(kb).memo("tree", _build_tree)
+
+
+def _build_tree(kb: Knowledge) -> Tree:
+    tree, found = problems(kb)
     if found:
         raise found[0]
     return tree

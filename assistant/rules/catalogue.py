@@ -7,12 +7,10 @@ and every non-exempt entry has a check. Errors name the file, line and key.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 
 from ..ilr.years import YearError, normalise_year, year_index
-from .. import knowledge
-from ..knowledge import GRADES, KnowledgeError, knowledge_file, line_of, require
+from ..knowledge_loader import GRADES, Knowledge, KnowledgeError, knowledge_or_shipped, line_of, require
 from .base import REGISTRY, Context, Source
 
 SEVERITIES = ("error", "warning", "advice")
@@ -57,10 +55,14 @@ class RuleText:
                       RULE_PAGE.format(id=self.id), "official")
 
 
-@functools.cache
-def sources() -> dict[str, Source]:
-    path = knowledge.KNOWLEDGE_DIR / "sources.yaml"  # read at call time, so tests can point it elsewhere
-    data = knowledge_file("sources.yaml")
+def sources(kb: Knowledge | None = None) -> dict[str, Source]:
+    """Every source of knowledge/sources.yaml by id, checked (built once per Knowledge)."""
+    return knowledge_or_shipped(kb).memo("sources", _build_sources)
+
+
+def _build_sources(kb: Knowledge) -> dict[str, Source]:
+    path = kb.path("sources.yaml")
+    data = kb.file("sources.yaml")
     if not isinstance(data, dict):
         raise KnowledgeError(path, "(top)", "should be a mapping of source ids")
     found: dict[str, Source] = {}
@@ -76,8 +78,8 @@ def sources() -> dict[str, Source]:
     return found
 
 
-def source_list(ids: object, path, where: str, line: int | None) -> tuple[Source, ...]:
-    known = sources()
+def source_list(ids: object, path, where: str, line: int | None, kb: Knowledge | None = None) -> tuple[Source, ...]:
+    known = sources(kb)
     if not isinstance(ids, list) or not ids:
         raise KnowledgeError(path, where, "should list at least one source id", line)
     out = []
@@ -96,10 +98,14 @@ def _years(text: str, path, where: str, line: int | None) -> tuple[str, str | No
         raise KnowledgeError(path, where, str(exc), line) from None
 
 
-@functools.cache
-def catalogue() -> dict[str, RuleText]:
-    path = knowledge.KNOWLEDGE_DIR / "rules.yaml"  # read at call time, so tests can point it elsewhere
-    data = knowledge_file("rules.yaml")
+def catalogue(kb: Knowledge | None = None) -> dict[str, RuleText]:
+    """Every rule's words by id, checked against the registered checks (built once per Knowledge)."""
+    return knowledge_or_shipped(kb).memo("rules", _build_catalogue)
+
+
+def _build_catalogue(kb: Knowledge) -> dict[str, RuleText]:
+    path = kb.path("rules.yaml")
+    data = kb.file("rules.yaml")
     if not isinstance(data, dict):
         raise KnowledgeError(path, "(top)", "should be a mapping of rule ids")
     texts: dict[str, RuleText] = {}
@@ -117,7 +123,7 @@ def catalogue() -> dict[str, RuleText]:
             severity=severity,
             message=require(entry, "message", path, rid),
             explanation=require(entry, "explanation", path, rid).strip(),
-            sources=source_list(entry.get("sources"), path, f"{rid}.sources", line),
+            sources=source_list(entry.get("sources"), path, f"{rid}.sources", line, kb),
             since=since,
             until=until,
             exempt=bool(entry.get("exempt", False)),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Iterable, Mapping, Sequence
 
-from ..ilr.model import EVENT_AIMS, HGV_EVENT_AIMS, PROGRAMME_AIM_REF, Delivery
+from ...ilr.model import EVENT_AIMS, HGV_EVENT_AIMS, PROGRAMME_AIM_REF, Delivery
 
 #: Short names for the standard event aims (domain.md §2).
 EVENT_AIM_NAMES: dict[str, str] = {
@@ -138,7 +138,7 @@ def change_explanation(change: Any) -> str:
     The words are the engine's (``because``), the rule texts the catalogue's;
     this only lays them out for the explanation window.
     """
-    from ..rules.catalogue import catalogue
+    from ...rules.catalogue import catalogue
 
     now, then = change_values(change)
     parts = [f"## Aim {change_aim(change)}: {change_field(change)} {now} → **{then}**"]
@@ -161,8 +161,8 @@ def change_explanation(change: Any) -> str:
 
 def _said(value: str) -> str:
     """An ISO date as a UK reader says it; anything else unchanged."""
-    from ..dialogue.dates import say
-    from ..ilr.model import ValueProblem, parse_iso_date
+    from ...dialogue.dates import say
+    from ...ilr.model import ValueProblem, parse_iso_date
 
     try:
         return say(parse_iso_date(value))

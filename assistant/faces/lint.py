@@ -16,24 +16,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import IO
 
-from . import knowledge
-from .knowledge import KnowledgeError
-
-
-def _clear_caches() -> None:
-    """Lint reads the files as they are now, not as an earlier call cached them."""
-    from .dialogue.tree import load_tree
-    from .explain import _candidates, glossary
-    from .rules.catalogue import catalogue, sources
-
-    for fn in (knowledge.knowledge_file, sources, catalogue, load_tree, glossary, _candidates):
-        fn.cache_clear()
+from ..knowledge_loader import Knowledge, KnowledgeError, shipped
 
 
 def _graph_problems(tree) -> list[KnowledgeError]:
-    from .dialogue.session import REQUIRED_ENTRIES
-    from .dialogue.logic import VALUES
-    from .dialogue.walk import placeholders
+    from ..dialogue.session import REQUIRED_ENTRIES
+    from ..dialogue.logic import VALUES
+    from ..dialogue.walk import placeholders
 
     out: list[KnowledgeError] = []
     nodes = tree.nodes
@@ -93,51 +82,46 @@ def _graph_problems(tree) -> list[KnowledgeError]:
 
 
 def lint_knowledge(directory: Path | None = None) -> list[str]:
-    """Every problem in knowledge/ as "file line N, key K: message" strings (empty when all is well)."""
-    old = knowledge.KNOWLEDGE_DIR
-    if directory is not None:
-        knowledge.KNOWLEDGE_DIR = Path(directory)
+    """Every problem in knowledge/ as "file line N, key K: message" strings (empty when all is well).
+
+    A fresh :class:`Knowledge` is loaded from ``directory`` (the shipped files when None), so lint
+    reads the files as they are now and a broken copy never touches the running assistant's.
+    """
+    from ..dialogue.tree import problems
+    from ..explain import glossary_problems
+    from ..rules.catalogue import catalogue
+
+    kb = Knowledge(directory if directory is not None else shipped().root)
+    found: list[KnowledgeError] = []
     try:
-        _clear_caches()
-        found: list[KnowledgeError] = []
-        try:
-            from .rules.catalogue import catalogue
-
-            catalogue()
-        except KnowledgeError as exc:
-            found.append(exc)
-        from .dialogue.tree import problems
-        from .explain import glossary_problems
-
-        tree, tree_problems = problems()
-        found += tree_problems
-        found += _graph_problems(tree)
-        _, gloss = glossary_problems()
-        found += gloss
-        seen: set[str] = set()
-        out = []
-        for p in found:
-            text = str(p)
-            if text not in seen:
-                seen.add(text)
-                out.append(text)
-        return out
-    finally:
-        if directory is not None:
-            knowledge.KNOWLEDGE_DIR = old
-            _clear_caches()
+        catalogue(kb)
+    except KnowledgeError as exc:
+        found.append(exc)
+    tree, tree_problems = problems(kb)
+    found += tree_problems
+    found += _graph_problems(tree)
+    _, gloss = glossary_problems(kb)
+    found += gloss
+    seen: set[str] = set()
+    out = []
+    for p in found:
+        text = str(p)
+        if text not in seen:
+            seen.add(text)
+            out.append(text)
+    return out
 
 
-def run_lint(stdout: IO[str]) -> int:
+def run_lint(stdout: IO[str], directory: Path | None = None) -> int:
     """Print every problem; 0 when knowledge/ is consistent, 1 otherwise."""
-    problems = lint_knowledge()
+    problems = lint_knowledge(directory)
     if problems:
         for p in problems:
             stdout.write(p + "\n")
-        stdout.write(f"\n{len(problems)} problem(s) in {knowledge.KNOWLEDGE_DIR}\n")
+        stdout.write(f"\n{len(problems)} problem(s) in {directory or shipped().root}\n")
         return 1
-    from .dialogue.tree import load_tree
-    from .explain import glossary
+    from ..dialogue.tree import load_tree
+    from ..explain import glossary
 
     tree = load_tree()
     conclusions = sum(1 for n in tree.nodes.values() if n.kind == "conclusion")

@@ -120,7 +120,7 @@ class MainScreen(Screen):
         return list(self.session.suggestions(text, limit=8))
 
     def _read_date(self, text: str) -> Any:
-        from ...dialogue.dates import parse_date
+        from ....dialogue.dates import parse_date
 
         # "today" is read against the date the app was given (tests), else the real today.
         return parse_date(text, self._as_of or date.today())
@@ -279,7 +279,7 @@ class MainScreen(Screen):
     async def action_export(self) -> None:
         redact = self._redact
         if redact is None:
-            from ...privacy import redact_text as redact
+            from ....privacy import redact_text as redact
         changes = self.proposal_table.changes
         path = export_conversation(list(getattr(self.session, "transcript", ()) or self._shown), redact,
                                    when=self._clock(), directory=self._export_dir, changes=changes)
@@ -312,6 +312,6 @@ class MainScreen(Screen):
 
     @guarded
     async def explain_term(self, term: str) -> None:
-        from ...explain import explain
+        from ....explain import explain
 
         self.app.push_screen(ExplainScreen(f"Explain: {term}", explain(term)))

@@ -21,8 +21,8 @@ from typing import IO, Iterator
 
 from ..ilr.model import ValueProblem, parse_iso_date
 from ..ilr.years import YearError, normalise_year
-from ..knowledge import KnowledgeError
-from .session import Message, Prompt, Session, codes_only
+from ..knowledge_loader import KnowledgeError
+from ..dialogue.session import Message, Prompt, Session, codes_only
 
 END_OF_PASTE = "."
 _OPEN = re.compile(r"<\s*([A-Za-z_][\w.:-]*)")

@@ -25,7 +25,7 @@ LIGHT = "textual-light"
 
 def make_session(year: str | None = None, as_of: date | str | None = None) -> Any:
     """The real conversation engine (imported here so the app module loads without it)."""
-    from ..dialogue.session import Session
+    from ...dialogue.session import Session
 
     return Session(year=year, as_of=as_of)
 

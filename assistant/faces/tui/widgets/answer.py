@@ -24,9 +24,9 @@ from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...dialogue.dates import say
-from ...dialogue.matching import Candidate, match
-from ...dialogue.session import codes_only
+from ....dialogue.dates import say
+from ....dialogue.matching import Candidate, match
+from ....dialogue.session import codes_only
 
 Suggest = Callable[[str], list[str]]
 ReadDate = Callable[[str], Any]

@@ -3,19 +3,26 @@
 Every YAML mapping is loaded with the line it starts on, so a checker can say
 "knowledge/rules.yaml line 40, key CompStatus_03.sources: unknown source
 'psm-24'" instead of a bare KeyError at run time.
+
+The files live at the top of the repository (where people edit them) and are
+shipped inside the wheel as the package ``assistant.knowledge`` (pyproject's
+``package-dir``), so a ``pip install .`` finds them with ``importlib.resources``.
+What is read from them is held by one :class:`Knowledge` object: the shipped
+one for the running assistant (:func:`shipped`), or one built on a copy by
+path for ``lint`` and the tests, without touching any global.
 """
 
 from __future__ import annotations
 
 import functools
+import importlib.resources
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 import yaml
 
-#: Where knowledge/ lives: beside the package in a checkout; overridable for tests.
-KNOWLEDGE_DIR = Path(os.environ.get("ILR_ASSISTANT_KNOWLEDGE", Path(__file__).resolve().parent.parent / "knowledge"))
+T = TypeVar("T")
 
 GRADES = ("official", "forum-confirmed", "vendor", "inference")
 
@@ -96,7 +103,51 @@ def require(mapping: Any, key: str, file: Path, where: str, kind: type | tuple[t
     return value
 
 
+class Knowledge:
+    """One knowledge directory and everything built from it, each built once, on first use.
+
+    The builders (the rule catalogue, the decision tree, the glossary) live with
+    the code that understands them and are memoised here by name, so a copy of
+    the knowledge loaded for ``lint`` or a test never mixes with the shipped one.
+    """
+
+    def __init__(self, root: Path | str):
+        self.root = Path(root)
+        self._built: dict[str, Any] = {}
+
+    def __repr__(self) -> str:
+        return f"Knowledge({str(self.root)!r})"
+
+    def path(self, name: str) -> Path:
+        return self.root / name
+
+    def file(self, name: str) -> Any:
+        """A YAML file of this directory, loaded once."""
+        return self.memo(f"file:{name}", lambda kb: load_yaml(kb.path(name)))
+
+    def memo(self, key: str, build: Callable[["Knowledge"], T]) -> T:
+        """``build(self)`` the first time ``key`` is asked for; the same object after that."""
+        if key not in self._built:
+            self._built[key] = build(self)
+        return self._built[key]
+
+
+def shipped_dir() -> Path:
+    """Where the shipped knowledge is: ``ILR_ASSISTANT_KNOWLEDGE`` if set, else the package data."""
+    override = os.environ.get("ILR_ASSISTANT_KNOWLEDGE")
+    if override:
+        return Path(override)
+    try:
+        return Path(str(importlib.resources.files("assistant.knowledge")))
+    except ModuleNotFoundError:  # run from a checkout that was never installed
+        return Path(__file__).resolve().parent.parent / "knowledge"
+
+
 @functools.cache
-def knowledge_file(name: str) -> Any:
-    """A file of knowledge/, loaded once per process."""
-    return load_yaml(KNOWLEDGE_DIR / name)
+def shipped() -> Knowledge:
+    """The knowledge the assistant runs on (one per process)."""
+    return Knowledge(shipped_dir())
+
+
+def knowledge_or_shipped(kb: Knowledge | None) -> Knowledge:
+    return kb if kb is not None else shipped()

@@ -13,13 +13,13 @@ from typing import Any, Callable, Iterator
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from ..ilr.model import DELIVERY_FIELDS, FAM_FIELDS
+from ...ilr.model import DELIVERY_FIELDS, FAM_FIELDS
 
 
 def explainable_terms() -> tuple[str, ...]:
     """Fields, codes and aim references the glossary explains (the model's fields if it cannot load)."""
     try:
-        from ..explain import glossary_candidates
+        from ...explain import glossary_candidates
 
         terms = tuple(dict.fromkeys(c.label for c in glossary_candidates()))
     except Exception:  # a broken glossary must not break the palette

@@ -46,15 +46,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or "tui"
     try:
         if command == "diagnose":
-            from .faces.diagnose import run_diagnose
+            from .diagnose import run_diagnose
 
             return run_diagnose(args)
         if command == "chat":
-            from .dialogue.plain import run_plain
+            from .plain import run_plain
 
             return run_plain(sys.stdin, sys.stdout, year=args.year, as_of=args.as_of)
         if command == "explain":
-            from .explain import explain
+            from ..explain import explain
 
             print(explain(" ".join(args.term)))
             return 0
