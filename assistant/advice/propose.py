@@ -13,8 +13,8 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
-from ..ilr.model import EVI_CUTOVER, Delivery, Fam, Learner, Programme, programmes
-from ..rules.base import Context, add_months, fmt
+from ..ilr.model import Delivery, Fam, Learner, Programme, programmes
+from ..rules.base import Context, fmt
 from ..rules.milestones import Method, method_for
 from .plan import Plan, Reason
 from .types import EVENT_AIM_FOR, Facts, Proposal
@@ -153,12 +153,12 @@ class ProgrammeAdvice:
             elif when > self.ctx.as_of:
                 self.plan.explain(f"The AchDate ({fmt(when)}) is after the file preparation date ({fmt(self.ctx.as_of)}): "
                                   "an outcome is recorded only once it has happened (AchDate_07).")
-            elif when and end and when > add_months(end, 6):
+            elif when and end and when > self.ctx.add_six_months(end):
                 self.plan.explain(f"The positive outcome ({fmt(when)}) came more than six months after the end of the "
                                   f"programme ({fmt(end)}): AchDate_13 forbids recording it, so it cannot be claimed as M3.")
             else:
                 return OUTCOME
-        six_months_passed = bool(end and self.ctx.as_of > add_months(end, 6))
+        six_months_passed = bool(end and self.ctx.as_of > self.ctx.add_six_months(end))
         if p is not None and p.comp_status == "2" and p.outcome == "3":
             if self.has_event() or six_months_passed:
                 return SIX_MONTHS  # closed with no positive outcome, as recorded
@@ -223,14 +223,15 @@ class ProgrammeAdvice:
 
     def keep_open(self, seq: int, label: str) -> None:
         d = self.plan.aim(seq)
-        keep_8 = self.ctx.year_at_least("2025-26") and d.outcome == "8"
+        outcome_11 = self.ctx.rule_runs("Outcome_11")  # from the year's rule table
+        keep_8 = not outcome_11 and d.outcome == "8"
         why = Reason(f"the {label} is continuing: CompStatus 1 with no end date", ("CompStatus_02", "CompStatus_03"),
                      sources=("psm-bootcamps", "vr-2526"))
         self.plan.set(seq, "CompStatus", "1", why)
         self.plan.set(seq, "LearnActEndDate", None, why)
         if not keep_8:
             self.plan.set(seq, "Outcome", None, Reason(
-                "a continuing aim carries no Outcome here" + ("" if self.ctx.year_at_least("2025-26") else
+                "a continuing aim carries no Outcome here" + ("" if not outcome_11 else
                                                               f" (in {self.ctx.year} Outcome_11 applies to bootcamps)"),
                 ("Outcome_11", "Outcome_10"), sources=("vr-2526", "forum-outcome-11")))
         self.plan.set(seq, "AchDate", None, Reason("no AchDate while the aim is continuing", ("CompStatus_08", "Outcome_04"),
@@ -490,7 +491,7 @@ class ProgrammeAdvice:
                               f"aim) instead of the event aim {e.learn_aim_ref} (R_154).")
             already = day and any(f.date_from == day for f in self.plan.aim(self.p.seq).fams_of("EVI"))
             if record_again and day and not already:
-                if not self.add_evi(max(day, self.start or day, EVI_CUTOVER)):
+                if not self.add_evi(max(day, self.start or day, self.ctx.date("evi_cutover"))):
                     continue  # keep the event aim until its EVI can be recorded: never lose the event
             self.plan.remove_aim(e.seq, Reason(f"the programme started {fmt(self.start)}, on or after 1 August 2025, so "
                                                "event aims must not be used", ("R_154",), "M2", ("psm-bootcamps-evi", "vr-2526")))
@@ -517,8 +518,8 @@ class ProgrammeAdvice:
             fixed = Fam("EVI", f.code, f.date_from)
             if f.date_from and self.start and f.date_from < self.start:
                 fixed = Fam("EVI", f.code, self.start)
-            if fixed.date_from and fixed.date_from < EVI_CUTOVER:
-                fixed = Fam("EVI", f.code, EVI_CUTOVER)
+            if fixed.date_from and fixed.date_from < self.ctx.date("evi_cutover"):
+                fixed = Fam("EVI", f.code, self.ctx.date("evi_cutover"))
             if fixed != Fam("EVI", f.code, f.date_from, f.date_to) or f.date_to is not None:
                 self.plan.set_fam(seq, "EVI", f, fixed, Reason(
                     "an EVI is dated within the programme (from its start) and carries no date-to",
@@ -526,7 +527,7 @@ class ProgrammeAdvice:
             if f.date_from is None:
                 self.plan.ask("event_date", OFFER_DATE_Q, "event_date", seq)
         if not evis and self.facts.event and day is not None:
-            self.add_evi(max(day, EVI_CUTOVER))
+            self.add_evi(max(day, self.ctx.date("evi_cutover")))
 
     def evi_to_events(self, record_again: bool) -> None:
         """A programme starting before 1 August 2025 records events as event aims, never EVI (R_152)."""

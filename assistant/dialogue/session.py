@@ -18,7 +18,7 @@ from datetime import date
 from typing import Literal
 
 from ..ilr.model import Learner, parse_iso_date
-from ..ilr.years import YearError, normalise_year
+from ..ilr.years import normalise_year
 from .dates import parse_date, say
 from .matching import Candidate, match, normalise, suggest
 from .state import NONE, State
@@ -749,16 +749,6 @@ def _asked_term(text: str) -> str | None:
                 term = term.split(" ", 1)[1]
             return term or None
     return None
-
-
-def year_or_none(text: str | None) -> str | None:
-    """A teaching year from user text, or None when it cannot be read."""
-    if not text:
-        return None
-    try:
-        return normalise_year(text)
-    except YearError:
-        return None
 
 
 __all__ = ["Message", "Option", "Prompt", "Session", "codes_only", "normalise"]

@@ -19,7 +19,8 @@ from ..advice.types import Change
 from ..ilr.model import Learner
 from ..ilr.reader import InputError, ReadResult, read_path
 from ..ilr.years import YearError, normalise_year, year_of
-from ..rules.base import RULES_YEAR, Context, Finding
+from ..rules.base import Context, Finding
+from ..rules.evidence import nearest_xsd_year
 from ..rules.milestones import ProgrammeStatus
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
@@ -67,10 +68,22 @@ def resolve_input(year: str | None, year_source: str | None, file_date: date | N
     if as_of is None:
         as_of = today
         notes.append(f"No file preparation date; checked as of today, {as_of.isoformat()}. Use --as-of to set it.")
-    if year != RULES_YEAR:
-        notes.append(f"The rules held are DfE's {RULES_YEAR} list (version 3); for {year} the year-specific "
-                     "changes we know of are applied and the other rules are assumed unchanged.")
+    notes.extend(year_header_notes(year))
     return InputInfo(year, year_source or "assumed", as_of, notes)
+
+
+def year_header_notes(year: str) -> list[str]:
+    """Said once per run: what is held for this teaching year (knowledge/years/)."""
+    facts = Context(year, date.min).facts
+    notes = []
+    if not facts.rule_list:
+        notes.append(f"DfE's {year} rule list is not held here: a finding is official only where its {year} rule page "
+                     "is held; the others follow the nearest held year's wording and are graded inference.")
+    if not facts.xsd:
+        near = nearest_xsd_year(year)
+        notes.append(f"No {year} XSD is held: the schema check used the {near} XSD (inference)." if near
+                     else f"No XSD is held for {year}: the schema was not checked.")
+    return notes
 
 
 def context_for(info: InputInfo) -> Context:

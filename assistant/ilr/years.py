@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 
 _LONG = re.compile(r"^(\d{4})-(\d{2})$")
@@ -54,3 +55,176 @@ def year_end(year: str) -> date:
 def year_index(year: str) -> int:
     """The starting calendar year, for comparing teaching years."""
     return int(year[:4])
+
+
+# -- a teaching year's facts, from knowledge/years/ ---------------------------------------------
+
+PAGE_BASE = "https://guidance.submit-learner-data.service.gov.uk/{short}/validation-rules/rule/{id}"
+
+
+@dataclass(frozen=True)
+class RulePage:
+    """What DfE published for one rule in one teaching year, as held here.
+
+    ``url`` is the rule's own page (or the list it was read from); ``source``
+    says which: a rule page looked up, a category list, or the year's workbook.
+    """
+
+    rule: str
+    year: str
+    exists: bool = True
+    version: str | None = None
+    status: str | None = None
+    severity: str | None = None
+    message: str | None = None
+    condition: str | None = None
+    exclusions: str | None = None
+    change: str | None = None
+    url: str | None = None
+    source: str = "page"
+
+
+@dataclass(frozen=True)
+class Year:
+    """One teaching year's facts, built from ``knowledge/years/<year>.yaml``.
+
+    The one place a year's namespace, schema, rule pages and cut-over dates
+    live: adding next year is a new YAML file plus only the rules that changed.
+    A year with no file is "not held" (``held`` False): its rules follow the
+    nearest held wording and every finding says so.
+    """
+
+    name: str
+    held: bool
+    namespace: str
+    namespace_source: str
+    xsd: str | None
+    specification: str | None
+    rule_list: dict | None
+    pages: dict[str, RulePage]
+    notes: tuple[str, ...]
+    changes: tuple[str, ...]
+    dates: dict[str, date]
+    six_month_rule_months: int
+
+    @property
+    def short(self) -> str:
+        """``2025-26`` → ``25-26`` (the DfE site's path segment)."""
+        return self.name[2:]
+
+    @property
+    def header_code(self) -> str:
+        """``2025-26`` → ``2526`` (Header/CollectionDetails/Year)."""
+        return self.name[2:4] + self.name[5:7]
+
+    @property
+    def evi_cutover(self) -> date:
+        return self.dates["evi_cutover"]
+
+    def page(self, rule_id: str) -> RulePage | None:
+        """The rule as published this year, or None when no page for it is held."""
+        return self.pages.get(_rule_key(rule_id))
+
+    def page_url(self, rule_id: str) -> str:
+        page = self.page(rule_id)
+        if page and page.url:
+            return page.url
+        return PAGE_BASE.format(short=self.short, id=rule_id)
+
+
+def _rule_key(rule_id: str) -> str:
+    return rule_id.lower().replace("_", "")
+
+
+def held_years(kb=None) -> tuple[str, ...]:
+    """Every teaching year with a file in knowledge/years/, oldest first."""
+    from ..knowledge_loader import knowledge_or_shipped
+
+    root = knowledge_or_shipped(kb).path("years")
+    return tuple(sorted(p.stem for p in root.glob("[0-9][0-9][0-9][0-9]-[0-9][0-9].yaml")))
+
+
+def year_facts(year: str, kb=None) -> Year:
+    """The facts of a teaching year (built once per Knowledge)."""
+    from ..knowledge_loader import knowledge_or_shipped
+
+    k = knowledge_or_shipped(kb)
+    return k.memo(f"year:{year}", lambda kb_: _build_year(year, kb_))
+
+
+def _build_year(year: str, kb) -> Year:
+    from ..knowledge_loader import KnowledgeError
+
+    common = kb.file("years/common.yaml") or {}
+    dates: dict[str, date] = {}
+    for key, entry in (common.get("dates") or {}).items():
+        try:
+            dates[key] = date.fromisoformat(str(entry["date"]))
+        except (KeyError, TypeError, ValueError):
+            raise KnowledgeError(kb.path("years/common.yaml"), f"dates.{key}.date", "should be a date like 2025-08-01") from None
+    months = int(common.get("six_month_rule_months", 6))
+    path = kb.path(f"years/{year}.yaml")
+    if not path.exists():
+        return Year(year, False, f"ESFA/ILR/{year}", "not held (no knowledge/years file for this year)", None, None,
+                    None, {}, (f"Nothing about {year} is held here.",), (), dates, months)
+    data = kb.file(f"years/{year}.yaml")
+    if not isinstance(data, dict) or data.get("year") != year:
+        raise KnowledgeError(path, "year", f"should say year: \"{year}\"")
+    base = data.get("page_base") or PAGE_BASE.format(short=year[2:], id="")
+    pages: dict[str, RulePage] = {}
+    rule_list = data.get("rule_list")
+    if rule_list:
+        pages.update(_workbook_pages(kb, year, rule_list))
+    for rid, entry in (data.get("rules") or {}).items():
+        if not isinstance(entry, dict):
+            raise KnowledgeError(path, f"rules.{rid}", "should be a mapping")
+        old = pages.get(_rule_key(rid))
+        fields = {k: (str(v).strip() if v is not None else None) for k, v in entry.items()
+                  if k in ("version", "status", "severity", "message", "condition", "exclusions", "change", "url")}
+        merged = {**(old.__dict__ if old else {}), **{k: v for k, v in fields.items() if v}}
+        merged.update(rule=rid, year=year, exists=bool(entry.get("exists", True)))
+        merged.setdefault("url", None)
+        if not fields.get("url") and (old is None or old.source == "workbook"):
+            merged["url"] = base + rid
+        merged["source"] = "category list" if "category" in (merged.get("url") or "") else "page"
+        pages[_rule_key(rid)] = RulePage(**merged)
+    return Year(
+        name=year, held=True, namespace=str(data.get("namespace") or f"ESFA/ILR/{year}"),
+        namespace_source=str(data.get("namespace_source") or ""), xsd=data.get("xsd"),
+        specification=data.get("specification"), rule_list=rule_list, pages=pages,
+        notes=tuple(str(n).strip() for n in data.get("notes") or ()),
+        changes=tuple(str(c).strip() for c in data.get("changes") or ()), dates=dates, six_month_rule_months=months,
+    )
+
+
+def _workbook_pages(kb, year: str, rule_list: dict) -> dict[str, RulePage]:
+    """Every rule of a year's published workbook (CSV), as held pages."""
+    import csv
+
+    out: dict[str, RulePage] = {}
+    with open(kb.path(rule_list["file"]), encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            rid = row["rule"]
+            sev = (row.get("severity") or "").strip().lower()
+            out[_rule_key(rid)] = RulePage(
+                rule=rid, year=year, exists=row.get("status", "").strip().lower() != "deleted",
+                version=row.get("version") or None, status=row.get("status") or None,
+                severity={"e": "error", "w": "warning"}.get(sev, sev) or None,
+                message=row.get("message") or None, condition=row.get("description") or None,
+                url=rule_list.get("url"), source="workbook")
+    return out
+
+
+def nearest_held(year: str, rule_id: str, kb=None) -> Year | None:
+    """The held year nearest to ``year`` whose page for the rule is held (later years first on a tie)."""
+    best: tuple[int, int] | None = None
+    found: Year | None = None
+    for other in held_years(kb):
+        y = year_facts(other, kb)
+        page = y.page(rule_id)
+        if page is None or not page.exists or other == year:
+            continue
+        key = (abs(year_index(other) - year_index(year)), -year_index(other))
+        if best is None or key < best:
+            best, found = key, y
+    return found

@@ -8,12 +8,11 @@ implementing the excluded rules here (they are listed in
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Iterable
 
-from ..ilr.model import EVI_CUTOVER, HGV_EVENT_AIMS, STANDARD_EVENT_AIMS, Delivery, Learner
-from ..ilr.years import year_end
-from .base import Context, Hit, add_months, bootcamp_aims, fmt, rule
+from ..ilr.model import HGV_EVENT_AIMS, STANDARD_EVENT_AIMS, Delivery, Learner
+from ..ilr.years import year_end, year_of
+from .base import Context, Hit, bootcamp_aims, fmt, rule
 
 COMP_STATUS_CODES = {"1", "2", "3", "6"}
 OUTCOME_CODES = {"1", "2", "3", "8"}
@@ -161,7 +160,7 @@ def achdate_07(learner: Learner, ctx: Context) -> Iterable[Hit]:
 def achdate_13(learner: Learner, ctx: Context) -> Iterable[Hit]:
     for d in bootcamp_aims(learner):
         if d.is_programme_aim and d.prog_type == "32" and d.ach_date and d.learn_act_end_date:
-            limit = add_months(d.learn_act_end_date, 6)
+            limit = ctx.add_six_months(d.learn_act_end_date)
             if d.ach_date > limit:
                 yield hit(d, "AchDate", f"AchDate {fmt(d.ach_date)} is more than six months after "
                                         f"LearnActEndDate {fmt(d.learn_act_end_date)} (latest allowed {fmt(limit)})")
@@ -191,7 +190,7 @@ def learnplanenddate_02(learner: Learner, ctx: Context) -> Iterable[Hit]:
 @rule("LearnStartDate_21")
 def learnstartdate_21(learner: Learner, ctx: Context) -> Iterable[Hit]:
     for d in bootcamp_aims(learner):
-        if d.fund_model == "37" and d.learn_start_date and d.learn_start_date < date(2022, 8, 1):
+        if d.fund_model == "37" and d.learn_start_date and d.learn_start_date < ctx.date("fm37_first_start"):
             yield hit(d, "LearnStartDate", f"LearnStartDate {fmt(d.learn_start_date)} is before 1 August 2022")
 
 
@@ -236,7 +235,7 @@ def learnaimref_126(learner: Learner, ctx: Context) -> Iterable[Hit]:
 def learnaimref_154(learner: Learner, ctx: Context) -> Iterable[Hit]:
     for d in bootcamp_aims(learner):
         if ((d.learn_aim_ref or "").upper() in HGV_EVENT_AIMS and d.prog_type == "32"
-                and d.learn_start_date and d.learn_start_date >= date(2024, 8, 1) and _dates_differ(d)):
+                and d.learn_start_date and d.learn_start_date >= ctx.date("hgv_and_r149_from") and _dates_differ(d)):
             yield hit(d, "LearnActEndDate", _event_dates_detail(d))
 
 
@@ -314,7 +313,8 @@ DATE_TO_ALLOWED = {"LSF", "ACT", "ALB"}
 
 @rule("LearnDelFAMDateFrom_03")
 def learndelfamdatefrom_03(learner: Learner, ctx: Context) -> Iterable[Hit]:
-    allowed = DATE_FROM_ALLOWED if ctx.year_at_least("2025-26") else DATE_TO_ALLOWED
+    # EVI (and its date) exists from the teaching year of the EVI cut-over (LearnDelFAMDateFrom_03 v2).
+    allowed = DATE_FROM_ALLOWED if ctx.year_at_least(year_of(ctx.date("evi_cutover"))) else DATE_TO_ALLOWED
     for d in bootcamp_aims(learner):
         for fam in d.fams:
             if fam.date_from is not None and fam.type not in allowed:
@@ -341,7 +341,7 @@ def learndelfamdatefrom_05(learner: Learner, ctx: Context) -> Iterable[Hit]:
 def learndelfamdatefrom_06(learner: Learner, ctx: Context) -> Iterable[Hit]:
     for d in bootcamp_aims(learner):
         for fam in d.fams_of("EVI"):
-            if fam.date_from is not None and fam.date_from < EVI_CUTOVER:
+            if fam.date_from is not None and fam.date_from < ctx.date("evi_cutover"):
                 yield hit(d, "LearnDelFAMDateFrom", f"EVI {fmt(fam.code)} is dated {fmt(fam.date_from)}, before 1 August 2025", "EVI")
 
 

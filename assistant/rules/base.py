@@ -12,15 +12,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Callable, Iterable, Literal
 
+from functools import cached_property
+
 from ..ilr.model import Learner
-from ..ilr.years import year_index
+from ..ilr.years import Year, year_facts, year_index
 
 Severity = Literal["error", "warning", "advice"]
 Grade = Literal["official", "forum-confirmed", "vendor", "inference"]
-
-#: The rule list we hold: DfE ILR validation rules 2025 to 2026, version 3.
-RULES_YEAR = "2025-26"
-
 
 @dataclass(frozen=True)
 class Context:
@@ -32,6 +30,26 @@ class Context:
 
     year: str
     as_of: date
+
+    @cached_property
+    def facts(self) -> Year:
+        """The teaching year's facts (namespace, schema, rule pages, cut-over dates), from knowledge/years/."""
+        return year_facts(self.year)
+
+    def date(self, name: str) -> date:
+        """A cut-over date of the rules by name (``evi_cutover``, ``r144_from``…), from knowledge/years/common.yaml."""
+        return self.facts.dates[name]
+
+    def add_six_months(self, day: date) -> date:
+        """The six-month rule (AchDate_13, the R_138 exclusion): months from knowledge/years/common.yaml."""
+        return add_months(day, self.facts.six_month_rule_months)
+
+    def rule_runs(self, rule_id: str) -> bool:
+        """Whether a rule applies to bootcamps in this teaching year (the rule table in knowledge/)."""
+        from .catalogue import catalogue
+
+        text = catalogue().get(rule_id)
+        return bool(text and not text.exempt and text.applies_in(self))
 
     def year_at_least(self, year: str) -> bool:
         return year_index(self.year) >= year_index(year)
@@ -57,6 +75,9 @@ class Hit:
     detail: str
     con_ref: str | None = None
     fam_type: str | None = None
+    #: Set when this one hit is weaker evidence than its rule (e.g. a spelling the XSD allows).
+    grade: "Grade | None" = None
+    severity: "Severity | None" = None
 
 
 @dataclass(frozen=True)

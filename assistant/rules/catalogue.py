@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 
 from ..ilr.years import YearError, normalise_year, year_index
 from ..knowledge_loader import GRADES, Knowledge, KnowledgeError, knowledge_or_shipped, line_of, require
-from .base import REGISTRY, Context, Source
+from .base import Context, Source
+from .registered import REGISTRY
 
 SEVERITIES = ("error", "warning", "advice")
-RULE_PAGE = "https://guidance.submit-learner-data.service.gov.uk/25-26/validation-rules/rule/{id}"
 
 
 @dataclass(frozen=True)
@@ -48,11 +48,17 @@ class RuleText:
 
     @property
     def page(self) -> Source | None:
-        """The rule's own page on the DfE guidance site (DfE-published ids only)."""
-        if self.id == "Schema":
+        """The rule's page in the latest held year that has one (DfE-published ids only)."""
+        from ..ilr.years import held_years
+        from .evidence import OWN_RULES, page_source
+
+        if self.id in OWN_RULES:
             return None
-        return Source(f"page:{self.id}", f"{self.id} on the DfE validation rules site",
-                      RULE_PAGE.format(id=self.id), "official")
+        for year in reversed(held_years()):
+            found = page_source(self.id, year)
+            if found is not None:
+                return found
+        return None
 
 
 def sources(kb: Knowledge | None = None) -> dict[str, Source]:
@@ -135,8 +141,6 @@ def _build_catalogue(kb: Knowledge) -> dict[str, RuleText]:
 
 
 def _check_registry(texts: dict[str, RuleText], path) -> None:
-    from . import checks  # noqa: F401  - importing registers every check
-
     for rid in REGISTRY:
         if rid not in texts:
             raise KnowledgeError(path, rid, "a check with this id exists in assistant/rules/ but has no entry here")

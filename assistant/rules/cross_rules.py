@@ -8,17 +8,22 @@ to be a subject aim, and the explanation of those rules says so.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Iterable
 
-from ..ilr.model import EVI_CUTOVER, STANDARD_EVENT_AIMS, Delivery, Learner, Programme, programmes
-from .base import Context, Hit, add_months, fmt, rule
+from ..ilr.model import STANDARD_EVENT_AIMS, Delivery, Learner, Programme, programmes
+from ..ilr.years import year_of
+from .base import Context, Hit, fmt, rule
 
 #: Fields that decide which aims belong together and in what role (and, for
 #: programme aims, which is earliest or latest). While one of them is unreadable
 #: the cross-record rules cannot tell what they are comparing; the Schema finding
 #: reports the value and these rules wait for it rather than guess.
 STRUCTURE = ("AimType", "FundModel", "ProgType")
+
+
+def evi_year(ctx: Context) -> bool:
+    """From the teaching year of the EVI cut-over, the event-aim rules were limited to earlier starts."""
+    return ctx.year_at_least(year_of(ctx.date("evi_cutover")))
 
 
 def _pt32(learner: Learner) -> list[Delivery]:
@@ -89,9 +94,9 @@ def r138(learner: Learner, ctx: Context) -> Iterable[Hit]:
         for p in prog.programme_aims:
             if p.prog_type != "32" or p.comp_status != "2" or "LearnActEndDate" in p.problems:
                 continue
-            if ctx.year_at_least("2025-26") and (p.learn_start_date is None or p.learn_start_date > date(2025, 7, 31)):
-                continue
-            if p.learn_act_end_date and ctx.as_of > add_months(p.learn_act_end_date, 6):
+            if evi_year(ctx) and (p.learn_start_date is None or p.learn_start_date > ctx.date("event_aims_until")):
+                continue  # version 3 (2025-26 on): only programmes started up to 31 July 2025
+            if p.learn_act_end_date and ctx.as_of > ctx.add_six_months(p.learn_act_end_date):
                 continue
             whose = "with no AchDate" if p is latest else f"and the latest programme aim, {latest.label()}, has no AchDate"
             yield _hit(p, "AchDate", f"the programme aim is completed (CompStatus 2) {whose}, and the learner "
@@ -161,7 +166,7 @@ def r144(learner: Learner, ctx: Context) -> Iterable[Hit]:
         earliest = prog.earliest_start
         for p in prog.programme_aims:
             if (p.prog_type == "32" and p.ach_date and earliest and p.learn_start_date
-                    and p.learn_start_date >= date(2023, 8, 1) and p.ach_date < earliest):
+                    and p.learn_start_date >= ctx.date("r144_from") and p.ach_date < earliest):
                 yield _hit(p, "AchDate", f"AchDate {fmt(p.ach_date)} is before the programme started ({fmt(earliest)})")
 
 
@@ -180,15 +185,16 @@ def _starts_before_programme(learner: Learner, ctx: Context, pick, window) -> It
 
 @rule("R_149")
 def r149(learner: Learner, ctx: Context) -> Iterable[Hit]:
-    yield from _starts_before_programme(learner, ctx, lambda p: p.subject_aims, lambda s: s >= date(2024, 8, 1))
+    yield from _starts_before_programme(learner, ctx, lambda p: p.subject_aims, lambda s: s >= ctx.date("hgv_and_r149_from"))
 
 
 @rule("R_150")
 def r150(learner: Learner, ctx: Context) -> Iterable[Hit]:
-    if ctx.year_at_least("2025-26"):
-        window = lambda s: date(2024, 8, 1) <= s <= date(2025, 7, 31)  # noqa: E731
+    start, until = ctx.date("hgv_and_r149_from"), ctx.date("event_aims_until")
+    if evi_year(ctx):
+        window = lambda s: start <= s <= until  # noqa: E731
     else:
-        window = lambda s: s >= date(2024, 8, 1)  # noqa: E731
+        window = lambda s: s >= start  # noqa: E731
     yield from _starts_before_programme(learner, ctx, lambda p: p.event_aims, window)
 
 
@@ -205,7 +211,7 @@ def _evi_programmes(learner: Learner):
 @rule("R_152")
 def r152(learner: Learner, ctx: Context) -> Iterable[Hit]:
     for prog, p, earliest in _evi_programmes(learner):
-        if earliest < EVI_CUTOVER and p.fams_of("EVI"):
+        if earliest < ctx.date("evi_cutover") and p.fams_of("EVI"):
             yield _hit(p, "LearningDeliveryFAM", f"the programme started {fmt(earliest)}, before 1 August 2025, "
                                                  "so it records events with event aims, not EVI", "EVI")
 
@@ -213,9 +219,9 @@ def r152(learner: Learner, ctx: Context) -> Iterable[Hit]:
 @rule("R_153")
 def r153(learner: Learner, ctx: Context) -> Iterable[Hit]:
     for prog, p, earliest in _evi_programmes(learner):
-        if earliest >= EVI_CUTOVER:
+        if earliest >= ctx.date("evi_cutover"):
             for fam in p.fams_of("EVI"):
-                if fam.date_from and fam.date_from < EVI_CUTOVER:
+                if fam.date_from and fam.date_from < ctx.date("evi_cutover"):
                     yield _hit(p, "LearnDelFAMDateFrom", f"EVI {fmt(fam.code)} is dated {fmt(fam.date_from)}, before 1 August 2025", "EVI")
 
 
@@ -223,7 +229,7 @@ def r153(learner: Learner, ctx: Context) -> Iterable[Hit]:
 def r154(learner: Learner, ctx: Context) -> Iterable[Hit]:
     for prog in programmes(learner):
         earliest = prog.earliest_start
-        if earliest is None or earliest < EVI_CUTOVER or _unsure(learner, prog.con_ref):
+        if earliest is None or earliest < ctx.date("evi_cutover") or _unsure(learner, prog.con_ref):
             continue
         for e in prog.event_aims:
             yield _hit(e, "LearnAimRef", f"the programme started {fmt(earliest)}, on or after 1 August 2025, so the event "

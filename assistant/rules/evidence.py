@@ -1,0 +1,66 @@
+"""How strong a finding is in a given teaching year: the grade follows the pages held.
+
+A rule fired in a year whose DfE page (or workbook) is held here is
+``official``. A rule fired in a year whose page is not held runs on the
+nearest held year's wording and is an ``inference``, with a note naming that
+year. The schema check is official only where the year's XSD is held.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..ilr.years import held_years, nearest_held, year_facts, year_index
+from .base import Grade, Source
+
+#: Our own checks: no DfE page to hold for them.
+OWN_RULES = {"Schema", "Normalised"}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    grade: Grade
+    note: str | None
+    #: The year page (or workbook) the wording comes from, first.
+    page: Source | None
+    #: The year whose wording was used (None: no page held in any year).
+    wording_year: str | None
+
+
+def page_source(rule_id: str, year: str) -> Source | None:
+    y = year_facts(year)
+    page = y.page(rule_id)
+    if page is None:
+        return None
+    where = {"page": "rule page", "workbook": "validation rules workbook", "category list": "category list"}[page.source]
+    return Source(f"page:{rule_id}:{year}", f"{rule_id}, DfE {year} {where}", y.page_url(rule_id), "official")
+
+
+def nearest_xsd_year(year: str) -> str | None:
+    held = [y for y in held_years() if year_facts(y).xsd]
+    if not held:
+        return None
+    return min(held, key=lambda y: (abs(year_index(y) - year_index(year)), -year_index(y)))
+
+
+def evidence(rule_id: str, rule_grade: Grade, year: str, year_note: str | None = None) -> Evidence:
+    """The grade, note and page for a finding of ``rule_id`` in ``year``."""
+    if rule_id == "Schema":
+        if year_facts(year).xsd:
+            return Evidence(rule_grade, year_note, None, year)
+        near = nearest_xsd_year(year)
+        note = year_note or (f"No {year} XSD is held here; the file was checked against the {near} schema."
+                             if near else f"No XSD is held for {year} or any other year.")
+        return Evidence("inference", note, None, near)
+    if rule_id in OWN_RULES:
+        return Evidence(rule_grade, year_note, None, None)
+    page = year_facts(year).page(rule_id)
+    if page is not None and page.exists:
+        return Evidence(rule_grade, year_note, page_source(rule_id, year), year)
+    near = nearest_held(year, rule_id)
+    if near is None:
+        note = year_note or f"No DfE page for {rule_id} is held for {year} or any other year; this is our reading."
+        return Evidence("inference", note, None, None)
+    note = year_note or (f"No {year} page for {rule_id} is held here; this check follows the {near.name} wording "
+                         f"({near.page(rule_id).source}).")
+    return Evidence("inference", note, page_source(rule_id, near.name), near.name)
