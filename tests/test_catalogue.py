@@ -21,7 +21,7 @@ from assistant.rules.catalogue import catalogue, find_rule, sources
 
 CSV_PATH = shipped().path("reference/validation-rules-2025-26.csv")
 
-OURS = {"Schema"}
+OURS = {"Schema", "Normalised"}
 
 
 def squash(text: str) -> str:

@@ -6,6 +6,8 @@ re-checked is exactly what the user will be told to record.
 
 from __future__ import annotations
 
+import dataclasses
+
 from ..ilr.model import Delivery, Fam, Learner, parse_iso_date
 from .types import Change
 
@@ -48,4 +50,16 @@ def apply_changes(learner: Learner, changes: tuple[Change, ...] | list[Change]) 
                                   .with_text("LearnAimRef", str(change.to)))
             continue
         deliveries = [apply_to_delivery(d, change) if d.seq == change.aim_seq else d for d in deliveries]
-    return learner.with_deliveries(tuple(deliveries))
+    return without_fixed_issues(learner.with_deliveries(tuple(deliveries)), changes)
+
+
+def without_fixed_issues(learner: Learner, changes) -> Learner:
+    """The schema issues no change rewrites (a rewritten field or FAM is written clean)."""
+    if not learner.schema_issues:
+        return learner
+    fields = {(c.aim_seq, c.field) for c in changes}
+    fams = {(c.aim_seq, c.fam_type) for c in changes if c.field == "LearningDeliveryFAM"}
+    kept = tuple(i for i in learner.schema_issues
+                 if (i.aim_seq, i.element) not in fields
+                 and not (i.element.startswith("LearnDelFAM") and (i.aim_seq, i.fam_type) in fams))
+    return dataclasses.replace(learner, schema_issues=kept)

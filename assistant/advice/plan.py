@@ -89,6 +89,27 @@ class Plan:
             self.changes.append(change)
         self.current[seq] = d.with_text(field_name, to)
 
+    def clean(self, seq: int, field_name: str, raw: str | None, clean: str, why: Reason) -> None:
+        """Write the clean value over the text as written (the model already reads it clean)."""
+        d = self.current.get(seq)
+        if d is None:
+            return
+        key = (seq, field_name)
+        if key in self._field_changes:
+            index = self._field_changes[key]
+            self.changes[index] = dataclasses.replace(self.changes[index], from_=raw)
+            return
+        self._field_changes[key] = len(self.changes)
+        self.changes.append(self._make(d, field_name, raw, clean, why))
+
+    def rewrite_fam(self, seq: int, fam: Fam, clean_type: str, why: Reason) -> None:
+        """Write a FAM again as its clean text (type in capitals, no spaces), same code and date."""
+        d = self.current.get(seq)
+        if d is None:
+            return
+        change = self._make(d, "LearningDeliveryFAM", fam_value(fam), fam_value(fam), why, clean_type)
+        self.changes.append(change)
+
     def set_fam(self, seq: int, fam_type: str, old: Fam | None, new: Fam | None, why: Reason) -> None:
         d = self.current[seq]
         if old is not None and new is not None and fam_value(old) == fam_value(new) and old.date_to == new.date_to:

@@ -17,6 +17,7 @@ from ..ilr.model import Delivery, Fam, Learner, Programme, programmes
 from ..rules.base import Context, fmt
 from ..rules.milestones import Method, method_for
 from .plan import Plan, Reason
+from .schema_fixes import plan_clean_values
 from .types import EVENT_AIM_FOR, Facts, Proposal
 
 IN_LEARNING = "in learning"
@@ -604,6 +605,7 @@ def propose(learner: Learner, ctx: Context, facts: Facts | None = None) -> Propo
     plan = Plan(learner, facts)
     if not learner.is_bootcamp_learner:
         return Proposal()
+    plan_clean_values(plan, learner)  # the text as written first: later edits of a field keep its raw 'from'
     plan_common(plan, learner)
     states: dict[str | None, str] = {}
     fixed_learner = learner.with_deliveries(tuple(plan.current.values()))

@@ -169,6 +169,10 @@ def csv_rows(dg: Diagnosis) -> Iterable[dict[str, str]]:
 def show(value: Any) -> str:
     if value is None:
         return "(none)"
+    if isinstance(value, str) and value != value.strip():
+        from ..ilr.schema import shown
+
+        return shown(value)  # spaces as written must be seen (issue 10)
     if isinstance(value, dict):
         return f"{value.get('code')}" + (f" from {value['date_from']}" if value.get("date_from") else "")
     return str(value)

@@ -252,6 +252,8 @@ class Learner:
     has_learner_details: bool = False
     problems: dict[str, str] = field(default_factory=dict, compare=False)
     line: int | None = field(default=None, compare=False)
+    #: What the year's XSD rejects, or the reader read past (ilr/schema.py), as written in the input.
+    schema_issues: tuple = field(default=(), compare=False)
 
     def delivery(self, seq: int) -> Delivery | None:
         for d in self.deliveries:

@@ -16,6 +16,7 @@ memory (see the ``MAX_*`` limits).
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import os
 import re
 import stat
@@ -567,7 +568,24 @@ def read_tree(root: etree._Element, *, year: str | None = None) -> ReadResult:
     result = ReadResult(learners=learners, kind=kind, root=root)
     header_info(result, message if message is not None else root, learner_els, stray)
     apply_year(result, year)
+    result.learners = with_schema_issues(learners, learner_els, stray, result.year, snippet=message is None)
     return result
+
+
+def with_schema_issues(learners: list[Learner], learner_els: list[etree._Element], stray: list[etree._Element],
+                       year: str | None, *, snippet: bool) -> list[Learner]:
+    """The learners with what the year's XSD says about each element as written (ilr/schema.py)."""
+    out = [attach_schema(learner, [el], year, snippet=snippet) for learner, el in zip(learners, learner_els)]
+    if stray:
+        out.append(attach_schema(learners[len(learner_els)], stray, year, snippet=snippet))
+    return out
+
+
+def attach_schema(learner: Learner, elements: list[etree._Element], year: str | None, *, snippet: bool) -> Learner:
+    from .schema import check_element
+
+    issues = tuple(i for el in elements for i in check_element(el, year, snippet=snippet))
+    return dataclasses.replace(learner, schema_issues=issues) if issues else learner
 
 
 def _namespace_candidates(scope: etree._Element, learner_els: list[etree._Element],

@@ -31,7 +31,8 @@ from typing import BinaryIO, Callable, Iterator
 from lxml import etree
 
 from .model import Learner, ValueProblem, parse_value
-from .reader import InputError, ReadResult, YearSource, apply_year, header_info, learner_from_element, syntax_error
+from .reader import (InputError, ReadResult, YearSource, apply_year, attach_schema, header_info, learner_from_element,
+                     syntax_error)
 
 #: How much of the file start may be prolog (declaration, comments) before the root element.
 MAX_PROLOG_BYTES = 16 * 1024 * 1024
@@ -270,7 +271,7 @@ class LearnerStream:
                     self._info_from(el)
                 read += 1
                 if not bootcamp_only or is_bootcamp(el):
-                    learner = build(el)
+                    learner = attach_schema(build(el), [el], self.info.year, snippet=False)
                     if not bootcamp_only or learner.is_bootcamp_learner:
                         stats.learners_read = read
                         stats.learners_yielded += 1

@@ -33,14 +33,37 @@ def hit(d: Delivery, field: str | None, detail: str, fam_type: str | None = None
 
 @rule("Schema")
 def schema(learner: Learner, ctx: Context) -> Iterable[Hit]:
+    """Values the reader could not read, and what the year's XSD rejects as written (ilr/schema.py)."""
+    unreadable: set[tuple] = set()
     for name, why in learner.problems.items():
+        unreadable.add((None, name))
         yield Hit(None, name, why)
     for d in bootcamp_aims(learner):
         for name, why in d.problems.items():
+            unreadable.add((d.seq if readable(d, "AimSeqNumber") else None, name))
             yield hit(d, name, why)
         for fam in d.fams:
             for name, why in fam.problems.items():
+                unreadable.add((d.seq, name))
                 yield hit(d, name, f"{fam.type or 'FAM'}: {why}", fam.type or None)
+    yield from _issues(learner, "xsd", unreadable)
+
+
+def _issues(learner: Learner, kind: str, skip: set[tuple]) -> Iterable[Hit]:
+    aims = {d.seq: d for d in learner.deliveries if readable(d, "AimSeqNumber")}
+    for issue in learner.schema_issues:
+        if issue.kind != kind or (issue.aim_seq, issue.element) in skip:
+            continue
+        d = aims.get(issue.aim_seq)
+        if issue.aim_seq is not None and (d is None or not d.is_bootcamp):
+            continue
+        yield Hit(issue.aim_seq, issue.element, issue.detail(), d.con_ref_number if d else None, issue.fam_type)
+
+
+@rule("Normalised")
+def normalised(learner: Learner, ctx: Context) -> Iterable[Hit]:
+    """Spaces or lower case the XSD accepts but this tool read past: said, and fixed, never silent."""
+    yield from _issues(learner, "normalised", set())
 
 
 def _mandatory(field: str):
