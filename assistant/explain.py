@@ -191,7 +191,8 @@ def lookup(term: str) -> Found:
         return Found("none")
     upper = t.upper().replace(" ", "")
     if upper in HGV_EVENT_AIMS:
-        return Found("one", (Item("aim:Z0060439", "HGV event aim"),))
+        # One glossary entry covers all six; the heading names the one asked about.
+        return Found("one", (Item(f"hgv:{upper}", f"{upper} (HGV event aim)"),))
     m = re.fullmatch(r"Z(\d{1,7})", upper)
     if m:
         padded = "Z" + m.group(1).zfill(7)
@@ -231,8 +232,7 @@ def explain_key(key: str) -> str:
         if r.exempt:
             parts.append("Skills Bootcamps are excluded from this rule: it never fires on a bootcamp aim.")
         parts.append(f"**What it means for a bootcamp:** {r.explanation}")
-        for year, note in sorted(r.year_notes.items()):
-            parts.append(f"*{year}:* {note}")
+        parts.append(rule_history(r))
         lines = []
         if r.page is not None:
             lines.append(f"- {r.page.title} — *official* <{r.page.url}>")
@@ -252,12 +252,65 @@ def explain_key(key: str) -> str:
         parts.append(f"*{title}:* {g.text}" + (f" Other codes: {others}." if others else ""))
         parts.append(_sources_block(g.sources))
         return "\n\n".join(p for p in parts if p)
+    if kind == "hgv":
+        g = glossary()["Z0060439"]
+        parts = [f"**{rest}** — {g.title}", g.text, _sources_block(g.sources)]
+        return "\n\n".join(p for p in parts if p)
     g = glossary()[rest]
     parts = [f"**{g.key}** — {g.title}", g.text]
     if g.codes:
         parts.append("Codes:\n\n" + "\n".join(f"- `{c}` {lbl}" for c, (lbl, _) in g.codes.items()))
     parts.append(_sources_block(g.sources))
     return "\n\n".join(p for p in parts if p)
+
+
+def rule_history(r) -> str:
+    """The rule across the teaching years held: page or not, version, status, what changed, grade."""
+    from datetime import date
+
+    from .ilr.years import held_years, year_facts
+    from .rules.base import Context
+    from .rules.evidence import evidence
+
+    lines = []
+    previous: str | None = None
+    for year in held_years():
+        y = year_facts(year)
+        page = y.page(r.id)
+        ctx = Context(year, date.min)
+        note = r.year_notes.get(year)
+        if r.id in ("Schema", "Normalised"):
+            held = f"XSD {y.xsd}" if y.xsd else "no XSD held"
+            lines.append(f"- **{year}**: {held}" + (f" — {note}" if note else ""))
+            continue
+        if not r.applies_in(ctx):
+            text = "does not apply to bootcamps in this year" if year > r.since else "not in force yet for bootcamps"
+            if page is not None:
+                text += f" (DfE {year}: version {page.version or '?'}, {page.status or '?'})"
+            lines.append(f"- **{year}**: {text}" + (f" — {note}" if note else ""))
+            continue
+        if page is not None and not page.exists:
+            lines.append(f"- **{year}**: deleted (DfE {year}, <{y.page_url(r.id)}>)")
+            continue
+        ev = evidence(r.id, r.grade, year, note)
+        if page is None:
+            lines.append(f"- **{year}**: page not held — runs as *{GRADE_WORDS['inference']}*: {ev.note}")
+            continue
+        bits = [f"version {page.version}" if page.version else None, page.status, page.severity]
+        head = ", ".join(b for b in bits if b)
+        cond = (page.condition or "").strip()
+        changed = cond and previous is not None and cond != previous
+        text = f"- **{year}** ({head}, *official*, {page.source}): "
+        text += (f"{'changed: ' if changed else ''}{cond}" if cond else "as listed")
+        if page.exclusions:
+            text += f" Exclusions: {page.exclusions}"
+        if page.change:
+            text += f" ({page.change})"
+        if note:
+            text += f" — {note}"
+        lines.append(text + f" <{y.page_url(r.id)}>")
+        previous = cond or previous
+    return "**By teaching year (what is held):**\n\n" + "\n".join(lines)
 
 
 def explain(term: str) -> str:

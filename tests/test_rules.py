@@ -23,7 +23,7 @@ from assistant.rules.aim_rules import MANDATORY
 from assistant.rules.base import REGISTRY, Context
 from assistant.rules.catalogue import catalogue
 from assistant.rules.checks import check_learner
-from tests.builders import DEFAULT_FAMS, PLAN_END, START, ctx, event, learner, prog, subject
+from tests.builders import DEFAULT_FAMS, PLAN_END, START, aim_xml, ctx, event, learner, prog, subject, xml_learner
 
 Y23 = ctx("2023-24", "2024-03-31")
 Y24 = ctx("2024-25", "2025-03-31")
@@ -111,6 +111,25 @@ CASES: list[Case] = [
          learner(prog25().with_fams(prog25().fams + (
              Fam("EVI", "4", None, problems={"LearnDelFAMDateFrom": "'2025-13-01' is not a real date"}),)), subject25()),
          learner(evi_prog(), subject25()), (1, "LearnDelFAMDateFrom", "EVI"), ctx=Y25),
+
+    Case("Schema", "a space before ZPROG001 makes it 9 characters (the XSD allows 8)",
+         xml_learner(aim_xml(" ZPROG001"), aim_xml("Z0059758", "3", 2)),
+         xml_learner(aim_xml("ZPROG001"), aim_xml("Z0059758", "3", 2)), (1, "LearnAimRef")),
+    Case("Schema", "an over-long ConRefNumber (the XSD allows 20 characters)",
+         xml_learner(aim_xml(ConRefNumber="SB-" + "1" * 18), aim_xml("Z0059758", "3", 2, ConRefNumber="SB-" + "1" * 18)),
+         xml_learner(aim_xml(ConRefNumber="SB-" + "1" * 17), aim_xml("Z0059758", "3", 2, ConRefNumber="SB-" + "1" * 17)),
+         (1, "ConRefNumber")),
+    Case("Schema", "elements out of the XSD's order",
+         xml_learner(aim_xml(order=("AimType", "LearnAimRef", "AimSeqNumber", "LearnStartDate", "LearnPlanEndDate",
+                                    "FundModel", "ProgType", "DelLocPostCode", "ConRefNumber", "CompStatus")),
+                     aim_xml("Z0059758", "3", 2)),
+         xml_learner(aim_xml(), aim_xml("Z0059758", "3", 2)), (1, "AimType")),
+    Case("Normalised", "a FAM type in lower case (the XSD accepts it; the tool read past it)",
+         xml_learner(aim_xml(fams=(("sof", "105"), ("FFI", "1"))), aim_xml("Z0059758", "3", 2)),
+         xml_learner(aim_xml(), aim_xml("Z0059758", "3", 2)), (1, "LearnDelFAMType", "SOF")),
+    Case("Normalised", "spaces around a ConRefNumber the XSD accepts",
+         xml_learner(aim_xml(ConRefNumber=" SB-TEST-001 "), aim_xml("Z0059758", "3", 2)),
+         xml_learner(aim_xml(), aim_xml("Z0059758", "3", 2)), (1, "ConRefNumber")),
 
     # -- CompStatus / Outcome --
     Case("CompStatus_01", "CompStatus 4 is not a code",

@@ -10,17 +10,12 @@ from __future__ import annotations
 from ..ilr.model import Learner
 from .plan import Plan, Reason
 
-WHY_XSD = "the value as written breaks the year's ILR schema, and DfE rejects the whole file until it is fixed"
-WHY_NORMALISED = "the value has spaces or lower case that this tool read past; DfE compares codes as written"
-
-
 def plan_clean_values(plan: Plan, learner: Learner) -> None:
     for issue in learner.schema_issues:
         if issue.clean is None or issue.aim_seq is None or issue.aim_seq not in plan.current:
             continue
-        why = (Reason(f"{issue.detail()} ({WHY_XSD})", ("Schema",), sources=("ilr-xsd",)) if issue.kind == "xsd"
-               else Reason(f"{issue.detail()} ({WHY_NORMALISED})", ("Normalised",), sources=("our-reading",),
-                           grade="inference"))
+        why = (Reason(issue.detail(), ("Schema",), sources=("ilr-xsd",)) if issue.kind == "xsd"
+               else Reason(issue.detail(), ("Normalised",), sources=("our-reading",), grade="inference"))
         d = plan.current[issue.aim_seq]
         if issue.element.startswith("LearnDelFAM"):
             fam = next((f for f in d.fams if f.type == (issue.fam_type or "") and f.code == issue.fam_code

@@ -253,7 +253,7 @@ class Learner:
     problems: dict[str, str] = field(default_factory=dict, compare=False)
     line: int | None = field(default=None, compare=False)
     #: What the year's XSD rejects, or the reader read past (ilr/schema.py), as written in the input.
-    schema_issues: tuple = field(default=(), compare=False)
+    schema_issues: tuple = ()
 
     def delivery(self, seq: int) -> Delivery | None:
         for d in self.deliveries:

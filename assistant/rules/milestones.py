@@ -66,6 +66,21 @@ def _errors_reason(errors: list[Finding]) -> str:
             "error is not funded at all until it is fixed")
 
 
+def _errors_grade(errors: list[Finding]) -> str:
+    """Official only when every blocking error is official for the file's year (grades follow the pages held)."""
+    return "official" if all(f.grade == "official" for f in errors) else "inference"
+
+
+def _errors_reasons(errors: list[Finding]) -> tuple[str, ...]:
+    weak = sorted({f.rule for f in errors if f.grade != "official"})
+    out = [_errors_reason(errors)]
+    if weak:
+        notes = {f.rule: f.year_note for f in errors if f.rule in weak and f.year_note}
+        out.append(f"{', '.join(weak)} is an inference for this year, not a held DfE page"
+                   + (": " + " ".join(dict.fromkeys(notes.values())) if notes else ""))
+    return tuple(out)
+
+
 def assess_m1(prog: Programme, latest: Delivery | None, errors: list[Finding], ctx: Context) -> MilestoneStatus:
     if latest is None or not prog.subject_aims:
         missing = "programme aim (ZPROG001)" if latest is None else "subject learning aim"
@@ -75,7 +90,7 @@ def assess_m1(prog: Programme, latest: Delivery | None, errors: list[Finding], c
     if start and start > ctx.as_of:
         return MilestoneStatus("not-yet", (f"the programme starts {fmt(start)}, after {fmt(ctx.as_of)}",), "inference", ("our-reading",))
     if errors:
-        return MilestoneStatus("blocked", (_errors_reason(errors),), "official", ("vr-2526", "forum-m2-fix"))
+        return MilestoneStatus("blocked", _errors_reasons(errors), _errors_grade(errors), ("vr-2526", "forum-m2-fix"))
     qualifying = ("the ILR does not hold attendance: M1 pays once the learner reaches the contract's qualifying period "
                   "(5 qualifying days with at least 5 guided learning hours in 2022-23 and 2023-24 contracts; local "
                   "contracts from 2025-26 vary)")
@@ -141,7 +156,7 @@ def assess_m2(prog: Programme, latest: Delivery | None, method: Method, errors: 
     if reasons:
         return MilestoneStatus("blocked", tuple(reasons), evidence, ("forum-m2-fix", "forum-outcome-2", "vr-2526"))
     if errors:
-        return MilestoneStatus("blocked", (_errors_reason(errors),), "official", ("vr-2526",))
+        return MilestoneStatus("blocked", _errors_reasons(errors), _errors_grade(errors), ("vr-2526",))
     signal = "event aim" if method == "event-aims" else "event indicator"
     note = "" if method == "event-aims" else " (the EVI code list is not published in any source we hold; check the code against the 2025-26 ILR specification)"
     return MilestoneStatus("payable", (f"the programme aim is completed (CompStatus 2, LearnActEndDate "
@@ -171,7 +186,7 @@ def assess_m3(prog: Programme, latest: Delivery | None, errors: list[Finding]) -
     if reasons:
         return MilestoneStatus("blocked", tuple(reasons), "official", ("vr-2526",))
     if errors:
-        return MilestoneStatus("blocked", (_errors_reason(errors),), "official", ("vr-2526",))
+        return MilestoneStatus("blocked", _errors_reasons(errors), _errors_grade(errors), ("vr-2526",))
     return MilestoneStatus("payable", (f"the programme aim is completed with Outcome 1 and AchDate {fmt(latest.ach_date)}, "
                                        "the M3 trigger date",), "official", ("psm-event-aims-quoted", "field-achdate"))
 
