@@ -61,7 +61,7 @@ def test_suggest_prefers_prefixes():
     ("r138", "rule:R_138"),
     ("R_138", "rule:R_138"),
     ("acheivement date", "field:AchDate"),
-    ("Z0060441", "aim:Z0060439"),   # any HGV event aim goes to the HGV entry
+    ("Z0060441", "hgv:Z0060441"),   # any HGV event aim: the HGV entry, under its own heading
 ])
 def test_glossary_lookup_forgives(term, key):
     found = lookup(term)

@@ -166,28 +166,44 @@ def check_element(el: etree._Element, year: str | None, *, snippet: bool) -> lis
     name = etree.QName(el).localname
     used = xsd_year(year)
     issues: list[SchemaIssue] = []
+    reported: set[int] = set()
+    target_el = el
     if used is not None and name in ROOTS:
         structure, values, target, order = _compiled(used)
-        probe = _retagged(el, target)
+        probe = _retagged(el, target)  # a copy: same children, same lines, the schema's namespace
         structure.validate(probe)
         issues.extend(_structure(structure.error_log, probe, snippet, order))
+        if name == "Learner":
+            # libxml2 stops at a learner's first misplaced or missing element (a pasted learner is often
+            # cut down): each aim is also checked against the LearningDelivery type on its own.
+            seen = {(i.aim_seq, i.element, i.constraint) for i in issues}
+            for aim in (c for c in probe if isinstance(c.tag, str) and etree.QName(c).localname == "LearningDelivery"):
+                alone = copy.deepcopy(aim)  # its own document, so the error paths name its elements
+                structure.validate(alone)
+                for issue in _structure(structure.error_log, alone, snippet, order):
+                    if (issue.aim_seq, issue.element, issue.constraint) not in seen:
+                        seen.add((issue.aim_seq, issue.element, issue.constraint))
+                        issues.append(issue)
         holder = etree.Element(f"{{{target}}}Probe")
+        pairs = []
         for node in probe.iter():
             if isinstance(node.tag, str) and len(node) == 0 and node is not probe:
-                holder.append(copy.deepcopy(node))
-        originals = {(n.sourceline, etree.QName(n).localname): n for n in probe.iter() if isinstance(n.tag, str)}
+                leaf = copy.deepcopy(node)
+                holder.append(leaf)
+                pairs.append((leaf, node))
         if not values.validate(holder):
-            issues.extend(_values(values.error_log, originals))
-    issues.extend(_normalised(el, {(i.line, i.element) for i in issues}))
+            tree = holder.getroottree()
+            originals = {tree.getpath(leaf): node for leaf, node in pairs}
+            issues.extend(_values(values.error_log, originals, reported))
+        target_el = probe
+    issues.extend(_normalised(target_el, reported))
     return issues
 
 
-def _nodes_by_line(probe: etree._Element) -> dict[int, list[etree._Element]]:
-    by_line: dict[int, list[etree._Element]] = {}
-    for node in probe.iter():
-        if isinstance(node.tag, str) and node.sourceline is not None:
-            by_line.setdefault(node.sourceline, []).append(node)
-    return by_line
+def _nodes_by_path(probe: etree._Element) -> dict[str, etree._Element]:
+    """Each element by the path libxml2 names it by in its error log."""
+    tree = probe.getroottree()
+    return {tree.getpath(node): node for node in probe.iter() if isinstance(node.tag, str)}
 
 
 def _expected(rest: str) -> list[str]:
@@ -197,20 +213,20 @@ def _expected(rest: str) -> list[str]:
 
 def _structure(log, probe: etree._Element, snippet: bool, order: dict[str, tuple[str, ...]]) -> list[SchemaIssue]:
     """Elements out of place or missing (value errors are left to the value check)."""
-    by_line = _nodes_by_line(probe)
+    by_path = _nodes_by_path(probe)
     out: list[SchemaIssue] = []
     for entry in log:
         m = _ELEMENT.match(entry.message)
         if not m:
             continue
         element, rest = m.group(1), entry.message[m.end():]
-        node = next((n for n in by_line.get(entry.line, []) if etree.QName(n).localname == element), None)
+        node = by_path.get(entry.path or "")
         expected = _expected(rest)
         if rest.startswith("Missing child element"):
             if snippet or set(expected) <= MANDATORY_REPORTED:
                 continue
             out.append(_issue("xsd", element, None, "a required element is missing: " + ", ".join(expected),
-                              entry.line, node))
+                              _line(node, entry), node))
         elif rest.startswith("This element is not expected"):
             later = set()
             if node is not None:
@@ -220,29 +236,33 @@ def _structure(log, probe: etree._Element, snippet: bool, order: dict[str, tuple
                 if snippet or set(expected) & MANDATORY_REPORTED:
                     continue
                 out.append(_issue("xsd", element, None, "a required element is missing before it: one of "
-                                  + ", ".join(expected), entry.line, node))
+                                  + ", ".join(expected), _line(node, entry), node))
             else:
                 out.append(_issue("xsd", element, None, "elements must come in the ILR schema's order" +
                                   (f"; expected here: {', '.join(expected)}" if expected else
-                                   "; this element is not allowed here"), entry.line, node))
+                                   "; this element is not allowed here"), _line(node, entry), node))
     return out
 
 
-def _values(log, originals: dict[tuple, etree._Element]) -> list[SchemaIssue]:
+def _line(node: etree._Element | None, entry) -> int | None:
+    return node.sourceline if node is not None else (entry.line or None)
+
+
+def _values(log, originals: dict[str, etree._Element], reported: set[int]) -> list[SchemaIssue]:
     out: list[SchemaIssue] = []
-    seen: set[tuple] = set()
+    seen: set[str] = set()
     for entry in log:
         m = _ELEMENT.match(entry.message)
-        if not m or m.group(1) == "Probe":
+        if not m or m.group(1) == "Probe" or not entry.path or entry.path in seen:
             continue
+        seen.add(entry.path)
         element, rest = m.group(1), entry.message[m.end():]
-        key = (entry.line, element)
-        if key in seen:
-            continue
-        seen.add(key)
-        node = originals.get(key)
+        node = originals.get(entry.path)
         value = node.text if node is not None else None
-        out.append(_issue("xsd", element, value, _plain(rest, value), entry.line, node))
+        if node is not None:
+            reported.add(id(node))
+        out.append(_issue("xsd", element, value, _plain(rest, value), node.sourceline if node is not None else None,
+                          node))
     return out
 
 
@@ -316,7 +336,7 @@ def _issue(kind: Kind, element: str, value: str | None, constraint: str, line: i
     return SchemaIssue(kind, element, value, constraint, line, seq, fam_type, clean, code, date_from)
 
 
-def _normalised(el: etree._Element, reported: set[tuple]) -> list[SchemaIssue]:
+def _normalised(el: etree._Element, reported: set[int]) -> list[SchemaIssue]:
     """Values the XSD accepts but the reader read past: spaces around a code, a code in lower case."""
     out: list[SchemaIssue] = []
     for node in el.iter():
@@ -324,7 +344,7 @@ def _normalised(el: etree._Element, reported: set[tuple]) -> list[SchemaIssue]:
             continue
         name = etree.QName(node).localname
         raw = node.text
-        if name not in STRING_FIELDS or raw is None or (node.sourceline, name) in reported:
+        if name not in STRING_FIELDS or raw is None or id(node) in reported:
             continue
         stripped = raw.strip()
         clean = stripped.upper() if name in CODE_FIELDS_UPPER else stripped

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..ilr.model import HGV_EVENT_AIMS, STANDARD_EVENT_AIMS, Delivery, Learner
+from ..ilr.schema import CONSEQUENCE
 from ..ilr.years import year_end, year_of
 from .base import Context, Hit, bootcamp_aims, fmt, rule
 
@@ -35,13 +36,20 @@ def hit(d: Delivery, field: str | None, detail: str, fam_type: str | None = None
 def schema(learner: Learner, ctx: Context) -> Iterable[Hit]:
     """Values the reader could not read, and what the year's XSD rejects as written (ilr/schema.py)."""
     unreadable: set[tuple] = set()
+    # Where the XSD rejects the same value, say what that means for the file.
+    rejected = {(i.aim_seq, i.element) for i in learner.schema_issues if i.kind == "xsd"}
+
+    def said(seq, name: str, why: str) -> str:
+        return f"{why}: {CONSEQUENCE}" if (seq, name) in rejected else why
+
     for name, why in learner.problems.items():
         unreadable.add((None, name))
-        yield Hit(None, name, why)
+        yield Hit(None, name, said(None, name, why))
     for d in bootcamp_aims(learner):
         for name, why in d.problems.items():
-            unreadable.add((d.seq if readable(d, "AimSeqNumber") else None, name))
-            yield hit(d, name, why)
+            seq = d.seq if readable(d, "AimSeqNumber") else None
+            unreadable.add((seq, name))
+            yield hit(d, name, said(seq, name, why))
         for fam in d.fams:
             for name, why in fam.problems.items():
                 unreadable.add((d.seq, name))
