@@ -192,18 +192,27 @@ def check_element(el: etree._Element, year: str | None, *, snippet: bool) -> lis
                 holder.append(leaf)
                 pairs.append((leaf, node))
         if not values.validate(holder):
-            tree = holder.getroottree()
-            originals = {tree.getpath(leaf): node for leaf, node in pairs}
-            issues.extend(_values(values.error_log, originals, reported))
+            by_name: dict[str, list[etree._Element]] = {}
+            for _, node in pairs:  # the holder's children, in order, by name: "/Probe/AimSeqNumber[3]"
+                by_name.setdefault(etree.QName(node).localname, []).append(node)
+            issues.extend(_values(values.error_log, by_name, reported))
         target_el = probe
     issues.extend(_normalised(target_el, reported))
     return issues
 
 
-def _nodes_by_path(probe: etree._Element) -> dict[str, etree._Element]:
-    """Each element by the path libxml2 names it by in its error log."""
-    tree = probe.getroottree()
-    return {tree.getpath(node): node for node in probe.iter() if isinstance(node.tag, str)}
+def _node_at(root: etree._Element, path: str | None) -> etree._Element | None:
+    """The element libxml2's error log names by ``path`` (looked up only for the few elements in error:
+    naming every element by its path would be quadratic in a learner with thousands of aims)."""
+    if not path:
+        return None
+    prefixes = set(re.findall(r"(\w+):", path))
+    namespace = etree.QName(root).namespace or ""
+    try:
+        found = root.getroottree().xpath(path, namespaces={p: namespace for p in prefixes})
+    except etree.XPathError:
+        return None
+    return found[0] if isinstance(found, list) and found and isinstance(found[0], etree._Element) else None
 
 
 def _expected(rest: str) -> list[str]:
@@ -213,14 +222,13 @@ def _expected(rest: str) -> list[str]:
 
 def _structure(log, probe: etree._Element, snippet: bool, order: dict[str, tuple[str, ...]]) -> list[SchemaIssue]:
     """Elements out of place or missing (value errors are left to the value check)."""
-    by_path = _nodes_by_path(probe)
     out: list[SchemaIssue] = []
     for entry in log:
         m = _ELEMENT.match(entry.message)
         if not m:
             continue
         element, rest = m.group(1), entry.message[m.end():]
-        node = by_path.get(entry.path or "")
+        node = _node_at(probe, entry.path)
         expected = _expected(rest)
         if rest.startswith("Missing child element"):
             if snippet or set(expected) <= MANDATORY_REPORTED:
@@ -248,7 +256,10 @@ def _line(node: etree._Element | None, entry) -> int | None:
     return node.sourceline if node is not None else (entry.line or None)
 
 
-def _values(log, originals: dict[str, etree._Element], reported: set[int]) -> list[SchemaIssue]:
+_PROBE_PATH = re.compile(r"^/(?:\w+:)?Probe/(?:\w+:)?(\w+)(?:\[(\d+)\])?$")
+
+
+def _values(log, by_name: dict[str, list[etree._Element]], reported: set[int]) -> list[SchemaIssue]:
     out: list[SchemaIssue] = []
     seen: set[str] = set()
     for entry in log:
@@ -257,7 +268,10 @@ def _values(log, originals: dict[str, etree._Element], reported: set[int]) -> li
             continue
         seen.add(entry.path)
         element, rest = m.group(1), entry.message[m.end():]
-        node = originals.get(entry.path)
+        at = _PROBE_PATH.match(entry.path)
+        nodes = by_name.get(at.group(1), []) if at else []
+        index = int(at.group(2) or 1) - 1 if at else -1
+        node = nodes[index] if 0 <= index < len(nodes) else None
         value = node.text if node is not None else None
         if node is not None:
             reported.add(id(node))

@@ -61,6 +61,7 @@ def evidence(rule_id: str, rule_grade: Grade, year: str, year_note: str | None =
     if near is None:
         note = year_note or f"No DfE page for {rule_id} is held for {year} or any other year; this is our reading."
         return Evidence("inference", note, None, None)
-    note = year_note or (f"No {year} page for {rule_id} is held here; this check follows the {near.name} wording "
-                         f"({near.page(rule_id).source}).")
+    kind = {"page": "rule page", "workbook": "rule list (workbook)", "category list": "category list"}[
+        near.page(rule_id).source]
+    note = year_note or f"No {year} page for {rule_id} is held here; this check follows DfE's {near.name} {kind}."
     return Evidence("inference", note, page_source(rule_id, near.name), near.name)

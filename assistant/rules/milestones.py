@@ -76,8 +76,8 @@ def _errors_reasons(errors: list[Finding]) -> tuple[str, ...]:
     out = [_errors_reason(errors)]
     if weak:
         notes = {f.rule: f.year_note for f in errors if f.rule in weak and f.year_note}
-        out.append(f"{', '.join(weak)} is an inference for this year, not a held DfE page"
-                   + (": " + " ".join(dict.fromkeys(notes.values())) if notes else ""))
+        out.append(f"graded inference, not official: {' '.join(dict.fromkeys(notes.values()))}" if notes
+                   else f"{', '.join(weak)}: graded inference, not official")
     return tuple(out)
 
 
