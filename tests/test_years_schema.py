@@ -68,7 +68,7 @@ def test_meta_grade_official_only_with_a_held_page_for_that_year(year: str) -> N
     """Over the whole rule table: official needs the year's page (or XSD); otherwise the note names a year."""
     facts = year_facts(year)
     for with_details in (False, True):
-        for reg, text, ev in active_checks(year, with_details):
+        for reg, text, ev, _message in active_checks(year, with_details):
             if reg.id == "Schema":
                 assert (ev.grade == "official") == bool(facts.xsd), (year, reg.id)
             elif reg.id == "Normalised":
@@ -80,6 +80,24 @@ def test_meta_grade_official_only_with_a_held_page_for_that_year(year: str) -> N
             if ev.grade != "official" and reg.id != "Normalised":
                 assert ev.note and year in ev.note, (year, reg.id, ev.note)
                 assert ev.wording_year is None or ev.wording_year in ev.note, (year, reg.id)
+
+
+def test_the_year_constants_left_in_the_model_agree_with_the_year_data() -> None:
+    from assistant.ilr.model import EVI_CUTOVER
+
+    for year in YEARS:
+        assert Context(year, EVI_CUTOVER).date("evi_cutover") == EVI_CUTOVER
+
+
+def test_a_held_years_page_gives_the_finding_that_years_message() -> None:
+    record = learner(prog(CompStatus="2", LearnActEndDate="2024-12-20", Outcome="8"),
+                     subject(CompStatus="2", LearnActEndDate="2024-12-20", Outcome="1"))
+    r138 = {y: next(f for f in check_learner(record, ctx(y, "2025-01-10")) if f.rule == "R_138") for y in
+            ("2024-25", "2025-26")}
+    assert r138["2024-25"].message == year_facts("2024-25").page("R_138").message
+    assert "Skills Bootcamps (" in r138["2024-25"].message
+    assert r138["2024-25"].grade == r138["2025-26"].grade == "official"
+    assert r138["2024-25"].sources[0].url.endswith("/24-25/validation-rules/rule/R_138")
 
 
 # -- every rule's twins, in every held year where it applies --------------------------------

@@ -21,7 +21,7 @@ def check_learner(learner: Learner, ctx: Context) -> list[Finding]:
     """Every finding on one learner, errors first, then by aim."""
     findings: list[Finding] = []
     seen: set[tuple] = set()
-    for reg, text, ev in active_checks(ctx.year, learner.has_learner_details):
+    for reg, text, ev, message in active_checks(ctx.year, learner.has_learner_details):
         sources = ((ev.page,) if ev.page else ()) + text.sources
         for hit in reg.check(learner, ctx):
             finding = Finding(
@@ -29,7 +29,7 @@ def check_learner(learner: Learner, ctx: Context) -> list[Finding]:
                 severity=hit.severity or text.severity,  # type: ignore[arg-type]
                 aim_seq=hit.aim_seq,
                 field=hit.field,
-                message=text.message,
+                message=message,
                 detail=hit.detail,
                 explanation=text.explanation,
                 sources=sources,
@@ -48,7 +48,7 @@ def check_learner(learner: Learner, ctx: Context) -> list[Finding]:
 
 @functools.lru_cache(maxsize=64)
 def active_checks(year: str, has_learner_details: bool) -> tuple:
-    """The checks that run for a teaching year, with their words and evidence: worked out once per year."""
+    """The checks that run for a teaching year, with their words, evidence and that year's message: once per year."""
     texts = catalogue()
     ctx = Context(year, date.min)
     out = []
@@ -59,7 +59,9 @@ def active_checks(year: str, has_learner_details: bool) -> tuple:
         page = ctx.facts.page(rid)
         if page is not None and not page.exists:
             continue  # published as deleted this year
-        out.append((reg, text, evidence(rid, text.grade, year, text.year_notes.get(year))))  # type: ignore[arg-type]
+        # The year's own message where its page is held (DfE's wording differs slightly between years).
+        message = page.message if page is not None and page.message and page.source != "workbook" else text.message
+        out.append((reg, text, evidence(rid, text.grade, year, text.year_notes.get(year)), message))  # type: ignore[arg-type]
     return tuple(out)
 
 
