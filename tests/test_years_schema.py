@@ -196,6 +196,7 @@ def test_each_schema_violation_is_reported_with_exit_1(kind: str, shape: str, tm
     findings = [f for lr in json.loads(out)["learners"] for f in lr["findings"] if f["rule"] == rule and f["field"] == field]
     assert findings, f"{kind}: no {rule} finding on {field} ({shape})"
     assert words in findings[0]["detail"]
+    assert findings[0]["aim_seq"] == 1, "the finding names the aim it is on"
     if rule == "Schema":
         assert findings[0]["severity"] == "error" and "rejects the whole file" in findings[0]["detail"]
 

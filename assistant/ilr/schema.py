@@ -142,6 +142,10 @@ def _compiled(year: str) -> tuple[etree.XMLSchema, etree.XMLSchema, str, dict[st
     return etree.XMLSchema(doc), etree.XMLSchema(probe_doc), target, order
 
 
+def _all_in(el: etree._Element, namespace: str) -> bool:
+    return el.xpath("count(descendant-or-self::*[namespace-uri() != $ns])", ns=namespace) == 0
+
+
 def _retagged(el: etree._Element, namespace: str) -> etree._Element:
     """A copy of the element with every tag in the schema's namespace (snippets are often unqualified)."""
     out = copy.deepcopy(el)
@@ -170,8 +174,12 @@ def check_element(el: etree._Element, year: str | None, *, snippet: bool) -> lis
     target_el = el
     if used is not None and name in ROOTS:
         structure, values, target, order = _compiled(used)
-        probe = _retagged(el, target)  # a copy: same children, same lines, the schema's namespace
-        structure.validate(probe)
+        # In the schema's namespace already (a file of that year): checked as it is; otherwise a copy
+        # with the same children and lines in the schema's namespace.
+        probe = el if _all_in(el, target) else _retagged(el, target)
+        target_el = probe
+        if structure.validate(probe):
+            return issues + _normalised(probe, reported)  # valid as a whole: values are valid too
         issues.extend(_structure(structure.error_log, probe, snippet, order))
         if name == "Learner":
             # libxml2 stops at a learner's first misplaced or missing element (a pasted learner is often
@@ -196,7 +204,6 @@ def check_element(el: etree._Element, year: str | None, *, snippet: bool) -> lis
             for _, node in pairs:  # the holder's children, in order, by name: "/Probe/AimSeqNumber[3]"
                 by_name.setdefault(etree.QName(node).localname, []).append(node)
             issues.extend(_values(values.error_log, by_name, reported))
-        target_el = probe
     issues.extend(_normalised(target_el, reported))
     return issues
 
@@ -208,8 +215,13 @@ def _node_at(root: etree._Element, path: str | None) -> etree._Element | None:
         return None
     prefixes = set(re.findall(r"(\w+):", path))
     namespace = etree.QName(root).namespace or ""
+    # libxml2 names the element from the validated element down ("/ns0:Learner/ns0:LearningDelivery[2]/…"),
+    # whether or not that element is the root of its document: resolve the rest from it.
+    steps = path.strip("/").split("/", 1)
+    if len(steps) == 1:
+        return root
     try:
-        found = root.getroottree().xpath(path, namespaces={p: namespace for p in prefixes})
+        found = root.xpath("./" + steps[1], namespaces={p: namespace for p in prefixes})
     except etree.XPathError:
         return None
     return found[0] if isinstance(found, list) and found and isinstance(found[0], etree._Element) else None
@@ -353,8 +365,8 @@ def _issue(kind: Kind, element: str, value: str | None, constraint: str, line: i
 def _normalised(el: etree._Element, reported: set[int]) -> list[SchemaIssue]:
     """Values the XSD accepts but the reader read past: spaces around a code, a code in lower case."""
     out: list[SchemaIssue] = []
-    for node in el.iter():
-        if not isinstance(node.tag, str) or len(node):
+    for node in el.iter(*(f"{{*}}{n}" for n in STRING_FIELDS)):
+        if len(node):
             continue
         name = etree.QName(node).localname
         raw = node.text

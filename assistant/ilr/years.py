@@ -140,8 +140,10 @@ def held_years(kb=None) -> tuple[str, ...]:
     """Every teaching year with a file in knowledge/years/, oldest first."""
     from ..knowledge_loader import knowledge_or_shipped
 
-    root = knowledge_or_shipped(kb).path("years")
-    return tuple(sorted(p.stem for p in root.glob("[0-9][0-9][0-9][0-9]-[0-9][0-9].yaml")))
+    def build(k) -> tuple[str, ...]:
+        return tuple(sorted(p.stem for p in k.path("years").glob("[0-9][0-9][0-9][0-9]-[0-9][0-9].yaml")))
+
+    return knowledge_or_shipped(kb).memo("years-held", build)
 
 
 def year_facts(year: str, kb=None) -> Year:
