@@ -324,3 +324,18 @@ def test_schema_issue_dataclass_is_frozen() -> None:
     record = xml_learner(aim_xml(" ZPROG001"), SUBJECT)
     with pytest.raises(dataclasses.FrozenInstanceError):
         record.schema_issues[0].clean = "x"  # type: ignore[misc]
+
+
+def test_lint_catches_a_page_held_for_a_rule_that_does_not_exist(tmp_path) -> None:
+    import shutil
+
+    from assistant.faces.lint import lint_knowledge
+    from assistant.knowledge_loader import shipped
+
+    copy = tmp_path / "knowledge"
+    shutil.copytree(shipped().root, copy)
+    path = copy / "years" / "2024-25.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "  R_1380:\n    status: Active\n", encoding="utf-8")
+    problems = lint_knowledge(copy)
+    assert any("R_1380" in p and "2024-25.yaml" in p for p in problems), problems
+    assert lint_knowledge() == []

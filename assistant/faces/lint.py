@@ -81,6 +81,32 @@ def _graph_problems(tree) -> list[KnowledgeError]:
     return out
 
 
+def _year_problems(kb: Knowledge) -> list[KnowledgeError]:
+    """Each year file loads, and every rule it holds a page for is a rule the assistant knows."""
+    from ..ilr.years import held_years, year_facts
+    from ..rules.catalogue import catalogue
+
+    out: list[KnowledgeError] = []
+    try:
+        known = {rid.lower().replace("_", "") for rid in catalogue(kb)}
+    except KnowledgeError:
+        return out  # reported by the catalogue check
+    for year in held_years(kb):
+        try:
+            facts = year_facts(year, kb)
+        except (KnowledgeError, OSError, ValueError) as exc:
+            out.append(exc if isinstance(exc, KnowledgeError) else KnowledgeError(f"years/{year}.yaml", "(top)", str(exc)))
+            continue
+        data = kb.file(f"years/{year}.yaml") or {}
+        for rid in (data.get("rules") or {}):
+            if rid.lower().replace("_", "") not in known:
+                out.append(KnowledgeError(kb.path(f"years/{year}.yaml"), f"rules.{rid}",
+                                          "is not a rule in knowledge/rules.yaml (a typo would make a page look held)"))
+        if facts.xsd and not kb.path(f"schemas/{facts.xsd}").exists():
+            out.append(KnowledgeError(kb.path(f"years/{year}.yaml"), "xsd", f"{facts.xsd} is not in knowledge/schemas/"))
+    return out
+
+
 def lint_knowledge(directory: Path | None = None) -> list[str]:
     """Every problem in knowledge/ as "file line N, key K: message" strings (empty when all is well).
 
@@ -102,6 +128,7 @@ def lint_knowledge(directory: Path | None = None) -> list[str]:
     found += _graph_problems(tree)
     _, gloss = glossary_problems(kb)
     found += gloss
+    found += _year_problems(kb)
     seen: set[str] = set()
     out = []
     for p in found:
