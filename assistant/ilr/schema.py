@@ -292,12 +292,6 @@ def _values(log, by_name: dict[str, list[etree._Element]], reported: set[int]) -
     return out
 
 
-def _only_mandatory(rest: str) -> bool:
-    wanted = re.findall(r"\{[^}]*\}([\w]+)|\b([A-Z]\w+)\b", rest.split("Expected is", 1)[-1])
-    names = {a or b for a, b in wanted}
-    return bool(names) and names <= MANDATORY_REPORTED
-
-
 def _plain(rest: str, value: str | None) -> str:
     """The XSD's complaint in plain words (the parser's own words kept where no better ones exist)."""
     if m := re.search(r"\[facet 'maxLength'\].*maximum length of '(\d+)'", rest):

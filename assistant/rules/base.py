@@ -75,9 +75,6 @@ class Hit:
     detail: str
     con_ref: str | None = None
     fam_type: str | None = None
-    #: Set when this one hit is weaker evidence than its rule (e.g. a spelling the XSD allows).
-    grade: "Grade | None" = None
-    severity: "Severity | None" = None
 
 
 @dataclass(frozen=True)

@@ -26,14 +26,14 @@ def check_learner(learner: Learner, ctx: Context) -> list[Finding]:
         for hit in reg.check(learner, ctx):
             finding = Finding(
                 rule=reg.id,
-                severity=hit.severity or text.severity,  # type: ignore[arg-type]
+                severity=text.severity,  # type: ignore[arg-type]
                 aim_seq=hit.aim_seq,
                 field=hit.field,
                 message=message,
                 detail=hit.detail,
                 explanation=text.explanation,
                 sources=sources,
-                grade=hit.grade or ev.grade,
+                grade=ev.grade,
                 con_ref=hit.con_ref,
                 fam_type=hit.fam_type,
                 year_note=ev.note,
