@@ -242,7 +242,7 @@ class Bootcamp:
         end = start + timedelta(weeks=weeks)
         close(subj, end, "2", "1")
         close(prog, end, "2", "3")
-        return [prog, subj], {"M2": "not-yet", "M3": "not-yet"}
+        return [prog, subj], {"M2": "not-payable", "M3": "not-payable"}
 
     def withdrawn(self) -> tuple[list[Aim], dict[str, str]]:
         start = self.start(self.fpd - timedelta(days=7), 4)
@@ -251,7 +251,7 @@ class Bootcamp:
         for a in (prog, subj):
             close(a, left, "3", "3")
             a.values["WithdrawReason"] = "98"
-        return [prog, subj], {"M2": "not-yet", "M3": "not-yet"}
+        return [prog, subj], {"M2": "not-payable", "M3": "not-payable"}
 
     def on_break(self) -> tuple[list[Aim], dict[str, str]]:
         start = self.start(self.fpd - timedelta(days=7), 4)

@@ -26,3 +26,21 @@ def alarm_after(seconds: float, error: type[BaseException], message: str):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def pytest_configure(config) -> None:
+    config.addinivalue_line("markers", "slow: long property runs (20,000 mutants); run with ILR_SLOW=1 or -m slow")
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Slow runs are opt-in: ILR_SLOW=1, or a -m expression that names them."""
+    import os
+
+    import pytest
+
+    if os.environ.get("ILR_SLOW") or "slow" in (config.getoption("-m") or ""):
+        return
+    skip = pytest.mark.skip(reason="slow: set ILR_SLOW=1 or use -m slow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)

@@ -3,8 +3,9 @@
 Records are drawn from small domains around the boundaries that matter
 (1 Aug 2025 for EVI, six months after the end), with every field of the
 programme, subject and event aims free to be wrong. Whatever the record:
-the proposal never adds an error, a second round proposes nothing, and any
-error left is one the engine could not fix without a fact or data it lacks.
+the proposal never adds an error, loses no event without a question, leaves
+no error without a question, a second round proposes nothing, and any error
+left is one the engine could not fix without a fact or data it lacks.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from assistant.ilr.model import Fam
 from assistant.ilr.years import year_of
 from assistant.rules.base import Context
 from tests.builders import event, learner, prog, subject
+from tests.promises import events_lost, stops_short
 
 STARTS = [date(2022, 9, 5), date(2023, 8, 1), date(2024, 7, 31), date(2024, 8, 1), date(2025, 7, 31),
           date(2025, 8, 1), date(2025, 9, 1)]
@@ -54,7 +56,7 @@ def records(draw):
                 Outcome=draw(maybe_code(["1", "3", "8"])) if s_closed else None)
     aims = [p, s]
     if draw(st.booleans()):
-        e = event(ev_day.isoformat(), ref=draw(st.sampled_from(["Z0059747", "Z0059748", "Z0059749"])))
+        e = event(ev_day.isoformat(), ref=draw(st.sampled_from(["Z0059747", "Z0059748", "Z0059749", "Z0060439"])))
         if draw(st.booleans()):
             e = e.with_text("LearnStartDate", offset(0, 10).isoformat())  # dated the interview, not the offer
         aims.append(e)
@@ -65,10 +67,20 @@ def records(draw):
         Facts(learning_finished=True, learning_achieved=True, event="interview", event_date=ev_day, evi_code="4"),
         Facts(positive_outcome=True, outcome_date=ev_day + timedelta(days=10), event="new-role", event_date=ev_day,
               learning_finished=True, learning_achieved=True, evi_code="5"),
+        Facts(learning_finished=True, event="hgv", event_date=ev_day),
+        Facts(positive_outcome=False),
         Facts(withdrawn_date=learning_end, withdraw_reason="44"),
         Facts(break_date=learning_end),
     ]))
     return learner(*aims, details=True, employment=("2020-01-01",)), Context(year_of(as_of), as_of), facts
+
+
+def brief(record, ctx, facts) -> str:
+    """A failing case in a form a person can read."""
+    fields = ("LearnAimRef", "LearnStartDate", "CompStatus", "LearnActEndDate", "Outcome", "AchDate", "WithdrawReason")
+    aims = ["/".join(str(d.text(f)) for f in fields) + " " + ",".join(f"{x.type}{x.code}:{x.date_from}" for x in d.fams)
+            for d in record.deliveries]
+    return f"as_of={ctx.as_of} year={ctx.year} facts={facts}\n  " + "\n  ".join(aims)
 
 
 @settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -76,9 +88,14 @@ def records(draw):
 def test_proposal_never_adds_an_error_and_is_idempotent(case):
     record, ctx, facts = case
     dg = diagnose_learner(record, ctx, facts)
-    assert dg.introduced == [], [(f.rule, f.aim_seq, f.detail) for f in dg.introduced]
+    if dg.introduced:
+        print(brief(record, ctx, facts), [(c.aim_seq, c.field, c.from_, c.to) for c in dg.proposal.changes])
+    assert dg.introduced == [], ([(f.rule, f.aim_seq, f.detail) for f in dg.introduced], brief(record, ctx, facts))
+    assert events_lost(dg) == [], brief(record, ctx, facts)
+    assert stops_short(dg) == [], brief(record, ctx, facts)
     again = diagnose_learner(dg.fixed, ctx, facts)
-    assert again.proposal.changes == (), [(c.aim_seq, c.field, c.from_, c.to) for c in again.proposal.changes]
+    assert again.proposal.changes == (), ([(c.aim_seq, c.field, c.from_, c.to) for c in again.proposal.changes],
+                                          brief(record, ctx, facts), [(c.aim_seq, c.field, c.from_, c.to) for c in dg.proposal.changes])
 
 
 @settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -1,4 +1,4 @@
-"""Milestone status from the record: payable, blocked, not-yet, unknown — with evidence."""
+"""Milestone status from the record: payable, blocked, not-yet, not-payable, unknown — with evidence."""
 
 from __future__ import annotations
 
@@ -54,16 +54,54 @@ def test_m2_blocked_by_outcome_2():
 
 
 def test_m2_after_outcome_3_with_an_event_is_unknown_not_guessed():
+    """After the six months, Outcome 3 with an event: what M2 then pays has not been reported."""
     got, _ = status(learner(prog(CompStatus="2", LearnActEndDate="2025-01-10", Outcome="3"),
-                            subject(**CLOSED_SUBJECT), event("2025-01-10")))
+                            subject(**CLOSED_SUBJECT), event("2025-01-10")), ctx("2024-25", "2025-07-31"))
     assert got["M2"] == ("unknown", "inference")
+    assert got["M3"][0] == "not-payable"
 
 
-def test_direct_job_without_event_is_unknown_for_m2_but_pays_m3():
-    got, _ = status(learner(prog(CompStatus="2", LearnActEndDate="2024-12-20", Outcome="1", AchDate="2025-01-20"),
+def test_outcome_3_inside_six_months_after_an_event_blocks_m2():
+    got, p = status(learner(prog(CompStatus="2", LearnActEndDate="2025-01-10", Outcome="3"),
+                            subject(**CLOSED_SUBJECT), event("2025-01-10")))
+    assert got["M2"][0] == "blocked"
+    assert "Outcome 8" in p.milestones["M2"].reasons[0]
+
+
+def test_a_job_with_no_event_recorded_does_not_pay_m3():
+    """M3 needs an event: the PSM dates the AchDate from when an event aim has been recorded."""
+    got, p = status(learner(prog(CompStatus="2", LearnActEndDate="2024-12-20", Outcome="1", AchDate="2025-01-20"),
                             subject(**CLOSED_SUBJECT)))
-    assert got["M2"][0] == "unknown"
-    assert got["M3"] == ("payable", "official")
+    assert got["M2"] == ("blocked", "official")
+    assert got["M3"] == ("blocked", "official")
+    assert any("no event is recorded" in r for r in p.milestones["M3"].reasons)
+
+
+def test_withdrawn_before_any_event_is_not_payable_not_not_yet():
+    got, _ = status(learner(prog(CompStatus="3", LearnActEndDate="2024-10-01", Outcome="3", WithdrawReason="44"),
+                            subject(CompStatus="3", LearnActEndDate="2024-10-01", Outcome="3", WithdrawReason="44")))
+    assert got["M2"] == ("not-payable", "inference")
+    assert got["M3"][0] == "not-payable"
+
+
+def test_six_months_with_no_event_is_not_payable():
+    got, _ = status(learner(prog(), subject(**CLOSED_SUBJECT)), ctx("2024-25", "2025-07-01"))
+    assert got["M2"] == ("not-payable", "official")
+    got, _ = status(learner(prog(), subject(**CLOSED_SUBJECT)), ctx("2024-25", "2025-06-20"))
+    assert got["M2"][0] == "not-yet"
+
+
+def test_break_in_learning_is_still_not_yet():
+    got, _ = status(learner(prog(CompStatus="6", LearnActEndDate="2024-10-01", Outcome="3"),
+                            subject(CompStatus="6", LearnActEndDate="2024-10-01", Outcome="3")))
+    assert got["M2"][0] == "not-yet"
+
+
+def test_m3_reasons_come_from_the_rule_engine_findings():
+    got, p = status(learner(prog(CompStatus="2", LearnActEndDate="2025-01-10", Outcome="8", AchDate="2025-02-01"),
+                            subject(**CLOSED_SUBJECT), event("2025-01-10")))
+    assert got["M3"][0] == "blocked"
+    assert any("(Outcome_04)" in r for r in p.milestones["M3"].reasons)
 
 
 def test_m3_blocked_when_outcome_1_has_no_achdate():

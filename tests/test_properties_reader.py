@@ -231,6 +231,7 @@ def check_model(result: ReadResult) -> None:
             dg = diagnose_learner(lrn, context)
             assert dg.learner is lrn
             assert all(f.rule for f in dg.findings) and all(c.field for c in dg.proposal.changes)
+            assert dg.introduced == [], f"the offered changes add {dg.introduced_rules} on a corrupted record"
             changes[lrn.learn_ref] = list(dg.proposal.changes)
         if result.root is not None and any(changes.values()):
             fixed = write_fixed(result.root, changes)

@@ -13,8 +13,8 @@ from datetime import date
 
 from ..ilr.model import Delivery, Fam, Learner, format_value
 from ..rules.base import Source
-from ..rules.catalogue import sources as all_sources
 from .apply import apply_to_delivery
+from .citations import cite
 from .types import Change, Facts, Question
 
 
@@ -52,14 +52,14 @@ class Plan:
         return max(self.current, default=0) + 1
 
     # -- recording ------------------------------------------------------------
-    def _sources(self, ids: tuple[str, ...]) -> tuple[Source, ...]:
-        known = all_sources()
-        return tuple(known[i] for i in ids if i in known)
+    def _cite(self, why: Reason) -> tuple[Source, ...]:
+        """The reason's sources, every rule and source id checked: an unknown one fails loudly (CitationError)."""
+        return cite(why.rules, why.sources, f"advice ({why.because[:60]})")
 
     def _make(self, d: Delivery, field_name: str, from_, to, why: Reason, fam_type: str | None = None) -> Change:
         return Change(
             aim_seq=d.seq or 0, aim_ref=d.learn_aim_ref or "", field=field_name, from_=from_, to=to,
-            because=(why.because,), rules=why.rules, milestone=why.milestone, sources=self._sources(why.sources),
+            because=(why.because,), rules=why.rules, milestone=why.milestone, sources=self._cite(why),
             grade=why.grade, fam_type=fam_type, con_ref=d.con_ref_number,
         )
 
@@ -126,7 +126,7 @@ class Plan:
         self.current[seq] = new
         self.changes.append(Change(aim_seq=seq, aim_ref=ref, field="LearningDelivery", from_=None, to=ref,
                                    because=(why.because,), rules=why.rules, milestone=why.milestone,
-                                   sources=self._sources(why.sources), grade=why.grade,
+                                   sources=self._cite(why), grade=why.grade,
                                    con_ref=template.con_ref_number))
         copied = {"AimType": "3", "FundModel": template.fund_model, "ProgType": template.prog_type,
                   "ConRefNumber": template.con_ref_number}
@@ -143,12 +143,16 @@ class Plan:
         d = self.current.pop(seq)
         self.changes.append(Change(aim_seq=seq, aim_ref=d.learn_aim_ref or "", field="LearningDelivery",
                                    from_=d.learn_aim_ref, to=None, because=(why.because,), rules=why.rules,
-                                   milestone=why.milestone, sources=self._sources(why.sources), grade=why.grade,
+                                   milestone=why.milestone, sources=self._cite(why), grade=why.grade,
                                    con_ref=d.con_ref_number))
 
-    def ask(self, qid: str, text: str, fact: str, seq: int | None = None) -> None:
+    def ask(self, qid: str, text: str, fact: str | None, seq: int | None = None) -> None:
         if not any(q.id == qid and q.aim_seq == seq for q in self.questions):
             self.questions.append(Question(qid, text, seq, fact))
+
+    def check(self, qid: str, text: str, seq: int | None = None) -> None:
+        """Never stop short: "a person must check X, because Y" where no change or fact can settle it."""
+        self.ask(qid, text, None, seq)
 
     def explain(self, text: str) -> None:
         if text not in self.explanations:

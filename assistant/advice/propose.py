@@ -13,26 +13,19 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
-from ..ilr.model import Delivery, Fam, Learner, Programme, programmes
+from ..ilr.model import Delivery, Learner, Programme, programmes
+from ..ilr.vocabulary import STANDARD_EVENT_AIMS
 from ..rules.base import Context, fmt
 from ..rules.milestones import Method, method_for
+from .common import plan_common, plan_starts
+from .events import EventPlanning
 from .plan import Plan, Reason
 from .schema_fixes import plan_clean_values
-from .types import EVENT_AIM_FOR, Facts, Proposal
+from .states import BREAK, EVENT, IN_LEARNING, OUTCOME, SIX_MONTHS, WAITING, WITHDRAWN
+from .stopped import StoppedPlanning
+from .types import Facts, Proposal
 
-IN_LEARNING = "in learning"
-WAITING = "learning finished, waiting for an event"
-EVENT = "event happened (M2 due)"
-OUTCOME = "positive outcome (M3 due)"
-SIX_MONTHS = "no outcome within six months"
-WITHDRAWN = "withdrawn"
-BREAK = "break in learning"
-
-OFFER_DATE_Q = ("On what date did the event happen? For an interview, give the date the interview was formally "
-                "OFFERED, not the day of the interview itself.")
-
-
-class ProgrammeAdvice:
+class ProgrammeAdvice(EventPlanning, StoppedPlanning):
     """Works out one bootcamp's state and plans its aims' values."""
 
     def __init__(self, plan: Plan, prog: Programme, ctx: Context, facts: Facts):
@@ -103,9 +96,13 @@ class ProgrammeAdvice:
 
     @staticmethod
     def aim_event_date(e: Delivery) -> date | None:
-        """An event aim's date when its three dates agree (as LearnAimRef_126 requires), else None."""
-        dates = {e.learn_start_date, e.learn_plan_end_date, e.learn_act_end_date}
-        return dates.pop() if len(dates) == 1 else None
+        """An event aim's date when the dates it records agree (as LearnAimRef_126 requires), else None.
+
+        A missing actual end (an event aim left continuing) takes the date the start and planned end agree on;
+        dates that disagree, or a start alone, are a fact to ask.
+        """
+        given = [x for x in (e.learn_start_date, e.learn_plan_end_date, e.learn_act_end_date) if x is not None]
+        return given[0] if len(given) >= 2 and len(set(given)) == 1 else None
 
     def event_date(self) -> date | None:
         """The M2 event's date: what the user said, else the latest date the record gives an event."""
@@ -117,12 +114,34 @@ class ProgrammeAdvice:
         days = [d for d in days if d]
         return max(days) if days else None
 
+    @property
+    def standard_events(self) -> list[Delivery]:
+        """Event aims R_138 accepts (Z0059747/8/9): HGV event aims alone do not satisfy it."""
+        return [d for d in self.events if (d.learn_aim_ref or "").upper() in STANDARD_EVENT_AIMS]
+
     def has_event(self) -> bool:
-        """Whether the record, as planned so far, carries an M2 event (event aim or EVI)."""
+        """Whether the record, as planned so far, carries an M2 event the year's method accepts.
+
+        Event aims method: a standard event aim (R_138 counts no other; an EVI there is an R_152 error
+        and an HGV event aim alone leaves R_138 standing). Event indicators: an EVI (or an event aim still
+        to be converted).
+        """
         p = self.plan.current.get(self.p.seq) if self.p is not None else None
-        if self.method == "event-aims":  # an EVI on an older programme is an error (R_152), not an event
-            return bool(self.events)
+        if self.method == "event-aims":
+            return bool(self.standard_events)
         return bool(self.events or (p is not None and p.fams_of("EVI")))
+
+    def other_recorded_event(self) -> str | None:
+        """An event the record holds that this method cannot count yet (HGV event aim, kept EVI): its name."""
+        p = self.plan.current.get(self.p.seq) if self.p is not None else None
+        if self.method != "event-aims" or self.standard_events:
+            return None
+        hgv = [d.learn_aim_ref for d in self.events]
+        if hgv:
+            return f"the HGV event aim {hgv[0]}"
+        if p is not None and p.fams_of("EVI"):
+            return "an event indicator (EVI)"
+        return None
 
     def outcome_date(self) -> date | None:
         return self.facts.outcome_date or (self.p.ach_date if self.p is not None else None)
@@ -130,12 +149,32 @@ class ProgrammeAdvice:
     def positive_outcome(self) -> bool:
         if self.facts.positive_outcome is not None:
             return self.facts.positive_outcome
-        return self.p is not None and (self.p.ach_date is not None or self.p.outcome == "1") and self.p.comp_status not in {"3", "6"}
+        return self.p is not None and self.p.outcome == "1" and self.p.comp_status not in {"3", "6"}
+
+    def outcome_conflict(self) -> bool:
+        """An AchDate with an Outcome other than 1 (Outcome_04): the AchDate or the Outcome is wrong — a fact to ask."""
+        return (self.facts.positive_outcome is None and self.p is not None and self.p.ach_date is not None
+                and self.p.outcome != "1" and self.p.comp_status not in {"3", "6"})
+
+    def ask_positive_outcome(self, why: str) -> None:
+        self.plan.ask("positive_outcome", f"{why} Did the learner reach a positive outcome (a new job, a new role with "
+                                          "their employer, or new self-employment work)? If so, on what date did they "
+                                          "meet its requirements (for a job: the date of the job offer)?",
+                      "positive_outcome", self.p.seq if self.p is not None else None)
 
     # -- state --------------------------------------------------------------------
     def state(self) -> str:
         p = self.p
         if self.facts.withdrawn_date or (p is not None and p.comp_status == "3"):
+            passed = [s for s in self.prog.subject_aims if s.comp_status == "2" and s.outcome == "1"]
+            if passed and self.facts.withdrawn_date is None:
+                self.plan.explain("The learner passed the learning (the subject aim is completed with Outcome 1) but the "
+                                  "programme aim says withdrawn (CompStatus 3): recorded that way the learner gives up M2 "
+                                  "and M3, which need a completed programme aim.")
+                self.plan.ask("withdrawn_confirm", "Did the learner really withdraw from the bootcamp? They passed the "
+                                                   "learning, and a withdrawn programme aim gives up M2 and M3. If they "
+                                                   "did not withdraw, the programme aim should be completed (CompStatus 2) "
+                                                   "— say which event followed, if any.", "withdrawn_date", p.seq)
             return WITHDRAWN
         if self.facts.break_date or (p is not None and p.comp_status == "6"):
             return BREAK
@@ -143,24 +182,50 @@ class ProgrammeAdvice:
         if not finished:
             return IN_LEARNING
         end = self.closing_date(include_event=True, keep_recorded=False)
-        # A positive outcome we cannot place yet (its date is still to come): its Outcome stays as recorded.
+        # A positive outcome we cannot place yet (its date is asked for, or a recorded one must be checked):
+        # the programme aim's Outcome and AchDate stay as recorded (never guess, never lose).
         self.outcome_pending = outcome_pending = False
-        if self.positive_outcome():
+        recorded = self.facts.outcome_date is None
+        if self.outcome_conflict():
+            self.outcome_pending = outcome_pending = True
+            self.ask_positive_outcome(f"The programme aim has an AchDate ({fmt(p.ach_date)}) but Outcome "
+                                      f"{fmt(p.outcome)}: an AchDate goes only with Outcome 1 (Outcome_04), so either "
+                                      "the AchDate or the Outcome is wrong.")
+        elif self.positive_outcome():
             when = self.outcome_date()
-            self.outcome_pending = outcome_pending = when is None
+            self.outcome_pending = outcome_pending = True
             if when is None:  # without the date the outcome cannot be recorded yet: ask, and plan as if awaited
                 self.plan.ask("outcome_date", "On what date did the learner meet the requirements for the positive "
                                               "outcome (for a job: the date of the job offer)?", "outcome_date", self.p.seq)
-            elif when > self.ctx.as_of:
-                self.plan.explain(f"The AchDate ({fmt(when)}) is after the file preparation date ({fmt(self.ctx.as_of)}): "
-                                  "an outcome is recorded only once it has happened (AchDate_07).")
-            elif when and end and when > self.ctx.add_six_months(end):
+            elif when > self.ctx.as_of and recorded:
+                self.plan.check("achdate_after_file", f"A person must check the AchDate ({fmt(when)}): it is after the file "
+                                f"preparation date ({fmt(self.ctx.as_of)}), because an outcome is recorded only once it has "
+                                "happened (AchDate_07). Correct the date if it is wrong; if it is right, it belongs in a "
+                                "return prepared on or after it.", p.seq)
+            elif end and when > self.ctx.add_six_months(end) and recorded:
+                self.plan.check("achdate_late", f"A person must check the AchDate ({fmt(when)}): it is more than six months "
+                                f"after the end of the programme ({fmt(end)}), because AchDate_13 forbids that. If the date "
+                                "is right, the outcome cannot be claimed as M3 and the programme aim closes with Outcome 3; "
+                                "if it is wrong, correct it.", p.seq)
+            elif self.start and when < self.start and recorded:
+                self.plan.check("achdate_before_start", f"A person must check the AchDate ({fmt(when)}): it is before the "
+                                f"programme started ({fmt(self.start)}), because R_144 forbids that. It must be the date "
+                                "the learner met the requirements of the positive outcome.", p.seq)
+            elif end and when > self.ctx.add_six_months(end):
+                self.outcome_pending = outcome_pending = False
                 self.plan.explain(f"The positive outcome ({fmt(when)}) came more than six months after the end of the "
                                   f"programme ({fmt(end)}): AchDate_13 forbids recording it, so it cannot be claimed as M3.")
             else:
+                self.outcome_pending = False
                 return OUTCOME
         six_months_passed = bool(end and self.ctx.as_of > self.ctx.add_six_months(end))
         if p is not None and p.comp_status == "2" and p.outcome == "3":
+            if self.has_event() and not six_months_passed and not outcome_pending:
+                self.plan.explain("The programme aim is closed with Outcome 3 (no achievement) although an event is "
+                                  "recorded and the six months after the end of learning have not passed: Outcome 8 "
+                                  "(learning complete, outcome not yet known) is the coding providers confirmed pays M2 "
+                                  "while the outcome is awaited; 3 is for when the six months pass with no outcome.")
+                return EVENT
             if self.has_event() or six_months_passed:
                 return SIX_MONTHS  # closed with no positive outcome, as recorded
             self.plan.explain("The programme aim is closed with Outcome 3 before six months have passed and with no "
@@ -193,37 +258,60 @@ class ProgrammeAdvice:
 
     # -- planning ---------------------------------------------------------------------
     def run(self) -> str:
+        self.check_future_dates()
         state = self.state()
         self.plan_events(state)
         state = self.state()  # events added or converted above change what the record shows
         if state in {WITHDRAWN, BREAK}:
             self.plan_stopped(state)
         else:
+            failed = [x for x in self.subjects if x.comp_status == "2" and x.outcome == "3"]
+            if failed and not any(x.outcome == "1" for x in self.subjects) and self.facts.learning_achieved is None:
+                x = failed[0]
+                self.plan.ask("subject_not_passed", f"The subject aim {x.learn_aim_ref} (aim {x.seq}) is completed with "
+                              "Outcome 3 (not passed): M2 pays for learning completed with its assessments passed. Did "
+                              "the learner pass? If so, its Outcome is 1; if not, M2 will not pay.", None, x.seq)
+            stopped = [x for x in self.subjects if x.comp_status in {"3", "6"}]
+            if stopped and not any(x.comp_status == "2" for x in self.subjects) and self.facts.learning_achieved is None:
+                x = stopped[0]
+                self.plan.ask("learning_completed", f"The subject aim {x.learn_aim_ref} (aim {x.seq}) is recorded as "
+                              f"{'withdrawn' if x.comp_status == '3' else 'on a break'} (CompStatus {x.comp_status}) but "
+                              "the programme is not: M2 pays for completed learning. Did the learner complete the "
+                              "learning? If so, the subject aim is CompStatus 2 with Outcome 1; if not, the programme "
+                              "aim stops too.", None, x.seq)
             self.plan_subjects(state)
             self.plan_programme(state)
         self.complete_stopped_aims()
         return state
 
-    def complete_stopped_aims(self) -> None:
-        """Any aim left withdrawn or paused still needs its Outcome and (withdrawn) its reason."""
-        for d in list(self.plan.current.values()):
-            if d.con_ref_number != self.prog.con_ref or d.is_event_aim or d.comp_status not in {"3", "6"}:
-                continue
-            if d.outcome is None and d.learn_act_end_date is not None:  # Outcome_11: no Outcome without an end date
-                self.plan.set(d.seq, "Outcome", "3", Reason("a withdrawn or paused aim needs an Outcome; 3 (no achievement) "
-                                                            "unless it was achieved", ("CompStatus_04",), "M1",
-                                                            ("field-compstatus", "field-outcome")))
-            if d.comp_status == "3" and d.withdraw_reason is None:
-                if self.facts.withdraw_reason:
-                    self.plan.set(d.seq, "WithdrawReason", self.facts.withdraw_reason, Reason(
-                        "a withdrawn aim needs a WithdrawReason", ("WithdrawReason_03",), sources=("field-withdrawreason",)))
-                else:
-                    self.plan.ask("withdraw_reason", "Why did the learner withdraw? (the WithdrawReason code, e.g. 43 "
-                                                     "financial reasons, 44 other personal reasons, 98 not known)",
-                                  "withdraw_reason")
+    def check_future_dates(self) -> None:
+        """Never stop short: an end date after the file preparation date (LearnActEndDate_04) is a fact to correct."""
+        for d in self.prog.aims:
+            if d.learn_act_end_date and d.learn_act_end_date > self.ctx.as_of and d.seq is not None:
+                self.plan.check("end_after_file", f"A person must check the LearnActEndDate of {d.label()} "
+                                f"({fmt(d.learn_act_end_date)}): it is after the file preparation date "
+                                f"({fmt(self.ctx.as_of)}), because an end date is recorded only once it has happened "
+                                "(LearnActEndDate_04). Correct it if it is wrong; if the learning really ends then, the "
+                                "aim stays continuing until a return prepared on or after that date.", d.seq)
 
     def keep_open(self, seq: int, label: str) -> None:
         d = self.plan.aim(seq)
+        if d.ach_date is not None and self.facts.positive_outcome is not False:
+            # never lose: a recorded positive outcome is not wiped by reopening; ask about it first
+            self.ask_positive_outcome(f"The record says the {label.split(' (')[0]} is not finished, but it has an "
+                                      f"AchDate ({fmt(d.ach_date)}).")
+            return
+        end = d.learn_act_end_date
+        held = {a.learn_act_end_date for a in self.plan.current.values()
+                if a.seq != seq and a.con_ref_number == self.prog.con_ref}
+        told = self.facts.event is not None or self.facts.learning_finished is not None
+        if end is not None and end not in held and not told:
+            # never lose: a date that no other aim holds may be an event's; reopen only once the user has said
+            self.plan.check("end_date_kept", f"A person must check {d.label()}: it ends {fmt(end)}, a date no other aim "
+                            "records, because reopening it (CompStatus 1, no end date) would lose that date. If an "
+                            "event happened then, record it; if not, reopen the aim until the event or the six months.",
+                            seq)
+            return
         outcome_11 = self.ctx.rule_runs("Outcome_11")  # from the year's rule table
         keep_8 = not outcome_11 and d.outcome == "8"
         why = Reason(f"the {label} is continuing: CompStatus 1 with no end date", ("CompStatus_02", "CompStatus_03"),
@@ -235,8 +323,8 @@ class ProgrammeAdvice:
                 "a continuing aim carries no Outcome here" + ("" if not outcome_11 else
                                                               f" (in {self.ctx.year} Outcome_11 applies to bootcamps)"),
                 ("Outcome_11", "Outcome_10"), sources=("vr-2526", "forum-outcome-11")))
-        self.plan.set(seq, "AchDate", None, Reason("no AchDate while the aim is continuing", ("CompStatus_08", "Outcome_04"),
-                                                    sources=("field-achdate",)))
+        self.plan.set(seq, "AchDate", None, Reason("no AchDate while the aim is continuing",
+                                                    ("CompStatus_08", "Outcome_04"), sources=("field-achdate",)))
         self.plan.set(seq, "WithdrawReason", None, Reason("WithdrawReason is only for withdrawn aims", ("WithdrawReason_04",),
                                                            sources=("field-withdrawreason",)))
 
@@ -273,6 +361,11 @@ class ProgrammeAdvice:
             self.plan.set(seq, "WithdrawReason", None, Reason("WithdrawReason is only for withdrawn aims", ("WithdrawReason_04",),
                                                                sources=("field-withdrawreason",)))
 
+    def ask_event(self) -> None:
+        self.plan.ask("event", "Has the learner had an interview offer, an offer of a new role or responsibilities "
+                               "with their existing employer, or handed in a self-employment plan? If so, which one, "
+                               "and on what date was it made? M2 needs one of these events.", "event")
+
     def plan_programme(self, state: str) -> None:
         if self.p is None or self.p.seq not in self.plan.current:
             return
@@ -281,16 +374,22 @@ class ProgrammeAdvice:
             return  # an EVI kept until we know which event aim replaces it: its dates decide the programme's
         if state in {IN_LEARNING, WAITING} and self.outcome_pending:
             return  # the record claims a positive outcome whose date is asked for: leave the programme aim as it is
+        other = self.other_recorded_event()
+        if state == WAITING and other and self.plan.aim(seq).comp_status == "2":
+            self.plan.explain(f"The record holds {other}, but R_138 counts only the standard event aims (Z0059747 "
+                              "interview offer, Z0059748 new role, Z0059749 self-employment plan) on a programme that "
+                              "started before 1 August 2025. If one of those events happened, record its event aim; "
+                              "the programme aim stays as recorded until then.")
+            self.ask_event()
+            return
         if state in {IN_LEARNING, WAITING}:
-            if self.plan.aim(seq).comp_status == "2" and state == WAITING:
+            if self.plan.aim(seq).comp_status == "2" and state == WAITING and self.plan.aim(seq).outcome != "3":
                 self.plan.explain("The programme aim is closed but no event (interview offer, new role with the existing "
                                   "employer, self-employment plan) is recorded: R_138 needs an event aim or an AchDate on a "
                                   "completed programme. Keep it open until the event, or until six months have passed.")
             self.keep_open(seq, "programme aim (it spans the events that follow the learning)")
             if state == WAITING:
-                self.plan.ask("event", "Has the learner had an interview offer, an offer of a new role or responsibilities "
-                                       "with their existing employer, or handed in a self-employment plan? If so, which one, "
-                                       "and on what date was it made? M2 needs one of these events.", "event")
+                self.ask_event()
             return
         if any(s.comp_status not in {"2", "3"} or s.learn_act_end_date is None for s in self.subjects):
             # A subject aim's end date is still needed (asked above): closing now would break R_139/R_140.
@@ -312,6 +411,12 @@ class ProgrammeAdvice:
         if end is None:
             self.plan.ask("learning_end_date", "On what date did the bootcamp learning end?", "learning_end_date", seq)
             return
+        if end > self.ctx.as_of:  # closing on a date still to come would break LearnActEndDate_04
+            self.plan.check("close_after_file", f"A person must check when to close the programme aim: its end would be "
+                            f"{fmt(end)}, after the file preparation date ({fmt(self.ctx.as_of)}), because the latest "
+                            "component or event date is then; correct that date if it is wrong, or close the programme "
+                            "in a return prepared on or after it.", seq)
+            return
         if state == EVENT and (self.p.comp_status != "2" or self.p.learn_act_end_date is None):
             self.plan.explain("The learning is finished and the event is recorded, but the programme aim is still open, so "
                               "the completion milestone (M2) can't be counted: close it with CompStatus 2, a "
@@ -326,6 +431,11 @@ class ProgrammeAdvice:
                                                            sources=("field-withdrawreason",)))
         if state == EVENT and self.outcome_pending:
             pass  # keep the recorded Outcome until the outcome date is answered (asked above)
+        elif state in {EVENT, SIX_MONTHS} and self.plan.aim(seq).ach_date is not None \
+                and self.facts.positive_outcome is not False:
+            # never lose: a recorded AchDate goes only once the user says there was no positive outcome
+            self.ask_positive_outcome(f"The programme aim has an AchDate ({fmt(self.plan.aim(seq).ach_date)}) that "
+                                      "cannot be recorded as it stands.")
         elif state == EVENT:
             if self.plan.aim(seq).outcome == "2":
                 self.plan.explain("Outcome 2 (partial achievement) is for prescribed HE aims only; a provider who used it on "
@@ -336,6 +446,17 @@ class ProgrammeAdvice:
             self.plan.set(seq, "AchDate", None, Reason("no AchDate until there is a positive outcome (AchDate is the M3 "
                                                        "trigger date)", ("Outcome_04",), "M3", ("psm-event-aims-quoted",)))
         elif state == OUTCOME:
+            met = [d for d in (self.learning_end(), self.event_date()) if d]
+            when = self.outcome_date()
+            if when and met and when < max(met) and self.facts.outcome_date is None:
+                self.plan.check("achdate_before_event", f"A person must check the AchDate ({fmt(when)}): it is before the "
+                                f"learning ended or the event ({fmt(max(met))}), because the PSM dates it from when the "
+                                "learning is complete, an event recorded and the positive outcome reached.", seq)
+            if not self.has_event():
+                self.plan.explain("A positive outcome is recorded but no event is: the PSM dates the AchDate from when the "
+                                  "learning is complete, one of the event aims (or an EVI) has been recorded and the positive "
+                                  "outcome reached, so M3 needs the event recorded too.")
+                self.ask_event()
             when = self.outcome_date()
             self.plan.set(seq, "Outcome", "1", Reason("Outcome 1 with AchDate records the positive outcome (M3)",
                                                       ("Outcome_04", "CompStatus_08"), "M3", ("psm-event-aims-quoted", "field-achdate")))
@@ -354,251 +475,6 @@ class ProgrammeAdvice:
                          ("forum-outcome-11", "psm-bootcamps"), "official")
             self.plan.set(seq, "Outcome", "3", why)
             self.plan.set(seq, "AchDate", None, why)
-
-    def plan_stopped(self, state: str) -> None:
-        """Withdrawn or on a break: every open aim of the programme stops on the same day."""
-        code = "3" if state == WITHDRAWN else "6"
-        given = self.facts.withdrawn_date if state == WITHDRAWN else self.facts.break_date
-        def stopped_on(programme: bool) -> list[date]:
-            return [d.learn_act_end_date for d in self.plan.current.values()
-                    if d.con_ref_number == self.prog.con_ref and d.comp_status == code and d.learn_act_end_date
-                    and d.is_programme_aim == programme and not d.is_event_aim]
-
-        # The last day of learning: what the user said, else a stopped learning aim's end (the programme's
-        # own end may have been pushed later by an event, R_143), else the programme's.
-        recorded = stopped_on(False) or stopped_on(True)
-        day = given or (max(recorded) if recorded else None)
-        word = "withdrawal" if state == WITHDRAWN else "break"
-        if day is None:
-            self.plan.ask(f"{word}_date", "What was the learner's last day of learning" +
-                          (" before the break?" if state == BREAK else "?"),
-                          "withdrawn_date" if state == WITHDRAWN else "break_date")
-        reason_known = self.facts.withdraw_reason or next(
-            (d.withdraw_reason for d in self.plan.current.values()
-             if d.con_ref_number == self.prog.con_ref and d.withdraw_reason), None)
-        if state == WITHDRAWN and not reason_known:
-            self.plan.ask("withdraw_reason", "Why did the learner withdraw? (the WithdrawReason code, e.g. 43 "
-                                             "financial reasons, 44 other personal reasons, 98 not known)", "withdraw_reason")
-        if day is None or (state == WITHDRAWN and not reason_known):
-            return  # stopping the aims without these would trade one error for another
-        sources = ("field-compstatus", "field-withdrawreason") if state == WITHDRAWN else ("field-compstatus", "pics-break")
-        targets = [d for d in self.plan.current.values() if d.con_ref_number == self.prog.con_ref
-                   and not d.is_event_aim and (d.is_programme_aim or d.comp_status in {None, "1", code})]
-        targets.sort(key=lambda d: d.is_programme_aim)  # the programme's end follows its components' (R_143)
-        for s in self.subjects:
-            if s.comp_status == "2":  # learning completed before the learner stopped: it stays completed
-                self.close_subject(s)
-        for d in targets:
-            why = Reason(f"{word}: CompStatus {code} with the last day of learning as LearnActEndDate and Outcome 3",
-                         ("CompStatus_03", "CompStatus_04", "R_140"), "M1", sources)
-            self.plan.set(d.seq, "CompStatus", code, why)
-            if day is not None:
-                end = day
-                if d.is_programme_aim:
-                    others = [o.learn_act_end_date for o in self.plan.current.values()
-                              if o.is_component and o.con_ref_number == self.prog.con_ref and o.learn_act_end_date]
-                    others += [f.date_from for f in self.plan.aim(d.seq).fams_of("EVI") if f.date_from]
-                    end = max([day] + others)  # R_143 and LearnDelFAMDateFrom_07: nothing ends after the programme
-                self.plan.set(d.seq, "LearnActEndDate", end, why)
-            if self.plan.aim(d.seq).outcome not in {"1", "3", "8"}:
-                self.plan.set(d.seq, "Outcome", "3", why)
-            if d.is_programme_aim and self.plan.aim(d.seq).ach_date is not None:
-                self.plan.set(d.seq, "AchDate", None, Reason("AchDate needs CompStatus 2 on the programme aim", ("CompStatus_08",),
-                                                             sources=("vr-2526",)))
-            if state == WITHDRAWN:
-                reason = self.plan.aim(d.seq).withdraw_reason or self.facts.withdraw_reason or reason_known
-                self.plan.set(d.seq, "WithdrawReason", reason, Reason("a withdrawn aim needs a WithdrawReason",
-                                                                       ("WithdrawReason_03",), sources=("field-withdrawreason",)))
-            else:
-                self.plan.set(d.seq, "WithdrawReason", None, Reason("WithdrawReason is only for withdrawn aims",
-                                                                     ("WithdrawReason_04",), sources=("field-withdrawreason",)))
-
-    # -- events -------------------------------------------------------------------------------
-    def plan_events(self, state: str) -> None:
-        stopped = state in {WITHDRAWN, BREAK}
-        if self.method == "event-indicators":
-            self.events_to_evi(record_again=not stopped)
-        else:
-            self.evi_to_events(record_again=not stopped)
-        day = self.event_date()
-        if day is not None:
-            day = self.clamp_to_start(day)
-        existing = self.events
-        if existing and self.facts.event_date is None:
-            self.plan.explain("Check the event aim's date: it must be the date the event was formally offered (for an "
-                              "interview, the day the interview was offered, not the day it took place).")
-        for e in existing:
-            self.fix_event_aim(e, day)
-        if stopped:
-            return
-        if self.method == "event-aims":
-            if not existing and self.facts.event and not (self.p and self.p.fams_of("EVI")):
-                self.add_event_aim(day)
-        else:
-            self.fix_evis(day)
-
-    def fix_event_aim(self, e: Delivery, told: date | None) -> None:
-        """Bring an event aim to one date, CompStatus 2, Outcome 1.
-
-        The date is the one the user gave (when there is a single event aim),
-        else the aim's own date when its three dates agree; otherwise ask.
-        """
-        seq = e.seq
-        day = told if told is not None and self.facts.event_date and len(self.events) == 1 else self.aim_event_date(e)
-        if day is None:
-            self.plan.ask("event_date", OFFER_DATE_Q, "event_date", seq)
-            return
-        day = self.clamp_to_start(day)
-        why = Reason("an event aim records one day in all three dates: the date the offer was made (for an interview, "
-                     "the date it was offered, not held)", ("LearnAimRef_126", "LearnAimRef_154", "R_150"), "M2",
-                     ("psm-event-aims-quoted", "pics-126", "vr-2526"))
-        for name in ("LearnStartDate", "LearnPlanEndDate", "LearnActEndDate"):
-            self.plan.set(seq, name, day, why)
-        done = Reason("event aims are only ever completed and achieved: CompStatus 2, Outcome 1", ("CompStatus_09",), "M2",
-                      ("psm-event-aims-quoted",))
-        self.plan.set(seq, "CompStatus", "2", done)
-        self.plan.set(seq, "Outcome", "1", done)
-        self.plan.set(seq, "AchDate", None, Reason("AchDate belongs on the programme aim only", (), None, ("field-achdate",)))
-        self.plan.set(seq, "WithdrawReason", None, Reason("WithdrawReason is only for withdrawn aims", ("WithdrawReason_04",),
-                                                           sources=("field-withdrawreason",)))
-
-    def add_event_aim(self, day: date | None) -> bool:
-        """Record the event the user told us about as its event aim; False (and a question) if it can't be yet."""
-        kind = self.facts.event
-        ref = EVENT_AIM_FOR.get(kind or "")
-        template = self.p or (self.subjects[0] if self.subjects else None)
-        if template is None:
-            return False
-        if ref is None:
-            self.plan.ask("event_kind", "Which HGV event aim applies? The meanings of the six HGV event aims are not "
-                                        "published in any source we hold; check the LARS database.", "event")
-            return False
-        if day is None:
-            self.plan.ask("event_date", OFFER_DATE_Q, "event_date")
-            return False
-        self.plan.add_aim(template, ref, {
-            "LearnStartDate": day, "LearnPlanEndDate": day, "LearnActEndDate": day, "CompStatus": "2", "Outcome": "1"},
-            Reason(f"record the event with the event aim {ref} ({kind}), dated the day it was offered", ("R_138", "LearnAimRef_126"),
-                   "M2", ("psm-event-aims-quoted", "psm-bootcamps-2425")))
-        return True
-
-    def events_to_evi(self, record_again: bool) -> None:
-        """A programme starting from 1 August 2025 records events as EVI, never event aims (R_154)."""
-        if self.p is None:
-            return
-        for e in list(self.events):
-            day = e.learn_act_end_date or e.learn_start_date
-            self.plan.explain(f"This bootcamp started {fmt(self.start)}, so it uses event indicators (EVI on the programme "
-                              f"aim) instead of the event aim {e.learn_aim_ref} (R_154).")
-            already = day and any(f.date_from == day for f in self.plan.aim(self.p.seq).fams_of("EVI"))
-            if record_again and day and not already:
-                if not self.add_evi(max(day, self.start or day, self.ctx.date("evi_cutover"))):
-                    continue  # keep the event aim until its EVI can be recorded: never lose the event
-            self.plan.remove_aim(e.seq, Reason(f"the programme started {fmt(self.start)}, on or after 1 August 2025, so "
-                                               "event aims must not be used", ("R_154",), "M2", ("psm-bootcamps-evi", "vr-2526")))
-
-    def add_evi(self, day: date) -> bool:
-        """Record an event indicator; False (and a question) while its code is unknown."""
-        code = self.facts.evi_code
-        if code is None:
-            self.plan.ask("evi_code", "Which EVI code does the 2025-26 ILR specification give for this event? (The code "
-                                      "list is not published in any source we hold, so we will not guess it.)", "evi_code",
-                          self.p.seq)
-            return False
-        self.plan.set_fam(self.p.seq, "EVI", None, Fam("EVI", code, day), Reason(
-            "record the event as an event indicator on the programme aim, dated the day it happened",
-            ("R_154", "LearnDelFAMType_133", "LearnDelFAMDateFrom_05"), "M2", ("psm-bootcamps-evi", "tfg-2025")))
-        return True
-
-    def fix_evis(self, day: date | None) -> None:
-        if self.p is None:
-            return
-        seq = self.p.seq
-        evis = self.plan.aim(seq).fams_of("EVI")
-        for f in evis:
-            fixed = Fam("EVI", f.code, f.date_from)
-            if f.date_from and self.start and f.date_from < self.start:
-                fixed = Fam("EVI", f.code, self.start)
-            if fixed.date_from and fixed.date_from < self.ctx.date("evi_cutover"):
-                fixed = Fam("EVI", f.code, self.ctx.date("evi_cutover"))
-            if fixed != Fam("EVI", f.code, f.date_from, f.date_to) or f.date_to is not None:
-                self.plan.set_fam(seq, "EVI", f, fixed, Reason(
-                    "an EVI is dated within the programme (from its start) and carries no date-to",
-                    ("LearnDelFAMDateFrom_07", "LearnDelFAMDateTo_04", "R_153"), "M2", ("psm-bootcamps-evi", "vr-2526")))
-            if f.date_from is None:
-                self.plan.ask("event_date", OFFER_DATE_Q, "event_date", seq)
-        if not evis and self.facts.event and day is not None:
-            self.add_evi(max(day, self.ctx.date("evi_cutover")))
-
-    def evi_to_events(self, record_again: bool) -> None:
-        """A programme starting before 1 August 2025 records events as event aims, never EVI (R_152)."""
-        if self.p is None:
-            return
-        seq = self.p.seq
-        for f in self.plan.aim(seq).fams_of("EVI"):
-            if record_again and not self.events:
-                if self.facts.event is None or not (self.facts.event_date or f.date_from):
-                    # keep the EVI until its event aim can be recorded: never lose the event
-                    self.plan.ask("event_kind", "Which event happened: an interview offer, a new role or responsibilities "
-                                                "with the existing employer, or a self-employment plan?", "event")
-                    continue
-                if not self.add_event_aim(self.clamp_to_start(self.facts.event_date or f.date_from)):
-                    continue
-            self.plan.set_fam(seq, "EVI", f, None, Reason(
-                f"the programme started {fmt(self.start)}, before 1 August 2025, so events are event aims, not EVI",
-                ("R_152",), "M2", ("psm-bootcamps", "vr-2526")))
-
-
-def plan_common(plan: Plan, learner: Learner) -> None:
-    """Fixes that do not depend on the learner's state: funding codes, FAMs, ConRef."""
-    progs = [d for d in plan.current.values() if d.is_programme_aim and d.is_bootcamp]
-    ffi_codes = [f.code for d in plan.current.values() for f in d.fams_of("FFI") if f.code]
-    for d in list(plan.current.values()):
-        if not d.is_bootcamp or d.seq is None:
-            continue
-        seq = d.seq
-        if d.fund_model == "37" and d.prog_type != "32":
-            plan.set(seq, "ProgType", "32", Reason("funding model 37 goes with programme type 32", ("FundModel_16",), sources=("field-progtype",)))
-        if d.prog_type == "32" and d.fund_model != "37":
-            plan.set(seq, "FundModel", "37", Reason("programme type 32 goes with funding model 37", ("ProgType_21",), sources=("field-progtype",)))
-        if d.add_hours is not None:
-            plan.set(seq, "AddHours", None, Reason("AddHours is not collected for bootcamps", ("AddHours_02",), sources=("vr-2526",)))
-        sofs = d.fams_of("SOF")
-        if not sofs:
-            plan.set_fam(seq, "SOF", None, Fam("SOF", "105"), Reason("every bootcamp aim carries SOF 105", ("LearnDelFAMType_01",),
-                                                                      sources=("psm-bootcamps",)))
-        for f in sofs:
-            if f.code != "105" or f.date_from or f.date_to:
-                plan.set_fam(seq, "SOF", f, Fam("SOF", "105"), Reason("bootcamps are SOF 105, with no dates on the FAM",
-                                                                      ("LearnDelFAMType_112", "LearnDelFAMDateFrom_03"), sources=("psm-bootcamps",)))
-        if not d.fams_of("FFI"):
-            code = ffi_codes[0] if ffi_codes else plan.facts.ffi
-            if code:
-                plan.set_fam(seq, "FFI", None, Fam("FFI", code), Reason(
-                    f"every bootcamp aim needs FFI; the learner's other aims say {code}", ("LearnDelFAMType_111",), sources=("field-ffi",)))
-            else:
-                plan.ask("ffi", "Is the learner fully funded (FFI 1: independent, or the employer is not paying) or co-funded "
-                                "(FFI 2: the employer contributes)?", "ffi")
-        for f in d.fams:
-            if f.type == "FFI" and (f.date_from or f.date_to):
-                plan.set_fam(seq, f.type, f, Fam(f.type, f.code), Reason(f"{f.type} carries no dates", ("LearnDelFAMDateFrom_03",
-                                                                                                      "LearnDelFAMDateTo_04"), sources=("vr-2526",)))
-        if len(progs) == 1 and d.is_component and progs[0].con_ref_number and d.con_ref_number != progs[0].con_ref_number:
-            plan.set(seq, "ConRefNumber", progs[0].con_ref_number, Reason(
-                "a component aim belongs to the programme aim with the same ConRefNumber; this learner has one bootcamp",
-                ("R_135", "R_136"), sources=("field-conrefnumber",)))
-
-
-def plan_starts(plan: Plan, prog: Programme) -> None:
-    """Subject aims share the programme's start date (PSM); R_149 forbids an earlier one."""
-    start = prog.earliest_start
-    if start is None:
-        return
-    for s in prog.subject_aims:
-        if s.seq in plan.current and s.learn_start_date and s.learn_start_date < start:
-            plan.set(s.seq, "LearnStartDate", start, Reason("the subject aim starts with the programme aim (PSM); it "
-                                                            "cannot start before it", ("R_149",), "M1", ("psm-bootcamps-2425",)))
-
 
 def propose(learner: Learner, ctx: Context, facts: Facts | None = None) -> Proposal:
     facts = facts or Facts()

@@ -4,20 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
 
+from ..ilr.vocabulary import EVENT_AIM_FOR, EventKind  # noqa: F401  (re-exported)
 from ..rules.base import Source
-
-EventKind = Literal["interview", "new-role", "self-employment", "hgv"]
-
-#: The event aim for each kind of M2 event (event-aim method, starts up to 31 July 2025).
-EVENT_AIM_FOR: dict[str, str] = {
-    "interview": "Z0059747",
-    "new-role": "Z0059748",
-    "self-employment": "Z0059749",
-}
-KIND_OF_EVENT_AIM: dict[str, str] = {v: k for k, v in EVENT_AIM_FOR.items()}
-
 
 @dataclass(frozen=True)
 class Facts:
@@ -96,3 +85,6 @@ class Proposal:
     explanations: tuple[str, ...] = ()
     #: The learner state each programme is taken to be in (domain.md §6), by ConRefNumber.
     states: dict[str | None, str] = field(default_factory=dict)
+    #: Changes worked out but not offered, because on re-check they would add an error (never add);
+    #: each is turned into a "a person must check" question.
+    withheld: tuple[Change, ...] = ()

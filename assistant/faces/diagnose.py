@@ -1,7 +1,15 @@
 """`ilr-assistant diagnose`: a snippet or a whole ILR file → findings, milestones, changes.
 
 The JSON shape is a contract other tools read (see issue 2); keys may be
-added, never renamed. Exit status: 0 nothing wrong, 1 findings, 2 unreadable.
+added, never renamed. Each learner carries ``verified`` (true when making its
+changes adds no validation error), ``introduced`` (the rule ids they would
+add; empty when verified) and ``withheld`` (changes the advice worked out but
+did not offer because they would add an error; each has a question saying
+what a person must check first).
+
+Exit status: 0 nothing wrong, 1 findings, 2 unreadable, 3 ``--fixed`` wrote a
+file in which some learner's changes were left out because they were not
+verified (those learners are named on stderr and stay as recorded).
 """
 
 from __future__ import annotations
@@ -23,7 +31,7 @@ from ..rules.base import Context, Finding
 from ..rules.evidence import nearest_xsd_year
 from ..rules.milestones import ProgrammeStatus
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_FIXED_INCOMPLETE = 0, 1, 2, 3
 
 
 @dataclass
@@ -34,6 +42,8 @@ class InputInfo:
     year_source: str
     as_of: date
     notes: list[str] = field(default_factory=list)
+    #: True when no --as-of and no file preparation date: today was assumed.
+    as_of_assumed: bool = False
 
     def as_json(self) -> dict[str, Any]:
         return {"year": self.year, "year_source": self.year_source, "as_of": self.as_of.isoformat(), "notes": self.notes}
@@ -65,11 +75,12 @@ def resolve_input(year: str | None, year_source: str | None, file_date: date | N
         notes.append(f"Nothing in the input says which teaching year it is for; assumed {year} (today's). "
                      "Use --year to set it.")
     as_of = parse_as_of(as_of_option) or file_date
+    as_of_assumed = as_of is None
     if as_of is None:
         as_of = today
         notes.append(f"No file preparation date; checked as of today, {as_of.isoformat()}. Use --as-of to set it.")
     notes.extend(year_header_notes(year))
-    return InputInfo(year, year_source or "assumed", as_of, notes)
+    return InputInfo(year, year_source or "assumed", as_of, notes, as_of_assumed)
 
 
 def year_header_notes(year: str) -> list[str]:
@@ -87,7 +98,7 @@ def year_header_notes(year: str) -> list[str]:
 
 
 def context_for(info: InputInfo) -> Context:
-    return Context(info.year, info.as_of)
+    return Context(info.year, info.as_of, as_of_assumed=info.as_of_assumed, year_assumed=info.year_source == "assumed")
 
 
 # -- JSON ----------------------------------------------------------------------------------
@@ -126,9 +137,12 @@ def programme_json(p: ProgrammeStatus) -> dict[str, Any]:
 def learner_json(dg: Diagnosis) -> dict[str, Any]:
     return {
         "learn_ref": dg.learner.learn_ref,
+        "verified": dg.verified,
+        "introduced": dg.introduced_rules,
         "programmes": [programme_json(p) for p in dg.programmes],
         "findings": [finding_json(f) for f in dg.findings],
         "changes": [change_json(c) for c in dg.proposal.changes],
+        "withheld": [change_json(c) for c in dg.proposal.withheld],
         "questions": [{"id": q.id, "aim_seq": q.aim_seq, "text": q.text} for q in dg.proposal.questions],
         "explanations": list(dg.proposal.explanations),
         "states": {str(k): v for k, v in dg.proposal.states.items()},
@@ -235,7 +249,9 @@ def text_learner(dg: Diagnosis) -> str:
         out.append("  Errors these changes cannot fix (they need facts or data not in the record): "
                    + ", ".join(sorted({f.rule for f in remaining})))
     if dg.introduced:
-        out.append("  WARNING: the changes would introduce: " + ", ".join(f.rule for f in dg.introduced))
+        out.append("  NOT VERIFIED: making these changes as they stand would add " + ", ".join(dg.introduced_rules)
+                   + ". Do not make them as they are: a person must check the record (--fixed leaves this learner "
+                   "as recorded).")
     return "\n".join(out)
 
 
@@ -297,24 +313,32 @@ def run_diagnose(args: Any, stdout: TextIO | None = None, stderr: TextIO | None 
     else:
         write_report(fmt, info, diagnoses, stdout)
     if getattr(args, "fixed", None):
-        write_fixed_output(args.fixed, result, diagnoses, stdout, stderr)
+        if not write_fixed_output(args.fixed, result, diagnoses, stdout, stderr):
+            return EXIT_FIXED_INCOMPLETE
     return exit_status(diagnoses)
 
 
-def write_fixed_output(target: str, result: ReadResult, diagnoses: list[Diagnosis], stdout: TextIO, stderr: TextIO) -> None:
+def write_fixed_output(target: str, result: ReadResult, diagnoses: list[Diagnosis], stdout: TextIO, stderr: TextIO) -> bool:
+    """Write the corrected XML with only verified change sets (never add); False when some were left out."""
     from ..ilr.writer import write_fixed
 
-    text = write_fixed(result.root, {dg.learner.learn_ref: list(dg.proposal.changes) for dg in diagnoses})
+    text = write_fixed(result.root, {dg.learner.learn_ref: list(dg.proposal.changes) for dg in diagnoses if dg.verified})
+    left_out = [dg for dg in diagnoses if not dg.verified]
+    for dg in left_out:
+        stderr.write(f"ilr-assistant: learner {dg.learner.learn_ref} left as recorded: its proposed changes would add "
+                     f"{', '.join(dg.introduced_rules)}; a person must check it\n")
     if target == "-":
         stdout.write(text)
-        return
+        return not left_out
     try:
         with open(target, "w", encoding="utf-8") as fh:
             fh.write(text)
     except OSError as exc:
         stderr.write(f"ilr-assistant: cannot write {target}: {exc.strerror or exc}\n")
-        return
-    stderr.write(f"Corrected XML written to {target}\n")
+        return not left_out
+    stderr.write(f"Corrected XML written to {target}"
+                 + (f" (incomplete: {len(left_out)} learner(s) left as recorded)" if left_out else "") + "\n")
+    return not left_out
 
 
 def render(fmt: str, info: InputInfo, diagnoses: list[Diagnosis]) -> str:

@@ -129,8 +129,10 @@ def lint_knowledge(directory: Path | None = None) -> list[str]:
     _, gloss = glossary_problems(kb)
     found += gloss
     found += _year_problems(kb)
+    from ..advice.citations import citation_problems
+
     seen: set[str] = set()
-    out = []
+    out = citation_problems(kb)
     for p in found:
         text = str(p)
         if text not in seen:

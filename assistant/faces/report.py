@@ -29,13 +29,12 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, TextIO
 
 from ..advice.engine import Diagnosis
-from ..ilr.model import EVENT_AIMS, PROGRAMME_AIM_REF
+from ..ilr.vocabulary import EVENT_AIMS, PROGRAMME_AIM_REF, STATUS_ORDER, STATUS_URGENCY
 from ..ilr.reader import InputError
 from ..ilr.stream import LearnerStream, StreamStats, is_whole_file
 from . import diagnose as dg_face
 
 MILESTONES = ("M1", "M2", "M3")
-STATUS_ORDER = ("payable", "blocked", "not-yet", "unknown")
 #: How many learners to list in the Markdown report before pointing at the CSV.
 MD_MAX_LEARNERS = 2000
 TOP_PROBLEMS = 15
@@ -75,9 +74,8 @@ def needs_attention(dg: Diagnosis) -> bool:
 
 def _worst(statuses: Iterable[str]) -> str:
     """One status for a learner with several bootcamps: the most urgent wins."""
-    rank = {"blocked": 0, "not-yet": 1, "unknown": 2, "payable": 3}
     found = list(statuses)
-    return min(found, key=lambda s: rank.get(s, 9)) if found else "-"
+    return min(found, key=lambda s: STATUS_URGENCY.get(s, 9)) if found else "-"
 
 
 @dataclass

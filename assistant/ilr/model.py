@@ -63,16 +63,9 @@ FAM_FIELDS: tuple[tuple[str, str, Kind], ...] = (
 FIELD_KIND: dict[str, Kind] = {name: kind for name, _, kind in DELIVERY_FIELDS + FAM_FIELDS}
 FIELD_ATTR: dict[str, str] = {name: attr for name, attr, _ in DELIVERY_FIELDS}
 
-PROGRAMME_AIM_REF = "ZPROG001"
-#: The three standard event aims (starts up to 31 July 2025).
-STANDARD_EVENT_AIMS: frozenset[str] = frozenset({"Z0059747", "Z0059748", "Z0059749"})
-#: HGV event aims (starts from 1 August 2024); their meanings are not published.
-HGV_EVENT_AIMS: frozenset[str] = frozenset(
-    {"Z0060439", "Z0009541", "Z0060440", "Z0060441", "Z0060442", "Z0060443"}
+from .vocabulary import (  # noqa: E402,F401  (the vocabulary lives in one module; re-exported for readers)
+    EVENT_AIMS, EVI_CUTOVER, HGV_EVENT_AIMS, PROGRAMME_AIM_REF, STANDARD_EVENT_AIMS,
 )
-EVENT_AIMS: frozenset[str] = STANDARD_EVENT_AIMS | HGV_EVENT_AIMS
-#: Programmes whose earliest start is on or after this date record events as EVI FAMs, not event aims.
-EVI_CUTOVER = date(2025, 8, 1)
 
 
 class ValueProblem(ValueError):
@@ -209,10 +202,6 @@ class Delivery:
         AimType 3 aim is taken to be a subject learning aim (an inference).
         """
         return self.aim_type == "3" and not self.is_event_aim
-
-    @property
-    def is_open(self) -> bool:
-        return self.learn_act_end_date is None
 
     def label(self) -> str:
         seq = self.aim_seq or "?"

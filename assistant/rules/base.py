@@ -30,6 +30,15 @@ class Context:
 
     year: str
     as_of: date
+    #: True when the input did not say (a header-less snippet): conclusions that depend on the
+    #: file preparation date or the teaching year then state the assumption, and a question is asked.
+    as_of_assumed: bool = False
+    year_assumed: bool = False
+
+    def assumed_as_of(self) -> str:
+        """" (assuming the file is prepared on …)" when the date was assumed, else ""."""
+        return f" (assuming the file is prepared on {self.as_of.isoformat()}, today: the input does not say)" \
+            if self.as_of_assumed else ""
 
     @cached_property
     def facts(self) -> Year:

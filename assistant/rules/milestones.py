@@ -13,9 +13,10 @@ from datetime import date
 from typing import Literal
 
 from ..ilr.model import EVI_CUTOVER, Delivery, Learner, Programme, programmes
-from .base import Context, Finding, add_months, fmt
+from ..ilr.vocabulary import Status  # noqa: F401  (re-exported)
+from ..ilr.vocabulary import STANDARD_EVENT_AIMS
+from .base import Context, Finding, fmt
 
-Status = Literal["payable", "blocked", "not-yet", "unknown"]
 Method = Literal["event-aims", "event-indicators"]
 
 
@@ -55,9 +56,27 @@ def event_dates(prog: Programme, method: Method) -> list[date]:
     return [f.date_from for f in (latest.fams_of("EVI") if latest else ()) if f.date_from]
 
 
-def _blocking_errors(findings: list[Finding], prog: Programme) -> list[Finding]:
+def _blocking_errors(findings: list[Finding]) -> list[Finding]:
     """Errors stop the whole learner being funded, not just the aim they sit on."""
     return [f for f in findings if f.is_error]
+
+
+#: The rules whose findings on the programme aim decide that a recorded AchDate cannot count as M3.
+M3_RULES = ("Outcome_04", "CompStatus_08", "AchDate_13")
+
+
+def _standard_event(prog: Programme) -> bool:
+    return any((e.learn_aim_ref or "").upper() in STANDARD_EVENT_AIMS for e in prog.event_aims)
+
+
+def _window_passed(prog: Programme, ctx: Context) -> date | None:
+    """The end of learning when the six months after it have passed by the file preparation date (PSM six-month rule)."""
+    ends = [s.learn_act_end_date for s in prog.subject_aims if s.learn_act_end_date]
+    latest = prog.latest_programme_aim
+    if not ends and latest is not None and latest.learn_act_end_date:
+        ends = [latest.learn_act_end_date]
+    end = max(ends) if ends else None
+    return end if end and ctx.as_of > ctx.add_six_months(end) else None
 
 
 def _errors_reason(errors: list[Finding]) -> str:
@@ -88,7 +107,8 @@ def assess_m1(prog: Programme, latest: Delivery | None, errors: list[Finding], c
                                "official", ("psm-bootcamps",))
     start = latest.learn_start_date
     if start and start > ctx.as_of:
-        return MilestoneStatus("not-yet", (f"the programme starts {fmt(start)}, after {fmt(ctx.as_of)}",), "inference", ("our-reading",))
+        return MilestoneStatus("not-yet", (f"the programme starts {fmt(start)}, after {fmt(ctx.as_of)}{ctx.assumed_as_of()}",),
+                               "inference", ("our-reading",))
     if errors:
         return MilestoneStatus("blocked", _errors_reasons(errors), _errors_grade(errors), ("vr-2526", "forum-m2-fix"))
     qualifying = ("the ILR does not hold attendance: M1 pays once the learner reaches the contract's qualifying period "
@@ -105,25 +125,40 @@ def assess_m1(prog: Programme, latest: Delivery | None, errors: list[Finding], c
                            "inference", ("pics-milestones",))
 
 
-def assess_m2(prog: Programme, latest: Delivery | None, method: Method, errors: list[Finding]) -> MilestoneStatus:
+def assess_m2(prog: Programme, latest: Delivery | None, method: Method, errors: list[Finding],
+              ctx: Context) -> MilestoneStatus:
     if latest is None:
         return MilestoneStatus("blocked", ("the bootcamp has no programme aim (ZPROG001)",), "official", ("psm-bootcamps",))
     events = event_dates(prog, method)
-    if latest.comp_status in {"3", "6"} and not events:
-        if latest.comp_status == "3":
-            why = ("the learner withdrew (CompStatus 3); M2 needs the learning completed and an event. What a withdrawn "
-                   "learner who later gets a job is paid is not published")
-        else:
-            why = ("the learner is on a break in learning (CompStatus 6); M2 needs the learning completed and an event, "
-                   "so it waits for the learner's return")
+    if latest.comp_status == "3":
+        if any(s.comp_status == "2" and s.outcome == "1" for s in prog.subject_aims):
+            return MilestoneStatus("blocked", (
+                "the learner passed the learning but the programme aim says withdrawn (CompStatus 3): recorded so, M2 "
+                "and M3 are given up; if the learner did not withdraw, the programme aim should be completed",),
+                "inference", ("field-compstatus", "our-reading"))
+        when = "after an event was recorded" if events else "before any event was recorded"
+        return MilestoneStatus("not-payable", (
+            f"the learner withdrew (CompStatus 3) {when}; M2 needs the learning completed and an event. What a "
+            "withdrawn learner who later gets a job is paid is not published",),
+            "inference", ("field-compstatus", "our-reading"))
+    if latest.comp_status == "6":
+        why = ("the learner is on a break in learning (CompStatus 6); M2 needs the learning completed and an event, "
+               "so it waits for the learner's return")
         return MilestoneStatus("not-yet", (why,), "inference", ("field-compstatus", "our-reading"))
     wrong_method = (method == "event-indicators" and prog.event_aims) or (
         method == "event-aims" and latest.fams_of("EVI"))
     if not events and not wrong_method:
         if latest.ach_date is not None:
-            return MilestoneStatus("unknown", ("no M2 event is recorded, but an AchDate is (a job offer with no interview "
-                                               "first); validation accepts this (R_138), but whether M2 then pays is not published",),
-                                   "inference", ("forum-guide",))
+            return MilestoneStatus("blocked", ("no M2 event (interview offer, new role with the existing employer or "
+                                               "self-employment plan) is recorded, although an AchDate is: a job usually "
+                                               "follows an interview offer; if there was one, record its event",),
+                                   "official", ("psm-event-aims-quoted", "psm-bootcamps"))
+        passed = _window_passed(prog, ctx)
+        if passed is not None:
+            return MilestoneStatus("not-payable", (f"more than six months have passed since the end of learning "
+                                                   f"({fmt(passed)}) with no event recorded (the PSM six-month rule)"
+                                                   f"{ctx.assumed_as_of()}",),
+                                   "official", ("psm-bootcamps",))
         learning_done = any(_closed(s) for s in prog.subject_aims)
         return MilestoneStatus("not-yet", (("the learning is finished but " if learning_done else "") +
                                            "no event (interview offer, new role with the existing employer or "
@@ -145,14 +180,27 @@ def assess_m2(prog: Programme, latest: Delivery | None, method: Method, errors: 
         reasons.append("the programme aim has Outcome 2 (partial achievement), an HE-only code; a provider who used it "
                        "was not paid M2. Use 8 while a job may still come")
     elif latest.outcome not in {"8", "1"}:
-        if latest.outcome == "3":
+        if latest.outcome == "3" and _window_passed(prog, ctx) is None:
+            reasons.append("the programme aim is closed with Outcome 3 (no achievement) inside the six months after the "
+                           "end of learning; Outcome 8 is the coding that paid M2 while the outcome is awaited")
+        elif latest.outcome == "3":
             return MilestoneStatus("unknown", ("the programme aim is closed with Outcome 3 (no achievement); whether M2 "
                                                "still pays after an event with Outcome 3 has not been reported",),
                                    "inference", ("forum-outcome-2",))
-        reasons.append(f"the programme aim's Outcome is {fmt(latest.outcome)}; the coding that paid M2 used 8 (or 1 with a job)")
+        else:
+            reasons.append(f"the programme aim's Outcome is {fmt(latest.outcome)}; the coding that paid M2 used 8 "
+                           "(or 1 with a job)")
     if not any(_closed(s) for s in prog.subject_aims):
         reasons.append("no subject learning aim is closed, so the learning is not recorded as complete")
         evidence = "official"
+    elif not any(s.comp_status == "2" for s in prog.subject_aims):
+        reasons.append("the subject learning aim is recorded as stopped (CompStatus 3 or 6), not completed; M2 pays for "
+                       "completed learning")
+        evidence = "inference"
+    elif not reasons and not any(s.comp_status == "2" and s.outcome != "3" for s in prog.subject_aims):
+        return MilestoneStatus("not-payable", ("the learning is completed with Outcome 3 (not passed); M2 pays for "
+                                               "learning completed with its assessments passed",),
+                               "vendor", ("pics-milestones",))
     if reasons:
         return MilestoneStatus("blocked", tuple(reasons), evidence, ("forum-m2-fix", "forum-outcome-2", "vr-2526"))
     if errors:
@@ -165,7 +213,9 @@ def assess_m2(prog: Programme, latest: Delivery | None, method: Method, errors: 
                            "forum-confirmed" if method == "event-aims" else "inference", ("forum-m2-fix", "psm-bootcamps"))
 
 
-def assess_m3(prog: Programme, latest: Delivery | None, errors: list[Finding]) -> MilestoneStatus:
+def assess_m3(prog: Programme, latest: Delivery | None, method: Method, findings: list[Finding],
+              ctx: Context) -> MilestoneStatus:
+    errors = _blocking_errors(findings)
     if latest is None:
         return MilestoneStatus("blocked", ("the bootcamp has no programme aim (ZPROG001)",), "official", ("psm-bootcamps",))
     if latest.ach_date is None:
@@ -173,18 +223,34 @@ def assess_m3(prog: Programme, latest: Delivery | None, errors: list[Finding]) -
             return MilestoneStatus("blocked", ("the programme aim has Outcome 1 but no AchDate; the AchDate is the M3 trigger date",),
                                    "official", ("field-achdate", "psm-event-aims-quoted"))
         if latest.outcome == "3" and latest.comp_status == "2":
-            return MilestoneStatus("not-yet", ("the programme is closed with Outcome 3 (no positive outcome), so M3 will not pay",),
-                                   "official", ("field-achdate",))
+            return MilestoneStatus("not-payable", ("the programme is closed with Outcome 3 (no positive outcome), so M3 "
+                                                   "will not pay",), "official", ("field-achdate",))
+        if latest.comp_status == "3":
+            return MilestoneStatus("not-payable", ("the learner withdrew (CompStatus 3) and no positive outcome is "
+                                                   "recorded; what a withdrawn learner who later gets a job is paid is "
+                                                   "not published",), "inference", ("field-compstatus", "our-reading"))
+        end = latest.learn_act_end_date if latest.comp_status == "2" else None
+        if end and ctx.as_of > ctx.add_six_months(end):
+            return MilestoneStatus("not-payable", (f"more than six months have passed since the programme ended "
+                                                   f"({fmt(end)}) with no positive outcome; an AchDate later than that is "
+                                                   f"not allowed (AchDate_13){ctx.assumed_as_of()}",), "official",
+                                   ("vr-2526", "field-achdate"))
         return MilestoneStatus("not-yet", ("no positive outcome (AchDate with Outcome 1) is recorded yet",), "official", ("field-achdate",))
-    reasons = []
-    if latest.outcome != "1":
-        reasons.append(f"AchDate is recorded but Outcome is {fmt(latest.outcome)}, not 1 (Outcome_04)")
-    if latest.comp_status != "2":
-        reasons.append(f"AchDate is recorded but the programme aim's CompStatus is {fmt(latest.comp_status)}, not 2 (CompStatus_08)")
-    if latest.learn_act_end_date and latest.ach_date > add_months(latest.learn_act_end_date, 6):
-        reasons.append("AchDate is more than six months after the programme's LearnActEndDate (AchDate_13)")
+    # The rule engine has judged the AchDate against Outcome, CompStatus and the six months: use its findings.
+    own = [f for f in findings if f.rule in M3_RULES and f.aim_seq == latest.seq and f.con_ref == latest.con_ref_number]
+    reasons = [f"{f.detail} ({f.rule})" for f in own]
+    if not event_dates(prog, method) and not (method == "event-aims" and _standard_event(prog)):
+        reasons.append("no event is recorded: the PSM dates the AchDate from when the learning is complete, one of the "
+                       "event aims (or an EVI) has been recorded and the positive outcome reached, so M3 needs the event "
+                       "recorded too")
     if reasons:
-        return MilestoneStatus("blocked", tuple(reasons), "official", ("vr-2526",))
+        return MilestoneStatus("blocked", tuple(reasons), "official", ("vr-2526", "psm-event-aims-quoted"))
+    met = [d for d in [*(s.learn_act_end_date for s in prog.subject_aims), *event_dates(prog, method)] if d]
+    if met and latest.ach_date < max(met):
+        return MilestoneStatus("unknown", (f"the AchDate ({fmt(latest.ach_date)}) is before the learning ended or the "
+                                           f"event ({fmt(max(met))}); the PSM dates the AchDate from when the learning is "
+                                           "complete, an event recorded and the positive outcome reached, so check it",),
+                               "official", ("psm-event-aims-quoted",))
     if errors:
         return MilestoneStatus("blocked", _errors_reasons(errors), _errors_grade(errors), ("vr-2526",))
     return MilestoneStatus("payable", (f"the programme aim is completed with Outcome 1 and AchDate {fmt(latest.ach_date)}, "
@@ -197,7 +263,7 @@ def assess(learner: Learner, ctx: Context, findings: list[Finding]) -> list[Prog
     for prog in programmes(learner):
         latest = prog.latest_programme_aim
         method = method_for(prog)
-        errors = _blocking_errors(findings, prog)
+        errors = _blocking_errors(findings)
         result.append(ProgrammeStatus(
             con_ref=prog.con_ref,
             programme_aim_seq=latest.seq if latest else None,
@@ -205,8 +271,8 @@ def assess(learner: Learner, ctx: Context, findings: list[Finding]) -> list[Prog
             start=prog.earliest_start,
             milestones={
                 "M1": assess_m1(prog, latest, errors, ctx),
-                "M2": assess_m2(prog, latest, method, errors),
-                "M3": assess_m3(prog, latest, errors),
+                "M2": assess_m2(prog, latest, method, errors, ctx),
+                "M3": assess_m3(prog, latest, method, findings, ctx),
             },
         ))
     return result

@@ -11,23 +11,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Iterable, Mapping, Sequence
 
-from ...ilr.model import EVENT_AIMS, HGV_EVENT_AIMS, PROGRAMME_AIM_REF, Delivery
-
-#: Short names for the standard event aims (domain.md §2).
-EVENT_AIM_NAMES: dict[str, str] = {
-    "Z0059747": "event: offer",
-    "Z0059748": "event: new role",
-    "Z0059749": "event: self-emp.",
-}
-
-#: Words for a milestone status, as the side panel shows them.
-STATUS_WORDS: dict[str, str] = {
-    "payable": "can pay",
-    "blocked": "blocked",
-    "not-yet": "not yet",
-    "unknown": "unknown",
-}
-STATUS_MARKS: dict[str, str] = {"payable": "✔", "blocked": "✘", "not-yet": "…", "unknown": "?"}
+from ...ilr.model import Delivery
+from ...ilr.vocabulary import (EVENT_AIM_NAMES, EVENT_AIMS, HGV_EVENT_AIMS, PROGRAMME_AIM_REF,  # noqa: F401
+                               STATUS_MARKS, STATUS_WORDS)
 
 
 def dash(value: Any) -> str:

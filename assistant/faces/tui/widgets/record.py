@@ -137,7 +137,7 @@ class RecordTable(DataTable):
 
 
 STATUS_COLOURS = {"payable": "$text-success", "blocked": "$text-error", "not-yet": "$text-warning",
-                  "unknown": "$text-muted"}
+                  "not-payable": "$text-muted", "unknown": "$text-muted"}
 
 
 def _status(status: Any) -> str:

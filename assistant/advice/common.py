@@ -1,0 +1,75 @@
+"""Fixes that do not depend on the learner's state: funding codes, FAMs, ConRefNumber, start dates."""
+
+from __future__ import annotations
+
+from ..ilr.model import Fam, Learner, Programme
+from ..rules.base import fmt
+from .plan import Plan, Reason
+
+def plan_common(plan: Plan, learner: Learner) -> None:
+    """Fixes that do not depend on the learner's state: funding codes, FAMs, ConRef."""
+    progs = [d for d in plan.current.values() if d.is_programme_aim and d.is_bootcamp]
+    ffi_codes = [f.code for d in plan.current.values() for f in d.fams_of("FFI") if f.code]
+    for d in list(plan.current.values()):
+        if not d.is_bootcamp or d.seq is None:
+            continue
+        seq = d.seq
+        if d.fund_model == "37" and d.prog_type != "32":
+            plan.set(seq, "ProgType", "32", Reason("funding model 37 goes with programme type 32", ("FundModel_16",), sources=("field-progtype",)))
+        if d.prog_type == "32" and d.fund_model != "37":
+            plan.set(seq, "FundModel", "37", Reason("programme type 32 goes with funding model 37", ("ProgType_21",), sources=("field-progtype",)))
+        if d.add_hours is not None:
+            plan.set(seq, "AddHours", None, Reason("AddHours is not collected for bootcamps", ("AddHours_02",), sources=("vr-2526",)))
+        sofs = d.fams_of("SOF")
+        if not sofs:
+            plan.set_fam(seq, "SOF", None, Fam("SOF", "105"), Reason("every bootcamp aim carries SOF 105", ("LearnDelFAMType_01",),
+                                                                      sources=("psm-bootcamps",)))
+        for f in sofs:
+            if f.code != "105" or f.date_from or f.date_to:
+                plan.set_fam(seq, "SOF", f, Fam("SOF", "105"), Reason("bootcamps are SOF 105, with no dates on the FAM",
+                                                                      ("LearnDelFAMType_112", "LearnDelFAMDateFrom_03"), sources=("psm-bootcamps",)))
+        if not d.fams_of("FFI"):
+            code = ffi_codes[0] if ffi_codes else plan.facts.ffi
+            if code:
+                plan.set_fam(seq, "FFI", None, Fam("FFI", code), Reason(
+                    f"every bootcamp aim needs FFI; the learner's other aims say {code}", ("LearnDelFAMType_111",), sources=("field-ffi",)))
+            else:
+                plan.ask("ffi", "Is the learner fully funded (FFI 1: independent, or the employer is not paying) or co-funded "
+                                "(FFI 2: the employer contributes)?", "ffi")
+        for f in d.fams:
+            if f.type == "FFI" and (f.date_from or f.date_to):
+                plan.set_fam(seq, f.type, f, Fam(f.type, f.code), Reason(f"{f.type} carries no dates", ("LearnDelFAMDateFrom_03",
+                                                                                                      "LearnDelFAMDateTo_04"), sources=("vr-2526",)))
+        if len(progs) == 1 and d.is_component and progs[0].con_ref_number and d.con_ref_number != progs[0].con_ref_number:
+            if _same_bootcamp(d, progs[0]):
+                plan.set(seq, "ConRefNumber", progs[0].con_ref_number, Reason(
+                    "a component aim belongs to the programme aim with the same ConRefNumber; this learner has one "
+                    "bootcamp and this aim's dates place it inside it", ("R_135", "R_136"), sources=("field-conrefnumber",)))
+            else:  # never guess: it may be the aim of a second bootcamp whose programme aim is missing
+                plan.check("conref", f"A person must check {d.label()}: its ConRefNumber {fmt(d.con_ref_number)} has no "
+                           f"programme aim (R_135), because either the ConRefNumber is wrong (then it is "
+                           f"{progs[0].con_ref_number}, like the programme aim) or the programme aim (ZPROG001) of a "
+                           "second bootcamp is missing; its dates do not say which.", seq)
+
+
+def _same_bootcamp(component, programme) -> bool:
+    """The dates place a component in this programme: a subject aim starts with it (PSM), an event falls within it."""
+    start, end = programme.learn_start_date, programme.learn_act_end_date
+    if start is None or component.learn_start_date is None:
+        return False
+    if component.is_subject_aim:
+        return component.learn_start_date == start
+    return component.learn_start_date >= start and (end is None or component.learn_start_date <= end)
+
+
+def plan_starts(plan: Plan, prog: Programme) -> None:
+    """Subject aims share the programme's start date (PSM); R_149 forbids an earlier one."""
+    start = prog.earliest_start
+    if start is None:
+        return
+    for s in prog.subject_aims:
+        if s.seq in plan.current and s.learn_start_date and s.learn_start_date < start:
+            # never guess: which of the two starts is wrong is a fact only the provider holds
+            plan.check("subject_start", f"A person must check the start dates: the subject aim {s.learn_aim_ref} (aim "
+                       f"{s.seq}) starts {fmt(s.learn_start_date)}, before the programme aim ({fmt(start)}), because R_149 "
+                       "forbids that and the PSM says both start on the same day. Correct whichever date is wrong.", s.seq)

@@ -1,0 +1,174 @@
+"""Planning a programme's M2 events: event aims (starts up to 31 July 2025) or EVIs (from 1 August 2025).
+
+Never lose: an event aim becomes an EVI, or an EVI an event aim, only in the
+same change set that records its replacement; until then it stays and the
+missing fact (which event, which EVI code, which date) is asked for.
+Mixed into :class:`assistant.advice.propose.ProgrammeAdvice`, whose state it reads.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ..ilr.model import Delivery, Fam
+from ..rules.base import fmt
+from .plan import Reason
+from .states import BREAK, OFFER_DATE_Q, WITHDRAWN
+from .types import EVENT_AIM_FOR
+
+
+class EventPlanning:
+    """Event aims and EVIs for one programme (a mixin of ProgrammeAdvice)."""
+
+    def plan_events(self, state: str) -> None:
+        stopped = state in {WITHDRAWN, BREAK}
+        if self.method == "event-indicators":
+            self.events_to_evi(record_again=not stopped)
+        else:
+            self.evi_to_events(record_again=not stopped)
+        day = self.event_date()
+        if day is not None:
+            day = self.clamp_to_start(day)
+        existing = self.events
+        if self.facts.event_date is None and any(
+                (e.learn_aim_ref or "").upper() == EVENT_AIM_FOR["interview"] and self.aim_event_date(e) is None
+                for e in existing):
+            self.plan.explain("Check the event aim's date: it must be the date the event was formally offered (for an "
+                              "interview, the day the interview was offered, not the day it took place).")
+        for e in existing:
+            self.fix_event_aim(e, day)
+        if stopped:
+            return
+        if self.method == "event-aims":
+            if not self.standard_events and self.facts.event in EVENT_AIM_FOR and not (self.p and self.p.fams_of("EVI")):
+                self.add_event_aim(day)
+        else:
+            self.fix_evis(day)
+
+    def fix_event_aim(self, e: Delivery, told: date | None) -> None:
+        """Bring an event aim to one date, CompStatus 2, Outcome 1.
+
+        The date is the one the user gave (when there is a single event aim),
+        else the aim's own date when its three dates agree; otherwise ask.
+        """
+        seq = e.seq
+        day = told if told is not None and self.facts.event_date and len(self.events) == 1 else self.aim_event_date(e)
+        if day is None:
+            self.plan.ask("event_date", OFFER_DATE_Q, "event_date", seq)
+            return
+        day = self.clamp_to_start(day)
+        why = Reason("an event aim records one day in all three dates: the date the offer was made (for an interview, "
+                     "the date it was offered, not held)", ("LearnAimRef_126", "LearnAimRef_154", "R_150"), "M2",
+                     ("psm-event-aims-quoted", "pics-126", "vr-2526"))
+        for name in ("LearnStartDate", "LearnPlanEndDate", "LearnActEndDate"):
+            self.plan.set(seq, name, day, why)
+        done = Reason("event aims are only ever completed and achieved: CompStatus 2, Outcome 1", ("CompStatus_09",), "M2",
+                      ("psm-event-aims-quoted",))
+        self.plan.set(seq, "CompStatus", "2", done)
+        self.plan.set(seq, "Outcome", "1", done)
+        self.plan.set(seq, "AchDate", None, Reason("AchDate belongs on the programme aim only", (), None, ("field-achdate",)))
+        self.plan.set(seq, "WithdrawReason", None, Reason("WithdrawReason is only for withdrawn aims", ("WithdrawReason_04",),
+                                                           sources=("field-withdrawreason",)))
+
+    def add_event_aim(self, day: date | None) -> bool:
+        """Record the event the user told us about as its event aim; False (and a question) if it can't be yet."""
+        kind = self.facts.event
+        ref = EVENT_AIM_FOR.get(kind or "")
+        template = self.p or (self.subjects[0] if self.subjects else None)
+        if template is None:
+            return False
+        if ref is None:  # an HGV event: R_138 counts only the standard event aims, so ask which of those happened
+            self.ask_event()
+            return False
+        if day is None:
+            self.plan.ask("event_date", OFFER_DATE_Q, "event_date")
+            return False
+        self.plan.add_aim(template, ref, {
+            "LearnStartDate": day, "LearnPlanEndDate": day, "LearnActEndDate": day, "CompStatus": "2", "Outcome": "1"},
+            Reason(f"record the event with the event aim {ref} ({kind}), dated the day it was offered", ("R_138", "LearnAimRef_126"),
+                   "M2", ("psm-event-aims-quoted", "psm-bootcamps-2425")))
+        return True
+
+    def events_to_evi(self, record_again: bool) -> None:
+        """A programme starting from 1 August 2025 records events as EVI, never event aims (R_154)."""
+        if self.p is None:
+            return
+        for e in list(self.events):
+            day = e.learn_act_end_date or e.learn_start_date
+            self.plan.explain(f"This bootcamp started {fmt(self.start)}, so it uses event indicators (EVI on the programme "
+                              f"aim) instead of the event aim {e.learn_aim_ref} (R_154).")
+            already = day and any(f.date_from == day for f in self.plan.aim(self.p.seq).fams_of("EVI"))
+            if not already:
+                if not (record_again and day):  # never lose: the event aim stays until an EVI records the same event
+                    self.plan.check("event_aim_kept", f"A person must check the event aim {e.learn_aim_ref} ({e.label()}) "
+                                    f"on a programme that started {fmt(self.start)} (R_154), because no EVI records that "
+                                    "event yet" + (" and the learner has stopped" if not record_again else
+                                                   " and the aim has no date") + ": keep it until its EVI is recorded.",
+                                    e.seq)
+                    continue
+                if not self.add_evi(max(day, self.start or day, self.ctx.date("evi_cutover"))):
+                    continue  # keep the event aim until its EVI can be recorded: never lose the event
+            self.plan.remove_aim(e.seq, Reason(f"the programme started {fmt(self.start)}, on or after 1 August 2025, so "
+                                               "event aims must not be used", ("R_154",), "M2", ("psm-bootcamps-evi", "vr-2526")))
+
+    def add_evi(self, day: date) -> bool:
+        """Record an event indicator; False (and a question) while its code is unknown."""
+        code = self.facts.evi_code
+        if code is None:
+            self.plan.ask("evi_code", "Which EVI code does the 2025-26 ILR specification give for this event? (The code "
+                                      "list is not published in any source we hold, so we will not guess it.)", "evi_code",
+                          self.p.seq)
+            return False
+        self.plan.set_fam(self.p.seq, "EVI", None, Fam("EVI", code, day), Reason(
+            "record the event as an event indicator on the programme aim, dated the day it happened",
+            ("R_154", "LearnDelFAMType_133", "LearnDelFAMDateFrom_05"), "M2", ("psm-bootcamps-evi", "tfg-2025")))
+        return True
+
+    def fix_evis(self, day: date | None) -> None:
+        if self.p is None:
+            return
+        seq = self.p.seq
+        evis = self.plan.aim(seq).fams_of("EVI")
+        for f in evis:
+            fixed = Fam("EVI", f.code, f.date_from)
+            if f.date_from and self.start and f.date_from < self.start:
+                fixed = Fam("EVI", f.code, self.start)
+            if fixed.date_from and fixed.date_from < self.ctx.date("evi_cutover"):
+                fixed = Fam("EVI", f.code, self.ctx.date("evi_cutover"))
+            if fixed != Fam("EVI", f.code, f.date_from, f.date_to) or f.date_to is not None:
+                self.plan.set_fam(seq, "EVI", f, fixed, Reason(
+                    "an EVI is dated within the programme (from its start) and carries no date-to",
+                    ("LearnDelFAMDateFrom_07", "LearnDelFAMDateTo_04", "R_153"), "M2", ("psm-bootcamps-evi", "vr-2526")))
+            if f.date_from is None:
+                self.plan.ask("event_date", OFFER_DATE_Q, "event_date", seq)
+        if not evis and self.facts.event and day is not None:
+            self.add_evi(max(day, self.ctx.date("evi_cutover")))
+
+    def evi_to_events(self, record_again: bool) -> None:
+        """A programme starting before 1 August 2025 records events as event aims, never EVI (R_152)."""
+        if self.p is None:
+            return
+        seq = self.p.seq
+        for f in self.plan.aim(seq).fams_of("EVI"):
+            if not self.standard_events:  # never lose: an EVI goes only once an event aim R_138 accepts records the event
+                if not record_again:
+                    self.plan.check("evi_kept", "A person must check the event indicator (EVI "
+                                    f"{fmt(f.code)}, {fmt(f.date_from)}) on a programme that started before 1 August 2025 "
+                                    "(R_152), because the learner stopped and no event aim records that event: keep it "
+                                    "until you know which event aim it stands for.", seq)
+                    continue
+                if self.facts.event is None or not (self.facts.event_date or f.date_from):
+                    # keep the EVI until its event aim can be recorded: never lose the event
+                    self.plan.explain(f"The programme started {fmt(self.start)}, before 1 August 2025, so its events are "
+                                      "recorded with event aims, not event indicators (R_152). Each EVI stays until the "
+                                      "standard event aim recording the same event is known, so that no event is lost.")
+                    self.plan.ask("event_kind", "Which event happened: an interview offer, a new role or responsibilities "
+                                                "with the existing employer, or a self-employment plan?", "event")
+                    continue
+                if not self.add_event_aim(self.clamp_to_start(self.facts.event_date or f.date_from)):
+                    continue
+                if not self.standard_events:
+                    continue
+            self.plan.set_fam(seq, "EVI", f, None, Reason(
+                f"the programme started {fmt(self.start)}, before 1 August 2025, so events are event aims, not EVI",
+                ("R_152",), "M2", ("psm-bootcamps", "vr-2526")))

@@ -1,0 +1,101 @@
+"""Planning a programme the learner left (withdrawn, CompStatus 3) or paused (break in learning, CompStatus 6).
+
+Every open aim stops on the last day of learning with Outcome 3 (and, when
+withdrawn, a WithdrawReason); a recorded positive outcome (AchDate) is never
+wiped without asking. Mixed into :class:`assistant.advice.propose.ProgrammeAdvice`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ..rules.base import fmt
+from .plan import Reason
+from .states import BREAK, WITHDRAWN
+
+
+class StoppedPlanning:
+    """Withdrawn and paused programmes (a mixin of ProgrammeAdvice)."""
+
+    def complete_stopped_aims(self) -> None:
+        """Any aim left withdrawn or paused still needs its Outcome and (withdrawn) its reason."""
+        for d in list(self.plan.current.values()):
+            if d.con_ref_number != self.prog.con_ref or d.is_event_aim or d.comp_status not in {"3", "6"}:
+                continue
+            if d.outcome is None and d.learn_act_end_date is not None:  # Outcome_11: no Outcome without an end date
+                self.plan.set(d.seq, "Outcome", "3", Reason("a withdrawn or paused aim needs an Outcome; 3 (no achievement) "
+                                                            "unless it was achieved", ("CompStatus_04",), "M1",
+                                                            ("field-compstatus", "field-outcome")))
+            if d.comp_status == "3" and d.withdraw_reason is None:
+                if self.facts.withdraw_reason:
+                    self.plan.set(d.seq, "WithdrawReason", self.facts.withdraw_reason, Reason(
+                        "a withdrawn aim needs a WithdrawReason", ("WithdrawReason_03",), sources=("field-withdrawreason",)))
+                else:
+                    self.plan.ask("withdraw_reason", "Why did the learner withdraw? (the WithdrawReason code, e.g. 43 "
+                                                     "financial reasons, 44 other personal reasons, 98 not known)",
+                                  "withdraw_reason")
+
+    def plan_stopped(self, state: str) -> None:
+        """Withdrawn or on a break: every open aim of the programme stops on the same day."""
+        code = "3" if state == WITHDRAWN else "6"
+        given = self.facts.withdrawn_date if state == WITHDRAWN else self.facts.break_date
+        def stopped_on(programme: bool) -> list[date]:
+            return [d.learn_act_end_date for d in self.plan.current.values()
+                    if d.con_ref_number == self.prog.con_ref and d.comp_status == code and d.learn_act_end_date
+                    and d.is_programme_aim == programme and not d.is_event_aim]
+
+        # The last day of learning: what the user said, else a stopped learning aim's end (the programme's
+        # own end may have been pushed later by an event, R_143), else the programme's.
+        recorded = stopped_on(False) or stopped_on(True)
+        day = given or (max(recorded) if recorded else None)
+        word = "withdrawal" if state == WITHDRAWN else "break"
+        if day is None:
+            self.plan.ask(f"{word}_date", "What was the learner's last day of learning" +
+                          (" before the break?" if state == BREAK else "?"),
+                          "withdrawn_date" if state == WITHDRAWN else "break_date")
+        reason_known = self.facts.withdraw_reason or next(
+            (d.withdraw_reason for d in self.plan.current.values()
+             if d.con_ref_number == self.prog.con_ref and d.withdraw_reason), None)
+        if state == WITHDRAWN and not reason_known:
+            self.plan.ask("withdraw_reason", "Why did the learner withdraw? (the WithdrawReason code, e.g. 43 "
+                                             "financial reasons, 44 other personal reasons, 98 not known)", "withdraw_reason")
+        achieved = self.p.ach_date if self.p is not None else None
+        if achieved is not None and self.facts.positive_outcome is not False:
+            # never lose: a recorded positive outcome is removed only once the user says there was none
+            self.ask_positive_outcome(f"The programme aim is recorded as {'withdrawn' if state == WITHDRAWN else 'on a break'}"
+                                      f" but has an AchDate ({fmt(achieved)}), which needs CompStatus 2 (CompStatus_08): "
+                                      "either the learner completed and reached an outcome, or the AchDate is wrong.")
+            return
+        if day is None or (state == WITHDRAWN and not reason_known):
+            return  # stopping the aims without these would trade one error for another
+        sources = ("field-compstatus", "field-withdrawreason") if state == WITHDRAWN else ("field-compstatus", "pics-break")
+        targets = [d for d in self.plan.current.values() if d.con_ref_number == self.prog.con_ref
+                   and not d.is_event_aim and (d.is_programme_aim or d.comp_status in {None, "1", code})]
+        targets.sort(key=lambda d: d.is_programme_aim)  # the programme's end follows its components' (R_143)
+        for s in self.subjects:
+            if s.comp_status == "2":  # learning completed before the learner stopped: it stays completed
+                self.close_subject(s)
+        for d in targets:
+            why = Reason(f"{word}: CompStatus {code} with the last day of learning as LearnActEndDate and Outcome 3",
+                         ("CompStatus_03", "CompStatus_04", "R_140"), "M1", sources)
+            self.plan.set(d.seq, "CompStatus", code, why)
+            if day is not None:
+                end = day
+                if d.is_programme_aim:
+                    others = [o.learn_act_end_date for o in self.plan.current.values()
+                              if o.is_component and o.con_ref_number == self.prog.con_ref and o.learn_act_end_date]
+                    others += [f.date_from for f in self.plan.aim(d.seq).fams_of("EVI") if f.date_from]
+                    end = max([day] + others)  # R_143 and LearnDelFAMDateFrom_07: nothing ends after the programme
+                self.plan.set(d.seq, "LearnActEndDate", end, why)
+            if self.plan.aim(d.seq).outcome not in {"1", "3", "8"}:
+                self.plan.set(d.seq, "Outcome", "3", why)
+            if d.is_programme_aim and self.plan.aim(d.seq).ach_date is not None:
+                self.plan.set(d.seq, "AchDate", None, Reason("AchDate needs CompStatus 2 on the programme aim",
+                                                             ("CompStatus_08",), sources=("vr-2526",)))
+            if state == WITHDRAWN:
+                reason = self.plan.aim(d.seq).withdraw_reason or self.facts.withdraw_reason or reason_known
+                self.plan.set(d.seq, "WithdrawReason", reason, Reason("a withdrawn aim needs a WithdrawReason",
+                                                                       ("WithdrawReason_03",), sources=("field-withdrawreason",)))
+            else:
+                self.plan.set(d.seq, "WithdrawReason", None, Reason("WithdrawReason is only for withdrawn aims",
+                                                                     ("WithdrawReason_04",), sources=("field-withdrawreason",)))

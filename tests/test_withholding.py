@@ -1,0 +1,48 @@
+"""Never add, in the engine: a change group that would add an error is withheld and asked about.
+
+The record below is broken in a way the planner does not see coming: the
+subject aim ends before it starts, so closing the programme aim on the end of
+learning (the six-month rule) would give the programme the same impossible
+end (LearnActEndDate_01). The closure is withheld as one group (never half a
+closed aim) and becomes a "person must check" question naming the rule.
+"""
+
+from __future__ import annotations
+
+from assistant.advice.engine import diagnose_learner
+from tests.builders import ctx, learner, prog, subject
+
+BROKEN = learner(prog(), subject(CompStatus="2", LearnActEndDate="2024-06-03", Outcome="1"))
+
+
+def test_a_change_group_that_would_add_an_error_is_withheld_and_asked_about():
+    dg = diagnose_learner(BROKEN, ctx("2024-25", "2025-03-01"))
+    assert dg.verified and dg.introduced == []
+    held = {(c.aim_seq, c.field) for c in dg.proposal.withheld}
+    assert {(1, "CompStatus"), (1, "LearnActEndDate"), (1, "Outcome")} <= held
+    assert not any(c.aim_seq == 1 and c.field in {"CompStatus", "LearnActEndDate", "Outcome"}
+                   for c in dg.proposal.changes)
+    [q] = [q for q in dg.proposal.questions if q.id.startswith("withheld:1")]
+    assert "LearnActEndDate_01" in q.text and q.text.startswith("A person must check")
+
+
+def test_a_clean_proposal_withholds_nothing():
+    dg = diagnose_learner(learner(prog(Outcome="8"), subject(CompStatus="2", LearnActEndDate="2024-12-20", Outcome="1")),
+                          ctx("2025-26", "2025-01-31"))
+    assert dg.proposal.withheld == ()
+    assert dg.verified
+
+
+def test_the_json_lists_withheld_changes(tmp_path, capsys):
+    import json
+
+    from assistant.faces.cli import main
+    from tests.test_dialogue_helpers import to_xml
+
+    path = tmp_path / "broken.xml"
+    path.write_text(to_xml(BROKEN), encoding="utf-8")
+    main(["diagnose", str(path), "--format", "json", "--as-of", "2025-03-01", "--year", "2024-25"])
+    [learner] = json.loads(capsys.readouterr().out)["learners"]
+    assert learner["verified"] is True and learner["introduced"] == []
+    assert {(c["aim_seq"], c["field"]) for c in learner["withheld"]} >= {(1, "CompStatus"), (1, "LearnActEndDate")}
+    assert any(q["id"].startswith("withheld:1") for q in learner["questions"])
