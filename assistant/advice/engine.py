@@ -201,9 +201,46 @@ def _state_assumptions(ctx: Context, proposal: Proposal, findings: list[Finding]
     return dataclasses.replace(proposal, questions=tuple(questions), explanations=tuple(explanations)), findings
 
 
+def _grade_for_year(ctx: Context, proposal: Proposal) -> Proposal:
+    """An official change resting only on a rule list is no stronger than that rule in this year.
+
+    A change whose only official source is a year's rule wording (the 2025-26 workbook, a rule
+    page), made for a rule whose page is not held for ``ctx.year``, rests on another year's wording:
+    it becomes an inference, and the reason says which year's wording was used. A change that also
+    stands on official guidance that is not a year's rule list (the PSM, the ILR specification)
+    keeps its grade, and so does a forum-confirmed or vendor change: that evidence is about what to
+    record or what paid, not about a rule's wording.
+    """
+    from ..knowledge_loader import GRADES
+    from ..rules.catalogue import catalogue
+    from ..rules.evidence import evidence, is_rule_wording
+
+    texts = catalogue()
+    changes = []
+    for c in proposal.changes:
+        if c.grade != "official" or any(src.grade == "official" and not is_rule_wording(src) for src in c.sources):
+            changes.append(c)
+            continue
+        grade, notes = c.grade, []
+        for rule in c.rules:
+            if rule not in texts:
+                continue
+            ev = evidence(rule, texts[rule].grade, ctx.year)
+            if GRADES.index(ev.grade) > GRADES.index(grade):
+                grade = ev.grade
+            if ev.grade == "inference" and ev.note and texts[rule].grade != "inference":
+                notes.append(ev.note)
+        if grade != c.grade or notes:
+            c = dataclasses.replace(c, grade=grade, because=c.because + tuple(n for n in dict.fromkeys(notes)
+                                                                              if n not in c.because))
+        changes.append(c)
+    return dataclasses.replace(proposal, changes=tuple(changes))
+
+
 def diagnose_learner(learner: Learner, ctx: Context, facts: Facts | None = None) -> Diagnosis:
     findings = check_learner(learner, ctx)
     proposal, trial = _verify(learner, ctx, findings, propose(learner, ctx, facts))
+    proposal = _grade_for_year(ctx, proposal)
     programmes = assess(learner, ctx, findings)
     programmes_after = assess(trial.fixed, ctx, trial.after) if proposal.changes else programmes
     proposal = _never_short(learner, proposal, trial.after, programmes_after)

@@ -236,9 +236,10 @@ def text_learner(dg: Diagnosis) -> str:
                 out.append(f"  aim {c.aim_seq} {c.aim_ref}:")
             name = f"{c.field} {c.fam_type}" if c.fam_type else c.field
             out.append(f"    {name:<22} {show(c.from_):>12} -> {show(c.to):<12} {c.because[0]}")
+            out.extend(f"    {'':22} {more}" for more in c.because[1:])
             grade_src = c.sources[0] if c.sources else None
             if grade_src:
-                out.append(f"    {'':22} source ({c.grade}): {grade_src.title}")
+                out.append(f"    {'':22} evidence: {c.grade}; source ({grade_src.grade}): {grade_src.title}")
     if dg.proposal.questions:
         out.append("")
         out.append("  Questions the record can't answer (answer them, or use `ilr-assistant chat`):")

@@ -27,6 +27,11 @@ class Evidence:
     wording_year: str | None
 
 
+def is_rule_wording(source: Source) -> bool:
+    """A source that is one year's rule wording: a rule list (``vr-2526``) or a rule page (``page:…``)."""
+    return source.id.startswith(("vr-", "page:"))
+
+
 def page_source(rule_id: str, year: str) -> Source | None:
     y = year_facts(year)
     page = y.page(rule_id)

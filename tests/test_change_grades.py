@@ -1,0 +1,56 @@
+"""A proposed change is no more official than its evidence in the record's teaching year.
+
+A change whose only official source is a year's rule wording (the 2025-26 workbook) stays
+official in a year whose page for that rule is held, and becomes an inference elsewhere, saying
+which year's wording it used. A change that also stands on official guidance that is not a
+year's rule list (the PSM) keeps its grade; so do forum-confirmed changes.
+"""
+
+from __future__ import annotations
+
+from assistant.advice.engine import diagnose_learner
+from assistant.rules.catalogue import catalogue
+from assistant.rules.evidence import evidence
+
+from .builders import ctx, event, learner, prog, subject
+
+
+def _changes_citing(dg, rule):
+    return [c for c in dg.proposal.changes if rule in c.rules]
+
+
+def _add_hours():
+    """AddHours on a bootcamp aim: AddHours_02, whose only official source is the 2025-26 workbook."""
+    return learner(prog(AddHours="10"), subject())
+
+
+def test_rule_list_change_in_a_year_whose_page_is_held_stays_official() -> None:
+    assert evidence("AddHours_02", catalogue()["AddHours_02"].grade, "2025-26").grade == "official"
+    cited = _changes_citing(diagnose_learner(_add_hours(), ctx("2025-26", "2025-03-31")), "AddHours_02")
+    assert cited and all(c.grade == "official" for c in cited)
+    assert not any("is held here" in b for c in cited for b in c.because)
+
+
+def test_rule_list_change_in_a_year_without_the_page_is_an_inference_and_says_so() -> None:
+    assert evidence("AddHours_02", catalogue()["AddHours_02"].grade, "2022-23").grade == "inference"
+    cited = _changes_citing(diagnose_learner(_add_hours(), ctx("2022-23", "2023-03-31")), "AddHours_02")
+    assert cited and all(c.grade == "inference" for c in cited)
+    assert any("No 2022-23 page for AddHours_02" in b for c in cited for b in c.because)
+
+
+def test_a_change_backed_by_the_psm_keeps_its_grade_in_any_year() -> None:
+    """An event aim left continuing: closing it rests on the PSM, whatever year's rule pages are held."""
+    rec = learner(prog(CompStatus="2", LearnActEndDate="2024-12-15", Outcome="8"),
+                  subject(CompStatus="2", LearnActEndDate="2024-12-10", Outcome="1"),
+                  event("2024-12-15", CompStatus="1", LearnActEndDate=None, Outcome=None))
+    for year in ("2022-23", "2025-26"):
+        cited = _changes_citing(diagnose_learner(rec, ctx(year, "2025-03-31")), "CompStatus_09")
+        assert cited and all(c.grade == "official" for c in cited), year
+
+
+def test_forum_confirmed_changes_keep_their_grade() -> None:
+    rec = learner(prog(CompStatus="2", LearnActEndDate="2024-12-05", Outcome="8"),
+                  subject(CompStatus="2", LearnActEndDate="2024-12-10", Outcome="1"), event("2024-12-01"))
+    for year in ("2022-23", "2025-26"):
+        cited = _changes_citing(diagnose_learner(rec, ctx(year, "2025-03-31")), "R_143")
+        assert cited and all(c.grade == "forum-confirmed" for c in cited), year
