@@ -1,4 +1,4 @@
-"""Command-line faces: the TUI (default), chat --plain, diagnose, explain, lint.
+"""Command-line faces: the TUI (default), chat --plain, diagnose, explain, lint, serve (the TUI in a browser).
 
 Each face is a thin shell over the core; the heavy modules are imported only
 by the command that needs them, so `diagnose` never loads Textual.
@@ -38,6 +38,14 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("term", nargs="+", help="what to explain, e.g. 'Outcome 8' or 'R_138'")
 
     sub.add_parser("lint", help="check the knowledge files")
+
+    serve = sub.add_parser("serve", help="the same assistant in a web browser (on this machine only, by default)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this machine only)")
+    serve.add_argument("--allow-remote", dest="allow_remote", action="store_true",
+                       help="allow a --host other machines can reach (learner data then crosses the network)")
+    serve.add_argument("--open", action="store_true", help="open the page in the default browser")
+    serve.add_argument("--year", help="teaching year, e.g. 2024-25")
     return parser
 
 
@@ -62,6 +70,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .lint import run_lint
 
             return run_lint(sys.stdout)
+        if command == "serve":
+            from .serve import run_serve
+
+            return run_serve(args)
         from .tui.app import run
 
         return run(year=getattr(args, "year", None))

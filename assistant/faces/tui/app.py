@@ -42,6 +42,8 @@ class AssistantApp(App[int]):
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("ctrl+c", "help_quit", show=False, system=True),
     ]
+    #: The screen class pushed at start; the browser face (faces/serve.py) swaps in a subclass.
+    MAIN_SCREEN: type[MainScreen] = MainScreen
 
     def __init__(self, session: Any = None, *, year: str | None = None, as_of: date | str | None = None,
                  clock: Callable[[], datetime] = datetime.now, export_dir: Path | None = None,
@@ -55,7 +57,7 @@ class AssistantApp(App[int]):
 
     async def on_mount(self) -> None:
         # Pushed rather than returned by get_default_screen so that its .tcss is loaded.
-        await self.push_screen(MainScreen(self.session, **self._screen_options))
+        await self.push_screen(self.MAIN_SCREEN(self.session, **self._screen_options))
 
     @property
     def main_screen(self) -> MainScreen:
