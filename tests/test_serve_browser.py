@@ -1,0 +1,230 @@
+"""`ilr-assistant serve` in a real headless Chromium, driven through Playwright.
+
+The browser is the system's Chromium (Debian: ``apt-get install chromium``),
+or one named in ``ILR_CHROMIUM``, or one Playwright installed itself
+(``playwright install chromium``); where none is found every test here is
+skipped with that reason. The server-level tests in ``test_serve.py`` run
+everywhere.
+
+What the page shows is drawn on a canvas by xterm.js, so there is no text in
+the DOM to read. The test intercepts textual-serve's ``textual.js`` (only in
+the test's browser; the served file is unchanged) and adds one assignment that
+keeps the page's terminal object on its element; the tests then read the
+terminal's screen buffer, which is exactly what the canvas shows. Keys go
+through the browser's keyboard, and a paste is a real ``paste`` event on
+xterm's input, as a user's Ctrl+V delivers it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from .served import running_server
+
+pytest.importorskip("textual_serve", reason="textual-serve is not installed (it is a dependency: pip install -e .)")
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")
+
+FIXTURE = Path(__file__).parent / "fixtures" / "forum" / "becks-original.xml"
+#: Every wait for the app is bounded by this (ms); start-up is slower on a loaded machine.
+WAIT_MS = 60_000
+#: The line of textual.js (textual-serve 1.1.3) that creates the page's terminal object.
+HOOK_AT = "const t=new w(e,{ping:r});"
+HOOK = HOOK_AT + "e.textual=t;"
+INSTALL_HINT = ("no Chromium found for the browser tests: install Debian's package "
+                "(sudo apt-get install chromium), or set ILR_CHROMIUM=/path/to/chrome")
+
+
+def find_chromium() -> str | None:
+    """A Chromium or Chrome binary: ILR_CHROMIUM, then the usual names on PATH."""
+    named = os.environ.get("ILR_CHROMIUM")
+    if named:
+        return named if Path(named).exists() else None
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = find_chromium()
+    with sync_api.sync_playwright() as playwright:
+        if executable is None:
+            bundled = Path(playwright.chromium.executable_path)
+            if not bundled.exists():
+                pytest.skip(INSTALL_HINT)
+        try:
+            chromium = playwright.chromium.launch(executable_path=executable, headless=True, timeout=WAIT_MS)
+        except sync_api.Error as exc:
+            pytest.skip(f"Chromium ({executable or 'Playwright’s'}) did not start: {str(exc).splitlines()[0]}")
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("serve-browser")
+    # The served app exports into this data folder, not the user's.
+    with running_server(folder, env={"XDG_DATA_HOME": str(folder / "data")}) as served:
+        served.data = folder / "data"
+        yield served
+
+
+class Tab:
+    """One browser tab on the served app (its own app process), with what it requested."""
+
+    def __init__(self, browser, server) -> None:
+        self.server = server
+        self.context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+        self.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url)
+        self.context.set_default_timeout(WAIT_MS)
+        self.requests: list[str] = []
+        self.context.on("request", lambda request: self.requests.append(request.url))
+        self.context.route("**/static/js/textual.js", self._hook)
+        self.page = self.context.new_page()
+        self.page.goto(server.url + "/")
+        self.page.wait_for_function("() => !!document.getElementById('terminal').textual", timeout=WAIT_MS)
+
+    @staticmethod
+    def _hook(route) -> None:
+        response = route.fetch()
+        body = response.text()
+        assert HOOK_AT in body, "textual-serve's textual.js changed: update HOOK_AT in this test"
+        route.fulfill(response=response, body=body.replace(HOOK_AT, HOOK, 1))
+
+    def screen(self) -> str:
+        """The text on the terminal's screen now, line by line."""
+        return self.page.evaluate("""() => {
+            const buffer = document.getElementById('terminal').textual.terminal.buffer.active;
+            const lines = [];
+            for (let i = 0; i < buffer.length; i++) lines.push(buffer.getLine(i).translateToString(true));
+            return lines.join('\\n');
+        }""")
+
+    def wait_for(self, *texts: str, timeout: int = WAIT_MS) -> str:
+        """Wait until every one of ``texts`` is on the screen (whitespace runs folded); return the screen."""
+        try:
+            self.page.wait_for_function("""(texts) => {
+                const buffer = document.getElementById('terminal').textual.terminal.buffer.active;
+                let all = '';
+                for (let i = 0; i < buffer.length; i++) all += buffer.getLine(i).translateToString(true) + '\\n';
+                return texts.every(t => all.includes(t));
+            }""", arg=list(texts), timeout=timeout)
+        except sync_api.TimeoutError:
+            raise AssertionError(f"not on the screen after {timeout / 1000:.0f} s: {texts}\n{self.screen()}") from None
+        return self.screen()
+
+    def press(self, *keys: str) -> None:
+        """Keys typed into the page's terminal (focused first, as a click on it would)."""
+        self.page.focus(".xterm-helper-textarea")
+        for key in keys:
+            self.page.keyboard.press(key)
+
+    def paste(self, text: str) -> None:
+        """A paste event on xterm's input, as Ctrl+V delivers one (bracketed for the app)."""
+        self.page.evaluate("""(text) => {
+            const input = document.querySelector('.xterm-helper-textarea');
+            input.focus();
+            const data = new DataTransfer();
+            data.setData('text/plain', text);
+            input.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true}));
+        }""", text)
+
+    def clipboard(self) -> str:
+        return self.page.evaluate("() => navigator.clipboard.readText()")
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def tab(browser, server):
+    opened = Tab(browser, server)
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+GREETING = "Hello. I help when a Skills Bootcamp milestone payment"
+
+
+def test_the_page_loads_and_the_greeting_appears_with_nothing_from_elsewhere(tab):
+    screen = tab.wait_for(GREETING, "M2 (completion) isn't paying", "Quit")
+    assert "The record as understood so far" in screen  # the side panel: 1400 px is wide enough
+    hosts = {urlsplit(url).netloc for url in tab.requests if not url.startswith("data:")}
+    assert hosts == {f"127.0.0.1:{tab.server.port}"}, tab.requests
+    assert any(url.endswith(".ttf") for url in tab.requests)  # the local font, not a web font service
+
+
+def test_choosing_m2_shows_the_first_question(tab):
+    from assistant.dialogue.session import Session
+
+    session = Session()  # the served app's own defaults (this year, today)
+    session.start_entry("m2")
+    first_question = session.prompt.text
+    tab.wait_for(GREETING)
+    tab.press("1")
+    tab.wait_for(first_question[:40])
+
+
+def test_a_pasted_forum_fixture_fills_the_record_panel(tab):
+    screen = tab.wait_for(GREETING, "Nothing yet")
+    tab.paste(FIXTURE.read_text(encoding="utf-8"))
+    screen = tab.wait_for("ZPROG001", "Z0059758", "formally MADE")
+    assert "Nothing yet: answer the questions" not in screen
+    assert "Testlearner" not in screen  # the record panel shows aims, not the learner's name
+
+
+def concluded(tab: Tab) -> str:
+    tab.wait_for(GREETING)
+    tab.paste(FIXTURE.read_text(encoding="utf-8"))
+    tab.wait_for("formally MADE")
+    tab.press("1")  # yes, that is the offer date
+    tab.wait_for("job")  # the outcome question
+    tab.press("2")  # no job (yet)
+    # The conclusion's last line, and a change in the proposal panel (its header is there from the start).
+    return tab.wait_for("Type why for the reasoning", "(none) → 2022-12-20")
+
+
+def test_copy_all_goes_to_the_browser_clipboard(tab):
+    concluded(tab)
+    tab.press("F6")
+    tab.wait_for("Copied all")
+    copied = tab.clipboard()
+    assert copied.startswith("| Aim ") and "CompStatus" in copied
+
+
+def test_export_is_offered_as_a_redacted_download(tab, tmp_path):
+    concluded(tab)
+    # The page opens the single-use download address in a new tab, which the browser turns into a
+    # download (Chromium reports it on the page that opened the tab).
+    downloads = []
+    tab.page.on("download", lambda download: downloads.append(download))
+    tab.press("F7")
+    tab.wait_for("downloading it as")
+    for _ in range(WAIT_MS // 100):
+        if downloads:
+            break
+        tab.page.wait_for_timeout(100)
+    assert downloads, "the export was not offered as a download"
+    download = downloads[0]
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    text = saved.read_text(encoding="utf-8")
+    assert saved.name.startswith("conversation-") and saved.suffix == ".md"
+    assert text.startswith("# ILR assistant: conversation") and "CompStatus" in text
+    source = FIXTURE.read_text(encoding="utf-8")
+    for personal in ("Testlearner", "Synthetic", "BECKSORIGINA", "1990-01-01"):  # (its ULN is the placeholder)
+        assert personal in source and personal not in text, f"{personal} leaked into the downloaded export"
+    on_server = list((tab.server.data / "ilr-assistant").glob("conversation-*.md"))
+    assert saved.read_bytes() in {p.read_bytes() for p in on_server}  # the same redacted file
+
