@@ -39,7 +39,33 @@ async def main() -> None:
 
 asyncio.run(main())
 PY
+"$bin/python" - <<'PY' || fail "serve did not answer with its page and assets"
+# ilr-assistant serve from the wheel: the page template and its assets are package data.
+import os, signal, socket, subprocess, sys, time, urllib.request
+
+with socket.socket() as probe:
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+server = subprocess.Popen([os.path.join(os.path.dirname(sys.executable), "ilr-assistant"), "serve", "--port", str(port)],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+try:
+    deadline, page = time.monotonic() + 30, ""
+    while time.monotonic() < deadline and not page:
+        try:
+            page = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).read().decode()
+        except OSError:
+            time.sleep(0.2)
+    assert 'id="terminal"' in page, "no page"
+    for asset in ("assets/page.js", "assets/page.css", "static/js/textual.js"):
+        assert urllib.request.urlopen(f"http://127.0.0.1:{port}/{asset}", timeout=5).status == 200, asset
+finally:
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+PY
 case "$("$bin/python" -c 'import assistant, sys; print(assistant.__file__)')" in
   "$here"/*) fail "the installed package was imported from the checkout" ;;
 esac
-echo "check-wheel: the wheel installs and runs outside the checkout (help, explain, lint, diagnose, TUI)"
+echo "check-wheel: the wheel installs and runs outside the checkout (help, explain, lint, diagnose, TUI, serve)"

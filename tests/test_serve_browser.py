@@ -53,6 +53,9 @@ def find_chromium() -> str | None:
 
 @pytest.fixture(scope="module")
 def browser():
+    named = os.environ.get("ILR_CHROMIUM")
+    if named and not Path(named).exists():
+        pytest.skip(f"ILR_CHROMIUM={named} does not exist; {INSTALL_HINT}")
     executable = find_chromium()
     with sync_api.sync_playwright() as playwright:
         if executable is None:
