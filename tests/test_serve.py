@@ -265,3 +265,32 @@ def test_served_remotely_it_warns_that_learner_data_crosses_the_network(monkeypa
     assert "cross the network" in err.getvalue()
     settings = started[0]
     assert settings.remote and "--remote" in settings.app_command() and started[1] is True
+
+
+def group_alive(pgid: int) -> bool:
+    import os
+
+    try:
+        os.killpg(pgid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+
+
+async def test_two_tabs_in_a_row_both_get_an_app_and_stopping_the_server_leaves_no_process(tmp_path):
+    """The first tab takes the app started ahead; the next one (before the refill) starts its own.
+    A plain SIGTERM to the server (as Ctrl+C) ends every app process with it, the warm one included."""
+    import os
+    import signal
+    import time
+
+    with running_server(tmp_path) as served:
+        for _ in range(2):
+            assert b"Hello." in await read_screen_until(served.url, b"Hello.", origin=served.url)
+        await asyncio.sleep(4)  # the next warm process is being started now
+        os.kill(served.process.pid, signal.SIGTERM)  # the server alone, not its group
+        served.process.wait(timeout=15)
+        deadline = time.monotonic() + 15
+        while group_alive(served.process.pid) and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
+        assert not group_alive(served.process.pid), "an app process outlived the server"

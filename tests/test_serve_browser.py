@@ -18,37 +18,17 @@ xterm's input, as a user's Ctrl+V delivers it.
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from .served import running_server
+from .served import INSTALL_HINT, WAIT_MS, Tab, find_chromium, running_server
 
 pytest.importorskip("textual_serve", reason="textual-serve is not installed (it is a dependency: pip install -e .)")
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")
 
 FIXTURE = Path(__file__).parent / "fixtures" / "forum" / "becks-original.xml"
-#: Every wait for the app is bounded by this (ms); start-up is slower on a loaded machine.
-WAIT_MS = 60_000
-#: The line of textual.js (textual-serve 1.1.3) that creates the page's terminal object.
-HOOK_AT = "const t=new w(e,{ping:r});"
-HOOK = HOOK_AT + "e.textual=t;"
-INSTALL_HINT = ("no Chromium found for the browser tests: install Debian's package "
-                "(sudo apt-get install chromium), or set ILR_CHROMIUM=/path/to/chrome")
-
-
-def find_chromium() -> str | None:
-    """A Chromium or Chrome binary: ILR_CHROMIUM, then the usual names on PATH."""
-    named = os.environ.get("ILR_CHROMIUM")
-    if named:
-        return named if Path(named).exists() else None
-    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
 
 
 @pytest.fixture(scope="module")
@@ -79,73 +59,6 @@ def server(tmp_path_factory):
     with running_server(folder, env={"XDG_DATA_HOME": str(folder / "data")}) as served:
         served.data = folder / "data"
         yield served
-
-
-class Tab:
-    """One browser tab on the served app (its own app process), with what it requested."""
-
-    def __init__(self, browser, server) -> None:
-        self.server = server
-        self.context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
-        self.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url)
-        self.context.set_default_timeout(WAIT_MS)
-        self.requests: list[str] = []
-        self.context.on("request", lambda request: self.requests.append(request.url))
-        self.context.route("**/static/js/textual.js", self._hook)
-        self.page = self.context.new_page()
-        self.page.goto(server.url + "/")
-        self.page.wait_for_function("() => !!document.getElementById('terminal').textual", timeout=WAIT_MS)
-
-    @staticmethod
-    def _hook(route) -> None:
-        response = route.fetch()
-        body = response.text()
-        assert HOOK_AT in body, "textual-serve's textual.js changed: update HOOK_AT in this test"
-        route.fulfill(response=response, body=body.replace(HOOK_AT, HOOK, 1))
-
-    def screen(self) -> str:
-        """The text on the terminal's screen now, line by line."""
-        return self.page.evaluate("""() => {
-            const buffer = document.getElementById('terminal').textual.terminal.buffer.active;
-            const lines = [];
-            for (let i = 0; i < buffer.length; i++) lines.push(buffer.getLine(i).translateToString(true));
-            return lines.join('\\n');
-        }""")
-
-    def wait_for(self, *texts: str, timeout: int = WAIT_MS) -> str:
-        """Wait until every one of ``texts`` is on the screen (whitespace runs folded); return the screen."""
-        try:
-            self.page.wait_for_function("""(texts) => {
-                const buffer = document.getElementById('terminal').textual.terminal.buffer.active;
-                let all = '';
-                for (let i = 0; i < buffer.length; i++) all += buffer.getLine(i).translateToString(true) + '\\n';
-                return texts.every(t => all.includes(t));
-            }""", arg=list(texts), timeout=timeout)
-        except sync_api.TimeoutError:
-            raise AssertionError(f"not on the screen after {timeout / 1000:.0f} s: {texts}\n{self.screen()}") from None
-        return self.screen()
-
-    def press(self, *keys: str) -> None:
-        """Keys typed into the page's terminal (focused first, as a click on it would)."""
-        self.page.focus(".xterm-helper-textarea")
-        for key in keys:
-            self.page.keyboard.press(key)
-
-    def paste(self, text: str) -> None:
-        """A paste event on xterm's input, as Ctrl+V delivers one (bracketed for the app)."""
-        self.page.evaluate("""(text) => {
-            const input = document.querySelector('.xterm-helper-textarea');
-            input.focus();
-            const data = new DataTransfer();
-            data.setData('text/plain', text);
-            input.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true}));
-        }""", text)
-
-    def clipboard(self) -> str:
-        return self.page.evaluate("() => navigator.clipboard.readText()")
-
-    def close(self) -> None:
-        self.context.close()
 
 
 @pytest.fixture

@@ -46,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="allow a --host other machines can reach (learner data then crosses the network)")
     serve.add_argument("--open", action="store_true", help="open the page in the default browser")
     serve.add_argument("--year", help="teaching year, e.g. 2024-25")
+    serve.add_argument("--cold", action="store_true", help=argparse.SUPPRESS)  # no app started ahead (benchmark)
     return parser
 
 
