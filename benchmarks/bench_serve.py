@@ -37,7 +37,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.faces.serve import WarmApp  # noqa: E402
+from assistant.faces.serve import WARM_REFILL_AFTER  # noqa: E402
 from tests.served import Tab, find_chromium, running_server  # noqa: E402
 
 FIXTURE = ROOT / "tests" / "fixtures" / "forum" / "becks-original.xml"
@@ -155,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
                     for i in range(args.repeat + 1):  # the first is a warm-up (file cache, Chromium)
                         # A tab opened a few seconds after the last, as people do: the server has had
                         # time to start the next app process ahead (browser) or not (cold).
-                        time.sleep(WarmApp("").refill_after + 2.5)
+                        time.sleep(WARM_REFILL_AFTER + 2.5)
                         shot = args.screenshot if kind == "browser" and i == args.repeat else None
                         run = browser_run(browser, server, shot)
                         if i:

@@ -87,7 +87,8 @@ def test_the_websocket_must_come_from_the_servers_own_page(origin, ok):
 
 def test_the_app_command_runs_this_python_and_says_remote_only_when_it_is():
     local = ServeSettings(year="2024-25").app_command()
-    assert "-m assistant.faces.serve --child --year 2024-25" in local and "--remote" not in local
+    assert "-m assistant.faces.tui.served_app --child --year 2024-25" in local and "--remote" not in local
+    assert "--warm" not in local and "--child --warm" in ServeSettings().app_command(warm=True)
     assert ServeSettings(host="0.0.0.0", allow_remote=True).app_command().endswith("--remote")
 
 
