@@ -144,3 +144,18 @@ def test_export_is_offered_as_a_redacted_download(tab, tmp_path):
     on_server = list((tab.server.data / "ilr-assistant").glob("conversation-*.md"))
     assert saved.read_bytes() in {p.read_bytes() for p in on_server}  # the same redacted file
 
+
+
+def test_function_keys_and_the_palette_reach_the_app_not_the_browser(tab):
+    """F5 (copy one value) and Ctrl+P (palette) are the browser's reload and print keys: the page's
+    terminal takes them, and the app acts on them."""
+    concluded(tab)
+    navigations = []
+    tab.page.on("framenavigated", lambda frame: navigations.append(frame.url))
+    tab.press("F5")
+    tab.wait_for("Copied the proposed")
+    assert tab.clipboard() == "2"  # the first change: CompStatus 1 -> 2
+    tab.press("Control+p")
+    tab.wait_for("Search for commands")
+    tab.press("Escape")
+    assert navigations == []  # no reload
