@@ -333,3 +333,17 @@ async def test_two_tabs_in_a_row_both_get_an_app_and_stopping_the_server_leaves_
         while group_alive(served.process.pid) and time.monotonic() < deadline:
             await asyncio.sleep(0.1)
         assert not group_alive(served.process.pid), "an app process outlived the server"
+
+
+def test_a_bind_that_fails_after_the_check_is_a_sentence_too(monkeypatch):
+    import assistant.faces.serve as serve
+
+    class Taken:
+        def serve(self) -> None:
+            raise OSError(98, "Address already in use")
+
+    monkeypatch.setattr(serve, "make_server", lambda settings, out: Taken())
+    monkeypatch.setattr(serve, "port_problem", lambda host, port: None)
+    err = io.StringIO()
+    assert run_serve(serve_args("--port", "8123"), io.StringIO(), err) == 2
+    assert "cannot listen on 127.0.0.1:8123: Address already in use" in err.getvalue()

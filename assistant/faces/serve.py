@@ -35,8 +35,10 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import ipaddress
+import os
 import shlex
 import socket
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -132,15 +134,20 @@ class ServeSettings:
     def remote(self) -> bool:
         return not is_local(self.host)
 
-    def app_command(self, warm: bool = False) -> str:
-        """The shell command textual-serve runs for each browser tab: the app child
-        (``warm``: one started ahead, which waits for its tab's size before it starts drawing)."""
+    def app_argv(self, warm: bool = False) -> list[str]:
+        """The app child's command line (``warm``: one started ahead, which waits for its tab's
+        size before it starts drawing)."""
         argv = [sys.executable, "-m", "assistant.faces.tui.served_app", "--child"] + (["--warm"] if warm else [])
         if self.year:
             argv += ["--year", self.year]
         if self.remote:
             argv.append("--remote")
-        return shlex.join(argv)
+        return argv
+
+    def app_command(self, warm: bool = False) -> str:
+        """The same as one shell command: textual-serve runs it through the shell for each tab."""
+        argv = self.app_argv(warm)
+        return subprocess.list2cmdline(argv) if os.name == "nt" else shlex.join(argv)
 
 
 # -- the server ----------------------------------------------------------------------------
@@ -198,5 +205,10 @@ def run_serve(args: argparse.Namespace, stdout: TextIO | None = None, stderr: Te
     if problem:
         print(f"ilr-assistant serve: {problem}. Choose another with --port.", file=err)
         return 2
-    make_server(settings, out).serve()
+    try:
+        make_server(settings, out).serve()
+    except OSError as exc:  # the port taken between the check and the bind, or the address gone
+        print(f"ilr-assistant serve: cannot listen on {url_host(settings.host)}:{settings.port}: "
+              f"{exc.strerror or exc}. Choose another with --port.", file=err)
+        return 2
     return 0

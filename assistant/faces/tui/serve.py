@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import shlex
 import sys
 import time
 from pathlib import Path
@@ -41,8 +40,8 @@ class WarmApp:
     today's date, are stale.
     """
 
-    def __init__(self, command: str, max_age: float = 600.0, refill_after: float = WARM_REFILL_AFTER) -> None:
-        self.command = command
+    def __init__(self, argv: list[str], max_age: float = 600.0, refill_after: float = WARM_REFILL_AFTER) -> None:
+        self.argv = argv
         self.max_age = max_age
         self.refill_after = refill_after
         self._refill: Any = None
@@ -60,7 +59,7 @@ class WarmApp:
         # Started directly, not through a shell as textual-serve does: killing it must kill Python
         # itself, or the pipes stay open and the server cannot finish shutting down.
         process = await asyncio.create_subprocess_exec(
-            *shlex.split(self.command), stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            *self.argv, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE, env=self._environment())
         if self.closed:
             self._kill(process)
@@ -130,7 +129,7 @@ def make_server(settings: ServeSettings, out: TextIO | None = None) -> Server:
         response.headers["Cache-Control"] = "no-store"
         return response
 
-    pool = WarmApp(settings.app_command(warm=True)) if settings.warm else None
+    pool = WarmApp(settings.app_argv(warm=True)) if settings.warm else None
 
     class WarmAppService(AppService):
         async def _open_app_process(self, width: int = 80, height: int = 24) -> Any:
@@ -180,6 +179,7 @@ def make_server(settings: ServeSettings, out: TextIO | None = None) -> Server:
             return websocket
 
         async def on_startup(self, app: web.Application) -> None:
+            logging.getLogger("aiohttp.access").setLevel(logging.WARNING)  # a line per request is noise
             if pool is not None:
                 pool.start()
             url = local_url(settings.host, settings.port)
