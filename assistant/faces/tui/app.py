@@ -42,7 +42,7 @@ class AssistantApp(App[int]):
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("ctrl+c", "help_quit", show=False, system=True),
     ]
-    #: The screen class pushed at start; the browser face (faces/serve.py) swaps in a subclass.
+    #: The screen class pushed at start; the browser face (tui/served_app.py) swaps in a subclass.
     MAIN_SCREEN: type[MainScreen] = MainScreen
 
     def __init__(self, session: Any = None, *, year: str | None = None, as_of: date | str | None = None,
