@@ -347,3 +347,36 @@ def test_a_bind_that_fails_after_the_check_is_a_sentence_too(monkeypatch):
     err = io.StringIO()
     assert run_serve(serve_args("--port", "8123"), io.StringIO(), err) == 2
     assert "cannot listen on 127.0.0.1:8123: Address already in use" in err.getvalue()
+
+
+async def test_the_served_app_offers_its_export_as_a_download(tmp_path, monkeypatch):
+    """Without a browser: the served app under a stand-in web driver hands the redacted export to
+    Textual's deliver_text, and says so (the browser tests see the real download)."""
+    from pathlib import Path
+
+    from textual.events import Paste
+
+    from assistant.faces.tui.served_app import served_app
+    from assistant.faces.tui.widgets.conversation import MessageView
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    app = served_app()
+    delivered: list[tuple[Path, dict]] = []
+    monkeypatch.setattr(type(app), "is_web", property(lambda self: True))
+    monkeypatch.setattr(app, "deliver_text", lambda path, **kw: delivered.append((Path(path), kw)))
+    fixture = Path(__file__).parent / "fixtures" / "forum" / "becks-original.xml"
+    async with app.run_test(size=(140, 44)) as pilot:
+        await pilot.pause()
+        app.post_message(Paste(fixture.read_text(encoding="utf-8")))
+        await pilot.pause()
+        await pilot.pause()
+        await pilot.press("f7")
+        await pilot.pause()
+        said = [view.message.text for view in app.screen.query(MessageView)]
+    assert len(delivered) == 1
+    path, options = delivered[0]
+    assert path.parent == tmp_path / "ilr-assistant" and path.suffix == ".md"
+    assert options["open_method"] == "download" and options["save_filename"] == path.name
+    text = path.read_text(encoding="utf-8")
+    assert "Testlearner" not in text and "BECKSORIGINA" not in text and "ZPROG001" in text
+    assert f"downloading it as `{path.name}`" in said[-1]
