@@ -121,10 +121,11 @@ def test_copy_all_goes_to_the_browser_clipboard(tab):
 
 def test_export_is_offered_as_a_redacted_download(tab, tmp_path):
     concluded(tab)
-    # The page opens the single-use download address in a new tab, which the browser turns into a
-    # download (Chromium reports it on the page that opened the tab).
-    downloads = []
+    # The page follows the single-use download address as a download link, not a pop-up window
+    # (which pop-up blockers would stop): a download on this page, and no new tab.
+    downloads, popups = [], []
     tab.page.on("download", lambda download: downloads.append(download))
+    tab.context.on("page", lambda page: popups.append(page))
     tab.press("F7")
     tab.wait_for("downloading it as")
     for _ in range(WAIT_MS // 100):
@@ -132,6 +133,7 @@ def test_export_is_offered_as_a_redacted_download(tab, tmp_path):
             break
         tab.page.wait_for_timeout(100)
     assert downloads, "the export was not offered as a download"
+    assert popups == [], "the download opened a window"
     download = downloads[0]
     saved = tmp_path / download.suggested_filename
     download.save_as(saved)

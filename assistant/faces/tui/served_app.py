@@ -53,7 +53,7 @@ def served_app(year: str | None = None, remote: bool = False) -> Any:
             self.app.deliver_text(path, save_filename=path.name, open_method="download",
                                   mime_type="text/markdown", encoding="utf-8")
             await self.note(f"Your browser is also downloading it as `{path.name}` (the same redacted text). "
-                            "If nothing appears, allow pop-ups and downloads from this page.")
+                            "If nothing appears, allow downloads from this page.")
 
     class ServedApp(AssistantApp):
         CSS_PATH = css_of(AssistantApp)
