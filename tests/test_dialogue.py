@@ -150,14 +150,14 @@ def test_why_at_a_question_explains_it_and_lists_what_is_known():
 
 def test_us_dates_are_confirmed_and_impossible_dates_refused():
     s = drive(session(), ["m2"])
-    out = s.send("2/25/2023")
-    assert s.prompt.kind == "confirm" and "25 February 2023" in out[-1].text
+    out = s.send("1/25/2023")
+    assert s.prompt.kind == "confirm" and "25 January 2023" in out[-1].text
     s.send("no")
     assert s.prompt.id == "prog_start"
-    s.send("2/25/2023")
+    s.send("1/25/2023")
     s.send("yes")
     assert s.prompt.id == "plan_end"
-    assert s.learner.delivery(1).learn_start_date == date(2023, 2, 25)
+    assert s.learner.delivery(1).learn_start_date == date(2023, 1, 25)
     out = s.send("31/02/2023")
     assert out[0].kind == "error" and "28 days" in out[0].text and s.prompt.id == "plan_end"
 
@@ -166,14 +166,14 @@ def test_unrecognised_answers_say_what_is_accepted():
     s = drive(session(), RECORD[:4])
     assert s.prompt.id == "prog_comp_status"
     out = s.send("purple")
-    assert out[0].kind == "error" and "`1`" in out[0].text and "`6`" in out[0].text
+    assert out[0].kind == "error" and "1, continuing" in out[0].text and "6, break in learning" in out[0].text
     assert s.prompt.id == "prog_comp_status"
 
 
 def test_future_event_dates_are_refused():
     s = drive(session(), RECORD + ["no"])
     out = s.send("01/06/2023")
-    assert out[0].kind == "error" and "after today" in out[0].text and s.prompt.id == "offer_date"
+    assert out[0].kind == "error" and "after the file preparation date" in out[0].text and s.prompt.id == "offer_date"
 
 
 def test_pasted_xml_skips_what_it_answers_and_asks_only_the_rest():
@@ -254,7 +254,8 @@ def test_tour_check_questions_explain_right_and_wrong_answers():
     s = session()
     s.send("tour")
     out = s.send("the subject aim")
-    assert out[0].text.startswith("Not quite.")
+    assert out[0].text.startswith("I took that as: the subject")   # said back: not the label itself
+    assert out[1].text.startswith("Not quite.")
     assert s.prompt.id == "tour_q_m2"
     out = s.send("2")
     assert out[0].text.startswith("Right.")

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from .reading import is_command, is_dont_know
+
 MONTHS: dict[str, int] = {}
 for _i in range(1, 13):
     MONTHS[calendar.month_name[_i].lower()] = _i
@@ -38,16 +40,16 @@ class DateReading:
     """What a typed date means.
 
     Exactly one of: ``value`` (understood), ``confirm`` (only a US month-first
-    reading is valid: ask before using it), ``error`` (refused, with the reason).
+    reading is valid: ask before using it), ``error`` (refused, with the reason),
+    ``word`` (a command or "don't know": for the session, not a date).
     """
 
     value: date | None = None
     confirm: date | None = None
     error: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.value is not None
+    #: Not a date but words the conversation understands at a date question: a command (`why`,
+    #: `back`, `change …`) or "don't know". A face's date box lets these through to the session.
+    word: str | None = None
 
 
 def say(day: date) -> str:
@@ -95,6 +97,8 @@ def parse_date(text: str, today: date | None = None) -> DateReading:
     t = raw.lower().strip(" .,")
     if not t:
         return DateReading(error="no date was given")
+    if is_command(raw) or is_dont_know(raw):
+        return DateReading(word=raw)
     if len(t) > MAX_DATE_CHARS:
         return DateReading(error=f"that is {len(t):,} characters, too long to be a date; write it like 20/12/2022, "
                                  "20 Dec 2022 or 2022-12-20")

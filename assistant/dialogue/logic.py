@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable
 
-from ..ilr.vocabulary import EVENT_AIMS, EVI_CUTOVER, PROGRAMME_AIM_REF, event_kind
+from ..ilr.model import EVENT_AIMS, EVI_CUTOVER, HGV_EVENT_AIMS, PROGRAMME_AIM_REF
 from ..rules.base import add_months
 from .dates import say
 from .state import State, role_aim
@@ -156,6 +156,24 @@ def event_happened(state: State) -> bool:
     return state.facts.event is not None
 
 
+@condition("event_is_hgv")
+def event_is_hgv(state: State) -> bool:
+    """An HGV event: its date is the event's, not an interview offer's."""
+    return state.facts.event == "hgv"
+
+
+@condition("programme_withdrawn")
+def programme_withdrawn(state: State) -> bool:
+    prog = role_aim(state.learner, "programme")
+    return prog is not None and prog.comp_status == "3"
+
+
+@condition("subject_withdrawn")
+def subject_withdrawn(state: State) -> bool:
+    subject = role_aim(state.learner, "subject")
+    return subject is not None and subject.comp_status == "3"
+
+
 @condition("event_is_interview")
 def event_is_interview(state: State) -> bool:
     return state.facts.event == "interview"
@@ -211,43 +229,27 @@ def event_from_record(state: State) -> tuple[str, str] | None:
     if ev is None:
         return None
     ref = (ev.learn_aim_ref or "").upper()
-    kind = event_kind(ref)
-    if kind is None or kind == "hgv":  # an HGV event aim alone is not an M2 event R_138 counts: ask which happened
-        return None
-    return (kind, f"the record has the {'HGV ' if kind == 'hgv' else ''}event aim {ref}")
+    kinds = {"Z0059747": "interview", "Z0059748": "new-role", "Z0059749": "self-employment"}
+    if ref in kinds:
+        return (kinds[ref], f"the record has the event aim {ref}")
+    if ref in HGV_EVENT_AIMS:
+        return ("hgv", f"the record has the HGV event aim {ref}")
+    return None
 
 
 @inference("outcome_from_record")
 def outcome_from_record(state: State) -> tuple[str, str] | None:
     prog = role_aim(state.learner, "programme")
-    # an AchDate with an Outcome other than 1 (Outcome_04): one of them is wrong, so ask rather than read it as a yes
-    if prog is not None and prog.ach_date is not None and prog.outcome == "1":
-        return ("yes", f"the programme aim has Outcome 1 with an AchDate ({say(prog.ach_date)})")
+    if prog is not None and prog.ach_date is not None:
+        return ("yes", f"the programme aim has an AchDate ({say(prog.ach_date)})")
     return None
 
 
 @inference("outcome_date_from_record")
 def outcome_date_from_record(state: State) -> tuple[str, str] | None:
     prog = role_aim(state.learner, "programme")
-    if prog is not None and prog.ach_date is not None and prog.outcome == "1":
+    if prog is not None and prog.ach_date is not None:
         return (prog.ach_date.isoformat(), f"the programme aim's AchDate is {say(prog.ach_date)}")
-    return None
-
-
-@inference("withdrawn_date_from_record")
-def withdrawn_date_from_record(state: State) -> tuple[str, str] | None:
-    prog = role_aim(state.learner, "programme")
-    if prog is not None and prog.comp_status == "3" and prog.learn_act_end_date is not None:
-        return (prog.learn_act_end_date.isoformat(),
-                f"the withdrawn programme aim's LearnActEndDate is {say(prog.learn_act_end_date)}")
-    return None
-
-
-@inference("withdraw_reason_from_record")
-def withdraw_reason_from_record(state: State) -> tuple[str, str] | None:
-    prog = role_aim(state.learner, "programme")
-    if prog is not None and prog.comp_status == "3" and prog.withdraw_reason is not None:
-        return (prog.withdraw_reason, f"the programme aim records WithdrawReason {prog.withdraw_reason}")
     return None
 
 
@@ -329,13 +331,30 @@ def subject_aim_ref(text: str, state: State) -> Checked:
 @validator("evi_code")
 def evi_code(text: str, state: State) -> Checked:
     code = text.strip()
-    if code.lower().rstrip(".") in ("none", "no", "not recorded", "dont know", "don't know", "i don't know",
-                                    "i dont know", "not sure", "unknown"):
+    # "Don't know" is not "none": the session keeps it unknown before this check runs.
+    if code.lower().rstrip(".") in ("none", "no", "not recorded", "no evi", "none recorded"):
         return Checked(value="none")
     if not re.fullmatch(r"\d{1,2}", code):
         return Checked(error=f"'{code}' is not an EVI code: a code is one or two digits (the official sample file uses "
                              "4, 5 and 6). The code list is in the 2025-26 ILR specification; type none if there is no EVI.")
     return Checked(value=str(int(code)))
+
+
+@validator("hgv_aim_ref")
+def hgv_aim_ref(text: str, state: State) -> Checked:
+    """One of the six HGV event aims, typed by the user (never chosen for them)."""
+    ref = re.sub(r"\s+", "", text).upper()
+    m = re.fullmatch(r"Z0*(\d{4,7})", ref)
+    if m:
+        ref = "Z" + m.group(1).zfill(7)
+    if ref in HGV_EVENT_AIMS:
+        return Checked(value=ref)
+    known = ", ".join(sorted(HGV_EVENT_AIMS))
+    if ref in EVENT_AIMS:
+        return Checked(error=f"{ref} is an event aim but not an HGV one. The HGV event aims are {known}; type `back` "
+                             "to choose another kind of event aim.")
+    return Checked(error=f"'{text.strip()}' is not an HGV event aim. They are {known}. If you don't know which one "
+                         "the record has, say `don't know`.")
 
 
 @validator("rule_or_message")
@@ -367,13 +386,6 @@ def explain_term(text: str, state: State) -> Checked:
 # -- renderers ----------------------------------------------------------------------------
 
 
-@renderer("proposal")
-def render_proposal(state: State) -> Rendered:
-    from .render import proposal_text
-
-    return proposal_text(state)
-
-
 @renderer("rule")
 def render_rule(state: State) -> Rendered:
     from ..explain import explain
@@ -394,18 +406,108 @@ def render_term(state: State) -> Rendered:
     return Rendered(explain(term))
 
 
-
 @condition("positive_outcome_yes")
 def positive_outcome_yes(state: State) -> bool:
     return state.facts.positive_outcome is True
 
 
+# -- date checks: each typed date against the others and the year ---------------------------------------
+# A date question names one of these in `accept`; the error is said plainly and the question asked again.
+
+
+def _today_words(state: State) -> str:
+    """How to name `as_of`: the file preparation date when one was given, else today."""
+    return f"the file preparation date ({say(state.as_of)})" if state.as_of_given else f"today ({say(state.as_of)})"
+
+
+def _future(day: date, state: State) -> str | None:
+    if day > state.as_of:
+        return f"{say(day)} is after {_today_words(state)}; give the date it actually happened (or say `don't know`)."
+    return None
+
+
+def _before_start(day: date, state: State, what: str) -> str | None:
+    start = programme_start(state)
+    if start is not None and day < start:
+        return (f"{say(day)} is before the programme started ({say(start)}): {what} can't be earlier than the start. "
+                "Check both dates; `change start date` corrects the start.")
+    return None
+
+
+def _date_of(text: str) -> date:
+    from ..ilr.model import parse_iso_date
+
+    return parse_iso_date(text)
+
+
 @validator("not_future")
 def not_future(text: str, state: State) -> Checked:
     """A date that has already happened: not after today (or the file preparation date)."""
-    from ..ilr.model import parse_iso_date
+    problem = _future(_date_of(text), state)
+    return Checked(error=problem) if problem else Checked(value=text)
 
-    day = parse_iso_date(text)
+
+@validator("after_start")
+def after_start(text: str, state: State) -> Checked:
+    """A date in the learner's bootcamp (an end, a withdrawal, an outcome): not before the start, not future."""
+    day = _date_of(text)
+    problem = _before_start(day, state, "this date") or _future(day, state)
+    return Checked(error=problem) if problem else Checked(value=text)
+
+
+@validator("start_date")
+def start_date(text: str, state: State) -> Checked:
+    """A programme start: not after the file preparation date, not after the teaching year ends."""
+    from ..ilr.years import year_end
+
+    day = _date_of(text)
     if day > state.as_of:
-        return Checked(error=f"{say(day)} is after today ({say(state.as_of)}); give the date it actually happened.")
+        return Checked(error=f"{say(day)} is after {_today_words(state)}: a file can't record a start that has not "
+                             "happened yet. Check the year you typed.")
+    if state.year is not None and day > year_end(state.year):
+        return Checked(error=f"{say(day)} is after the {state.year} ILR year ends ({say(year_end(state.year))}): that "
+                             "start belongs in the next year's file. Check the date, or `change ILR year`.")
     return Checked(value=text)
+
+
+@validator("plan_end")
+def plan_end(text: str, state: State) -> Checked:
+    """A planned end: not before the start (LearnPlanEndDate_02); it may be in the future."""
+    problem = _before_start(_date_of(text), state, "a planned end date")
+    return Checked(error=problem) if problem else Checked(value=text)
+
+
+@validator("act_end")
+def act_end(text: str, state: State) -> Checked:
+    """An actual end recorded on an aim: not before the start, not in the future."""
+    day = _date_of(text)
+    problem = _before_start(day, state, "an actual end date") or _future(day, state)
+    return Checked(error=problem) if problem else Checked(value=text)
+
+
+#: Returns for a teaching year go on after it ends (the final collection closes in the autumn).
+FILE_DATE_GRACE_MONTHS = 3
+
+
+@validator("file_date")
+def file_date(text: str, state: State) -> Checked:
+    """A file preparation date inside the chosen teaching year (or the months of late returns after it)."""
+    from ..ilr.years import year_end, year_start
+
+    day = _date_of(text)
+    if state.year is None:
+        return Checked(value=text)
+    first, last = year_start(state.year), add_months(year_end(state.year), FILE_DATE_GRACE_MONTHS)
+    if not first <= day <= last:
+        return Checked(error=f"{say(day)} is outside the {state.year} ILR year ({say(year_start(state.year))} to "
+                             f"{say(year_end(state.year))}, with returns until about {say(last)}). Give the date this "
+                             "year's file was (or will be) prepared, or `change ILR year`.")
+    return Checked(value=text)
+
+
+def check_date(node: Any, iso: str, state: State | None) -> str | None:
+    """The problem with a typed date at this question (its `accept` check), or None."""
+    if not getattr(node, "accept", None) or state is None:
+        return None
+    checked = VALIDATORS[node.accept](iso, state)
+    return checked.error

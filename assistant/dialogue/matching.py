@@ -40,10 +40,6 @@ def normalise(text: str) -> str:
     return _SPACES.sub(" ", " ".join(words)).strip()
 
 
-def squash(text: str) -> str:
-    return normalise(text).replace(" ", "")
-
-
 @dataclass(frozen=True)
 class Candidate:
     """Something the user might mean: ``key`` is returned, ``terms`` are matched."""

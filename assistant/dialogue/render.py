@@ -7,17 +7,19 @@ providers confirmed" from "our reading".
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from ..ilr.model import Learner, format_value
 from ..ilr.vocabulary import EVENT_AIMS, STATUS_WORDS
 from ..rules.base import Source, add_months
 from ..rules.catalogue import catalogue, sources as all_sources
-from .logic import RENDERERS, Rendered
+from .logic import RENDERERS, Rendered, learning_end, renderer
 from .matching import Candidate, match
-from .state import QA_CON_REF, State
-from .tree import Tree
+from .state import QA_CON_REF, UNKNOWN, State
 from .walk import Walk, diagnose, fill
+
+if TYPE_CHECKING:
+    from .tree import Tree
 
 GRADE_WORDS = {
     "official": "official (DfE/ESFA)",
@@ -112,7 +114,6 @@ def _milestone_lines(programmes: list, focus: str | None) -> list[str]:
 def six_month_window(state: State) -> str:
     """Today's position against the six months after the end of learning (the PSM six-month rule, AchDate_13)."""
     from .dates import say
-    from .logic import learning_end
 
     if state.facts.withdrawn_date or state.facts.break_date:
         return ""
@@ -129,6 +130,7 @@ def six_month_window(state: State) -> str:
             f"Today ({say(state.as_of)}) is {where}.")
 
 
+@renderer("proposal")
 def proposal_text(state: State) -> Rendered:
     """The engine's proposal as a data manager reads it: per aim, field, now → record, why, source."""
     d = state.notes.get("diagnosis")

@@ -32,6 +32,8 @@ from ..ilr.model import (
 from ..rules.base import Context
 
 NONE = "none"
+#: The answer "don't know" (or `skip`): nothing is recorded, the fact stays unknown and the conclusion names it.
+UNKNOWN = "?unknown"
 #: Aims built from answers alone carry these (the user is not asked for them).
 QA_CON_REF = "SB-ANSWERS-1"
 QA_LEARN_REF = "ANSWERS"

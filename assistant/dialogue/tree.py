@@ -30,8 +30,8 @@ FACT_FIELDS = tuple(f.name for f in dataclasses.fields(Facts))
 TOP_KEYS = {"entries", "shortcuts", "nodes", "messages"}
 ENTRY_KEYS = {"id", "label", "synonyms", "start", "focus", "answers", "help"}
 QUESTION_KEYS = {"ask", "title", "kind", "options", "target", "next", "help", "why", "infer", "accept",
-                 "rules", "sources", "after"}
-OPTION_KEYS = {"value", "label", "synonyms", "next", "sets", "correct", "feedback"}
+                 "rules", "sources", "after", "unknown"}
+OPTION_KEYS = {"value", "label", "synonyms", "next", "sets", "correct", "feedback", "later"}
 BRANCH_KEYS = {"branch", "title", "why"}
 SAY_KEYS = {"say", "next", "title"}
 CONCLUSION_KEYS = {"conclude", "text", "render", "rules", "sources", "fields", "next_steps"}
@@ -48,6 +48,8 @@ class OptionSpec:
     sets: dict[str, str] = field(default_factory=dict)
     correct: bool | None = None
     feedback: str = ""
+    #: The value is asked for next (e.g. which HGV aim): choosing this option records nothing yet.
+    later: bool = False
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,8 @@ class Node:
     #: conclusion: ILR fields it talks about (checked to exist).
     fields: tuple[str, ...] = ()
     next_steps: str = ""
+    #: question: where "don't know" leads when the question has no `next` (default: the first option's).
+    unknown: str | None = None
 
     def option(self, value: str) -> OptionSpec | None:
         for o in self.options:
@@ -89,7 +93,22 @@ class Node:
             out.append(self.next)
         out += [o.next for o in self.options if o.next]
         out += [nxt for _, _, nxt in self.branches]
+        if self.unknown:
+            out.append(self.unknown)
         return out
+
+    def all_targets(self) -> tuple[str, ...]:
+        """Everything an answer here can fill: the question's targets and its options' `sets`."""
+        out = list(self.targets)
+        for o in self.options:
+            out += [t for t in o.sets if t not in out]
+        return tuple(out)
+
+    def unknown_next(self) -> str | None:
+        """Where the walk goes after "don't know"."""
+        if self.unknown or self.next:
+            return self.unknown or self.next
+        return next((o.next for o in self.options if o.next), None)
 
 
 @dataclass(frozen=True)
@@ -276,7 +295,8 @@ def _parse_options(raw: Any, name: str, where: str, c: _Collector) -> tuple[Opti
                 c.add(name, f"{ow}.sets.{target}", why, line_of(o))
         out.append(OptionSpec(value=value, label=str(o["label"]), synonyms=_strs(o.get("synonyms")),
                               next=o.get("next"), sets={str(k): ("" if v is None else str(v)) for k, v in sets.items()},
-                              correct=o.get("correct"), feedback=str(o.get("feedback") or "").strip()))
+                              correct=o.get("correct"), feedback=str(o.get("feedback") or "").strip(),
+                              later=bool(o.get("later"))))
     return tuple(out)
 
 
@@ -314,7 +334,8 @@ def _parse_node(nid: str, raw: Any, name: str, c: _Collector) -> Node | None:
             c.add(name, f"{where}.options", f"a '{qkind}' question needs options", line)
         return Node(kind="question", text=str(raw["ask"]).strip(), qkind=qkind, options=options, targets=targets,
                     next=raw.get("next"), help=str(raw.get("help") or "").strip(), why=str(raw.get("why") or "").strip(),
-                    infer=raw.get("infer"), accept=raw.get("accept"), after=str(raw.get("after") or "").strip(), **common)
+                    infer=raw.get("infer"), accept=raw.get("accept"), after=str(raw.get("after") or "").strip(),
+                    unknown=raw.get("unknown"), **common)
     if kind == "branch":
         arms = raw["branch"]
         branches: list[tuple[str | None, bool, str]] = []
@@ -351,7 +372,7 @@ def _parse_node(nid: str, raw: Any, name: str, c: _Collector) -> Node | None:
 def _cross_check(tree: Tree, c: _Collector, kb: Knowledge) -> None:
     """References that one node cannot check alone: node ids, functions, rules, sources."""
     from ..rules.catalogue import catalogue, sources
-    from . import logic
+    from . import logic, render  # noqa: F401 - render registers the proposal renderer
 
     try:
         rule_ids = set(catalogue(kb))

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .logic import CONDITIONS, INFERENCES, VALUES
-from .state import NONE, State
-from .tree import Entry, Node, Tree
+from .state import NONE, UNKNOWN, State
+
+if TYPE_CHECKING:
+    from .tree import Entry, Node, Tree
 
 How = Literal["answered", "preset", "known", "inferred", "passed"]
 MAX_STEPS = 400
@@ -76,6 +78,8 @@ def placeholders(text: str) -> list[str]:
 
 
 def next_of(node: Node, value: str | None) -> str | None:
+    if value == UNKNOWN:
+        return node.unknown_next()
     opt = node.option(value) if value is not None else None
     if opt is not None and opt.next:
         return opt.next
@@ -83,10 +87,15 @@ def next_of(node: Node, value: str | None) -> str | None:
 
 
 def apply_answer(node: Node, value: str | None, state: State) -> None:
-    """Put one answer into the record, the facts or the notes."""
+    """Put one answer into the record, the facts or the notes ("don't know" puts nothing, and is noted)."""
+    if value == UNKNOWN:
+        state.notes.setdefault("unknown", {})[node.id] = node
+        return
+    opt = node.option(value) if value is not None else None
+    if opt is not None and opt.later:
+        return
     for target in node.targets:
         state.set(target, value)
-    opt = node.option(value) if value is not None else None
     if opt is not None:
         for target, raw in opt.sets.items():
             state.set(target, fill(raw, state, iso=True))
@@ -117,13 +126,21 @@ def diagnose(state: State) -> tuple[Any, str]:
         return None, f"The advice engine could not work on this record ({type(exc).__name__}: {exc})."
 
 
+class ConditionFailed(Exception):
+    """A named condition raised: a fault in the knowledge or its code, never a quiet `else`."""
+
+
 class Walker:
     def __init__(self, tree: Tree):
         self.tree = tree
+        #: A question to ask again even though the record, an inference or the entry answers it (`change`).
+        self.reask: str | None = None
 
     def resolve(self, node: Node, entry: Entry, answers: dict[str, str], state: State) -> tuple[str, How, str] | None:
         if node.id in answers:
             return answers[node.id], "answered", ""
+        if node.id == self.reask:
+            return None
         if node.id in entry.answers:
             return entry.answers[node.id], "preset", ""
         if node.targets:
@@ -145,16 +162,26 @@ class Walker:
                 return nxt
             try:
                 result = bool(CONDITIONS[cond](state))
-            except Exception:  # noqa: BLE001 - a condition on missing data is false
-                result = False
+            except Exception as exc:  # noqa: BLE001 - conditions handle missing data themselves
+                raise ConditionFailed(f"the condition '{cond}' at '{node.id}' failed ({type(exc).__name__}: {exc}); "
+                                      "this is a fault in the knowledge (run `ilr-assistant lint`)") from exc
             if result != negate:
                 return nxt
         return node.branches[-1][2]
 
-    def walk(self, entry: Entry | None, answers: dict[str, str], state: State) -> Walk:
+    def walk(self, entry: Entry | None, answers: dict[str, str], state: State, reask: str | None = None) -> Walk:
+        """Walk from ``entry`` with these answers; ``reask`` names a question to ask although it is known."""
+        self.reask = reask
         w = Walk(state=state)
         if entry is None:
             return w
+        try:
+            return self._walk(w, entry, answers, state)
+        except ConditionFailed as exc:
+            w.broken = str(exc)
+            return w
+
+    def _walk(self, w: Walk, entry: Entry, answers: dict[str, str], state: State) -> Walk:
         nodes = self.tree.nodes
         node = nodes.get(entry.start)
         seen: set[str] = set()

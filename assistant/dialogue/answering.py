@@ -1,0 +1,374 @@
+"""Reading what the user typed as an answer — and saying what was heard.
+
+Choices are read by `reading.read` (words with their polarity, the words that tell options apart, a
+lead below which it asks). Every reading that is not the option's own label, value, code or number is
+said back ("I took that as: …") before the conversation moves on, and a bare `change` returns to it.
+"Don't know" (or `skip`) is an answer at every question: the fact stays unknown and the conclusion
+says so. Entry points, pasted XML and pasted error messages are read here too.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from .commands import asked_term
+from .dates import parse_date, say
+from .matching import Candidate, match, normalise
+from .messages import Message, Option, Pending, codes_only
+from .reading import Choice, Reading, is_dont_know, read
+from .state import UNKNOWN
+from .tree import Entry, Node
+from .walk import Walk, fill
+
+if TYPE_CHECKING:
+    from .session import Session
+
+YES_TERMS = ("y", "yeah", "yep", "correct", "right", "ok", "that's right", "true", "yes")
+NO_TERMS = ("n", "nope", "wrong", "not right", "false", "no")
+#: The markers a terminal puts round a bracketed paste (ESC [200~ … ESC [201~); the reader removes them.
+_PASTE_MARKS = re.compile(r"\x1b\[20[01]~")
+#: Glossary kinds that a first message names on its own ("Outcome 8", "CompStatus 6", "ZPROG001").
+_TERM_KINDS = ("field:", "code:", "aim:", "rule:")
+
+
+def looks_like_xml(text: str) -> bool:
+    """Pasted XML: starts with `<` (after any paste markers or BOM), or a Markdown fence holding some."""
+    t = _PASTE_MARKS.sub("", text).strip().lstrip("\ufeff")
+    return t.startswith("<") or (t.startswith("```") and "<" in t)
+
+
+def choices_of(options: tuple[Option, ...]) -> tuple[list[Choice], bool]:
+    """The options as the reader sees them, and whether they are typed by code rather than number."""
+    codes = codes_only(options)
+    out = []
+    for i, o in enumerate(options, 1):
+        extra = YES_TERMS if o.value == "yes" else NO_TERMS if o.value == "no" else ()
+        out.append(Choice(o.value, o.label, (*o.synonyms, *extra), None if codes else i))
+    return out, codes
+
+
+def read_answer(node: Node, text: str) -> Reading:
+    """How the session reads ``text`` at a question with options (the paraphrase corpus tests this)."""
+    options = tuple(Option(o.value, o.label, o.synonyms) for o in node.options)
+    choices, codes = choices_of(options)
+    if node.qkind == "date":
+        choices = [Choice(c.key, c.label, c.terms, None) for c in choices]
+    return read(text, choices, codes=codes)
+
+
+class AnsweringMixin:
+    """Answers, entries and pastes, mixed into `Session`."""
+
+    # -- entries ---------------------------------------------------------------------------------
+    def _entry_candidates(self: Session) -> list[Candidate]:
+        return [Candidate(e.id, e.label, e.synonyms) for e in self._tree.entries + self._tree.shortcuts]
+
+    def _choose_entry(self: Session, text: str) -> list[Message]:
+        from ..explain import find_rules_by_text, lookup
+
+        term = asked_term(text)
+        if term and lookup(term).kind != "none" and self._tree.entry("explain") is not None:
+            return self._begin(self._tree.entry("explain"), {"explain_lookup": term})  # type: ignore[arg-type]
+        norm = normalise(text)
+        number = re.fullmatch(r"(?:option |number |#)?(\d{1,2})", norm)
+        if number:
+            n = int(number.group(1))
+            if 1 <= n <= len(self._tree.entries):
+                return self._begin(self._tree.entries[n - 1])
+            return [self._say(f"There is no option {n} here.", "error"), *self._where_now()]
+        cands = self._entry_candidates()
+        exact = [c for c in cands if any(normalise(t) == norm for t in c.all_terms())]
+        if len(exact) == 1:
+            return self._begin(self._tree.entry(exact[0].key))  # type: ignore[arg-type]
+        # A field name or code, with or without a value ("Outcome 8", "CompStatus 6", "ZPROG001"): explain it.
+        found = lookup(text.rstrip("?"))
+        if found.kind == "one" and found.items[0].key.startswith(_TERM_KINDS) and len(norm.split()) <= 3:
+            return self._begin(self._tree.entry("explain"), {"explain_lookup": text.rstrip("?")})  # type: ignore[arg-type]
+        m = match(text, cands)
+        if m.kind == "ambiguous":
+            # A shortcut beats the general entry it leads into ("what do I put for an interview offer?").
+            shortcuts = [c for c in m.candidates if (e := self._tree.entry(c.key)) is not None and e.hidden]
+            starts = {e.start for c in m.candidates if (e := self._tree.entry(c.key)) is not None and not e.hidden}
+            if len(shortcuts) == 1 and len(m.candidates) - 1 == len(starts) and \
+                    self._tree.entry(shortcuts[0].key).start in starts:  # type: ignore[union-attr]
+                m = type(m)("close", (shortcuts[0],), m.score)
+        if m.kind in ("exact", "close"):
+            return self._begin(self._tree.entry(m.candidates[0].key))  # type: ignore[arg-type]
+        if m.kind == "ambiguous":
+            opts = tuple(Option(c.key, c.label) for c in m.candidates)
+            self._pending = Pending("entry", "entry", opts, "Which did you mean?")
+            return self._where_now()
+        rules = find_rules_by_text(text)
+        if len(rules) == 1 or (rules and text.strip().replace("_", "").isalnum()):
+            return self._begin(self._tree.entry("validation_error"), {"rule_lookup": text})  # type: ignore[arg-type]
+        if found.kind == "one":
+            return self._begin(self._tree.entry("explain"), {"explain_lookup": text.rstrip("?")})  # type: ignore[arg-type]
+        if rules:
+            return self._begin(self._tree.entry("validation_error"), {"rule_lookup": text})  # type: ignore[arg-type]
+        labels = "\n".join(f"{i}. {e.label}" for i, e in enumerate(self._tree.entries, 1))
+        return [self._say(self._tree.messages["not_understood"] + "\n\n" + labels, "error")]
+
+    def _begin(self: Session, entry: Entry, typed: dict[str, str] | None = None) -> list[Message]:
+        """Start an entry. Answers about the learner and the facts are kept; navigation answers are not."""
+        before = self._walk
+        self._entry = entry
+        self._pending = None
+        self._reask = None
+        keep = {qid: v for qid, v in self._answers.items()
+                if (n := self._tree.nodes.get(qid)) is not None and n.all_targets()}
+        self._answers = keep
+        self._order = [q for q in self._order if q in keep]
+        out = [self._say(f"**{entry.label}**" + (f"\n\n{entry.help}" if entry.help else ""))]
+        self._compute()
+        for qid, text in (typed or {}).items():
+            node = self._walk.current
+            if node is not None and node.id == qid:
+                out += self._answer(node, text, before=before)
+                return out
+        out += self._news(before, self._walk)
+        out += self._where_now()
+        return out
+
+    # -- answering -------------------------------------------------------------------------------
+    def _answer(self: Session, node: Node, text: str, before: Walk | None = None) -> list[Message]:
+        if node.qkind in ("choice", "confirm"):
+            return self._answer_choice(node, text, before)
+        if node.qkind == "date":
+            return self._answer_date(node, text, before)
+        if node.qkind == "xml":
+            if is_dont_know(text):
+                return [self._say("Without the XML I can still help: type `back` and answer the questions about "
+                                  "the record instead, or choose another place to start.", "error"), *self._where_now()]
+            return [self._say("Paste the learner's XML: a `<Learner>` element, one or more `<LearningDelivery>` "
+                              "elements, or a whole ILR file (starting with `<`).", "error"), *self._where_now()]
+        return self._answer_text(node, text, before)
+
+    def _answer_choice(self: Session, node: Node, text: str, before: Walk | None) -> list[Message]:
+        r = read_answer(node, text)
+        if r.kind == "dont-know":
+            return self._accept_unknown(node, before)
+        if r.kind == "exact" and r.one is not None:
+            return self._accept(node, r.one.key, before)
+        pasted = self._pasted_error(text)
+        if pasted is not None:
+            return [pasted, *self._where_now()]
+        if r.kind == "read" and r.one is not None:
+            return self._accept(node, r.one.key, before, heard=r.one.label)
+        if r.kind == "ask":
+            opts = tuple(Option(c.key, c.label) for c in r.choices)
+            question = (f"I'm not sure what '{text}' means here. Did you mean: {opts[0].label}?" if len(opts) == 1 else
+                        f"I'm not sure which you meant by '{text}'. Which one?")
+            self._pending = Pending("which", node.id, opts, question, typed=text)
+            return self._where_now()
+        options = tuple(Option(o.value, o.label, o.synonyms) for o in node.options)
+        numbered = not codes_only(options)
+        accepted = "; ".join(f"{i}, {o.label}" if numbered else f"{o.value}, {o.label}" for i, o in enumerate(options, 1))
+        why = f" ({r.note})" if r.note else ""
+        return [self._say(f"I didn't recognise '{text}' as an answer here{why}. Choose one of: {accepted}"
+                          + (" (by number or words)" if numbered else " (by code or words)")
+                          + ". Or type `don't know`, or `help`.", "error"), *self._where_now()]
+
+    def _pasted_error(self: Session, text: str) -> Message | None:
+        """An official error message pasted in the middle of a question: explain it, then ask again."""
+        from ..explain import explain_key, find_rules_by_text
+
+        if len(text) < 25:
+            return None
+        rules = find_rules_by_text(text)
+        if len(rules) != 1:
+            return None
+        return self._say("That looks like a validation error message, so here is the rule; then back to the "
+                         "question.\n\n" + explain_key(f"rule:{rules[0].id}"))
+
+    def _answer_date(self: Session, node: Node, text: str, before: Walk | None) -> list[Message]:
+        if node.options:
+            r = read_answer(node, text)
+            if r.kind == "exact" and r.one is not None:
+                return self._accept(node, r.one.key, before)
+            if r.kind == "read" and r.one is not None and not any(ch.isdigit() for ch in text):
+                return self._accept(node, r.one.key, before, heard=r.one.label)
+        if is_dont_know(text):
+            return self._accept_unknown(node, before)
+        state = self._walk.state
+        reading = parse_date(text, today=state.as_of if state else None)
+        if reading.confirm is not None:
+            d = reading.confirm
+            self._pending = Pending("date", node.id, (Option("yes", "Yes"), Option("no", "No")),
+                                    f"'{text}' only makes sense month first (US style). Did you mean **{say(d)}** "
+                                    f"({d.isoformat()})?", d.isoformat())
+            return self._where_now()
+        if reading.value is None:
+            pasted = self._pasted_error(text)
+            if pasted is not None:
+                return [pasted, *self._where_now()]
+            extra = ""
+            if node.options:
+                extra = " Or answer " + " / ".join(f"`{o.value}`" for o in node.options) + "."
+            error = reading.error or f"'{text}' is not a date I can read"
+            return [self._say(f"{error}.{extra} If you don't know it, say `don't know`.", "error"), *self._where_now()]
+        return self._accept_date(node, reading.value.isoformat(), before)
+
+    def _accept_date(self: Session, node: Node, iso: str, before: Walk | None) -> list[Message]:
+        from .logic import check_date
+
+        problem = check_date(node, iso, self._walk.state)
+        if problem:
+            return [self._say(problem, "error"), *self._where_now()]
+        return self._accept(node, iso, before)
+
+    def _answer_text(self: Session, node: Node, text: str, before: Walk | None) -> list[Message]:
+        if is_dont_know(text):
+            return self._accept_unknown(node, before)
+        if not node.accept:
+            return self._accept(node, text, before)
+        from .logic import VALIDATORS
+
+        checked = VALIDATORS[node.accept](text, self._walk.state)
+        if checked.error:
+            return [self._say(checked.error, "error"), *self._where_now()]
+        if checked.choices:
+            opts = tuple(Option(v, label) for v, label in checked.choices)
+            question = "Did you mean this?" if len(opts) == 1 else "Which one did you mean?"
+            self._pending = Pending("which", node.id, opts, question)
+            return self._where_now()
+        return self._accept(node, checked.value or text, before)
+
+    def _answer_pending(self: Session, text: str) -> list[Message]:
+        p = self._pending
+        assert p is not None
+        node = self._tree.nodes.get(p.node_id)
+        yes_no = [Choice("yes", "Yes", YES_TERMS), Choice("no", "No", NO_TERMS)]
+        if p.kind == "date":
+            r = read(text, yes_no)
+            self._pending = None
+            if r.one is not None and r.one.key == "yes":
+                return self._accept_date(node, p.value, None)  # type: ignore[arg-type]
+            if r.one is not None and r.one.key == "no":
+                return [self._say("Then please type the date day first, like 25/02/2023."), *self._where_now()]
+            # Anything else is taken as a fresh answer to the date question.
+            return self._answer(node, text)  # type: ignore[arg-type]
+        choices, _codes = choices_of(p.options)
+        if len(p.options) == 1:
+            choices = [Choice(choices[0].key, choices[0].label, (*choices[0].terms, *YES_TERMS), 1)]
+        r = read(text, choices)
+        if r.kind in ("exact", "read") and r.one is not None:
+            key = r.one.key
+            self._pending = None
+            if p.kind == "entry":
+                return self._begin(self._tree.entry(key))  # type: ignore[arg-type]
+            if p.kind == "change":
+                return self._change_to(key)
+            return self._accept(node, key, None, heard=r.one.label if r.kind == "read" else None)  # type: ignore[arg-type]
+        if len(p.options) == 1 and read(text, yes_no).one is not None:
+            self._pending = None
+            return [self._say("Then please answer the question again, in other words (or by number)."),
+                    *self._where_now()]
+        self._pending = None
+        if r.kind == "dont-know" and node is not None and node.kind == "question":
+            return self._accept_unknown(node, None)
+        if p.kind == "which" and node is not None:
+            return self._answer(node, text)
+        if self._entry is None or self._walk.concluded:
+            return self._choose_entry(text)
+        current = self._walk.current
+        return self._answer(current, text) if current is not None else self._where_now()
+
+    def _accept(self: Session, node: Node, value: str, before: Walk | None, heard: str | None = None) -> list[Message]:
+        before = before or self._walk
+        self._set_answer(node.id, value)
+        self._last_read = node.id if heard else None
+        out: list[Message] = []
+        if heard:
+            out.append(self._say(f"I took that as: {heard}. (Not what you meant? Type `change`.)"))
+        opt = node.option(value)
+        if opt is not None and opt.correct is not None:
+            verdict = "Right." if opt.correct else "Not quite."
+            out.append(self._say(f"{verdict} {opt.feedback}".strip()))
+        elif opt is not None and opt.feedback:
+            out.append(self._say(opt.feedback))
+        if node.after and value != UNKNOWN:
+            out.append(self._say(fill(node.after, self._walk.state)))
+        self._compute()
+        out += self._news(before, self._walk)
+        out += self._where_now()
+        return out
+
+    def _accept_unknown(self: Session, node: Node, before: Walk | None) -> list[Message]:
+        """"Don't know" is an answer: nothing is recorded for it, and the conclusion names it."""
+        out = [self._say(f"Noted: {node.title} is not known. I won't guess it; the conclusion will say what it "
+                         "would change. (You can `change` it later.)")]
+        before = before or self._walk
+        self._set_answer(node.id, UNKNOWN)
+        self._last_read = None
+        self._compute()
+        out += self._news(before, self._walk)
+        out += self._where_now()
+        return out
+
+    # -- pasted XML --------------------------------------------------------------------------------
+    def _paste(self: Session, text: str) -> list[Message]:
+        from ..ilr.reader import InputError, read_text
+        from .render import record_table
+
+        try:
+            result = read_text(text, year=None)
+        except InputError as exc:
+            return [self._say(self._tree.messages["xml_failed"].replace("{problem}", exc.describe()), "error"),
+                    *self._where_now()]
+        if not result.learners:
+            return [self._say(self._tree.messages["xml_failed"].replace("{problem}", "it holds no learners"), "error"),
+                    *self._where_now()]
+        learner = result.learners[0]
+        notes = []
+        if len(result.learners) > 1:
+            notes.append(f"The XML holds {len(result.learners)} learners; I am looking at the first "
+                         f"({learner.learn_ref}). `ilr-assistant diagnose FILE` checks them all.")
+        if not learner.is_bootcamp_learner:
+            notes.append("None of this learner's aims is a Skills Bootcamp aim (FundModel 37 / ProgType 32).")
+        before = self._walk
+        self._base = learner
+        self._base_year = None
+        if result.year and result.year_source in ("namespace", "header"):
+            if self._year_given and self._year_given != result.year:
+                notes.append(f"The XML says it is a {result.year} file; I keep checking it as {self._year_given}, "
+                             "the year you started with.")
+            self._base_year = result.year
+        self._base_date = result.file_preparation_date
+        replaced = ("programme", "subject", "event", "all") + (("session",) if self._base_year else ())
+        dropped = [q for q in list(self._answers) if (n := self._tree.nodes.get(q)) is not None
+                   and any(t.split(".")[0] in replaced for t in n.all_targets())]
+        for q in dropped:
+            self._drop_answer(q)
+        if dropped:
+            notes.append(f"The pasted record replaces {len(dropped)} answer(s) you gave about the record.")
+        self._pending = None
+        self._reask = None
+        out = [self._say(self._tree.messages["xml_read"] + "\n\n" + record_table(learner)
+                         + ("\n\n" + "\n".join(notes) if notes else ""))]
+        if self._entry is None or self._walk.concluded or self._entry.id not in self._diagnosis_entries():
+            self._entry = self._tree.entry("check_xml")
+            self._answers = {q: v for q, v in self._answers.items()
+                             if (n := self._tree.nodes.get(q)) and n.all_targets()}
+            self._order = [q for q in self._order if q in self._answers]
+        self._compute()
+        out += self._news(before, self._walk)
+        out += self._where_now()
+        return out
+
+    def _diagnosis_entries(self: Session) -> set[str]:
+        """Entries that end in a proposal (a paste continues them rather than starting over)."""
+        out = set()
+        for e in self._tree.entries:
+            stack, seen = [e.start], set()
+            while stack:
+                nid = stack.pop()
+                if nid in seen or nid not in self._tree.nodes:
+                    continue
+                seen.add(nid)
+                n = self._tree.nodes[nid]
+                if n.kind == "conclusion" and n.render == "proposal":
+                    out.add(e.id)
+                    break
+                stack += n.successors()
+        return out

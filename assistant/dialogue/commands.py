@@ -1,0 +1,164 @@
+"""The commands a user can type at any question (dates included): back, change, answers, why, sources,
+help, explain, restart and quit.
+
+Every command edits the answers (or only reads them) and then the walk is recomputed, exactly as after
+an answer: no command writes the walk's current question itself.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .matching import Candidate, match
+from .messages import Message, Option, Pending
+from .reading import COMMAND_WORDS, QUIT_WORDS
+from .walk import fill
+
+if TYPE_CHECKING:
+    from .session import Session
+
+COMMANDS = COMMAND_WORDS
+_ASKED = ("what is ", "what's ", "whats ", "what does ", "what are ", "meaning of ", "explain ", "define ")
+
+
+def asked_term(text: str) -> str | None:
+    """The term in "what is ZPROG001?" / "what does Outcome 8 mean?" / "explain EVI", else None."""
+    t = text.strip().rstrip("?!. ")
+    low = t.lower()
+    for lead in _ASKED:
+        if low.startswith(lead):
+            term = t[len(lead):].strip()
+            for tail in (" mean", " stand for"):
+                if term.lower().endswith(tail):
+                    term = term[: -len(tail)].strip()
+            if term.lower().startswith(("a ", "an ", "the ")):
+                term = term.split(" ", 1)[1]
+            return term or None
+    return None
+
+
+class CommandsMixin:
+    """Commands, mixed into `Session` (which holds the state they edit)."""
+
+    def _command(self: Session, text: str) -> list[Message] | None:
+        t = text.lstrip("/").strip()
+        word, _, rest = t.partition(" ")
+        word = word.lower().rstrip("?!.:")
+        rest = rest.strip()
+        node = self._walk.current if self._entry else None
+        free_text = node is not None and node.kind == "question" and node.qkind in ("text", "xml") and self._pending is None
+        if t in ("?",):
+            word = "help"
+        if word in QUIT_WORDS and not rest:
+            self._finished = True
+            return [self._say(self._tree.messages["quit"])]
+        if word == "help" and not rest:
+            return [self._say(self._help()), *self._where_now()]
+        if word == "restart" and not rest:
+            self._reset()
+            return [self._say(self._tree.messages["restart"]), *self.start()[1:]]
+        if word == "back" and not rest:
+            return self._back()
+        if word in ("answers", "review") and not rest:
+            return [self._say(self._review())]
+        if word == "sources" and not rest:
+            return [self._say(self._sources())]
+        if word == "why" and (not rest or not free_text):
+            return [self._say(self._why(rest or None))]
+        if word == "change" and (rest or not free_text):
+            return self._change(rest)
+        if word == "explain" and rest and not free_text:
+            return [self._say(self._explain(rest)), *self._where_now()]
+        term = asked_term(t)
+        if term and not free_text and node is not None and node.kind == "question" and not self._walk.concluded:
+            return [self._say(self._explain(term)), *self._where_now()]
+        return None
+
+    def _explain(self: Session, term: str) -> str:
+        from ..explain import explain
+
+        return explain(term)
+
+    def _back(self: Session) -> list[Message]:
+        self._pending = None
+        self._reask = None
+        on_path = {s.node.id for s in self._walk.steps if s.how == "answered"}
+        while self._order and self._order[-1] not in on_path:
+            self._drop_answer(self._order[-1])
+        if not self._order:
+            if self._entry is None:
+                return [self._say("There is nothing to go back to."), *self._where_now()]
+            self._entry = None
+            self._compute()
+            return [self._say("Back to the start."), *self._where_now()]
+        qid = self._order[-1]
+        old = self._drop_answer(qid)
+        self._compute()
+        node = self._tree.nodes[qid]
+        return [self._say(f"Going back to *{node.title}* (your answer was: {self._shown(node, old)})."),
+                *self._where_now()]
+
+    def _change(self: Session, text: str) -> list[Message]:
+        steps = [s for s in self._walk.steps if s.node.kind == "question" and s.how in ("answered", "known", "inferred", "preset")]
+        if not steps:
+            return [self._say("There are no answers to change yet."), *self._where_now()]
+        if not text:
+            if self._last_read is not None and any(s.node.id == self._last_read for s in steps):
+                return self._change_to(self._last_read)
+            lines = "\n".join(f"- {s.node.title}: {self._shown(s.node, s.value)}" for s in steps)
+            return [self._say(f"Which answer? Type `change` and its name, e.g. `change {steps[0].node.title}`.\n\n{lines}")]
+        cands = [Candidate(s.node.id, s.node.title, (s.node.id, s.node.text[:80])) for s in steps]
+        m = match(text, cands, threshold=70)
+        if m.kind == "ambiguous":
+            self._pending = Pending("change", "change", tuple(Option(c.key, c.label) for c in m.candidates),
+                                    "Which answer do you want to change?")
+            return self._where_now()
+        if m.one is None:
+            names = ", ".join(s.node.title for s in steps)
+            return [self._say(f"I couldn't find an answer called '{text}'. You can change: {names}.", "error")]
+        return self._change_to(m.one.key)
+
+    def _change_to(self: Session, qid: str) -> list[Message]:
+        """Ask a question again. Known or inferred answers are asked too: the walk is told to re-ask it."""
+        node = self._tree.nodes[qid]
+        step = next((s for s in self._walk.steps if s.node.id == qid), None)
+        old = step.value if step else self._answers.get(qid)
+        self._drop_answer(qid)
+        self._pending = None
+        self._last_read = None
+        self._reask = qid
+        self._compute()
+        return [self._say(self._tree.messages["kept_answers"].replace("{question}", node.title)
+                          .replace("{old}", self._shown(node, old))), *self._where_now()]
+
+    def _shown(self: Session, node, value: str | None) -> str:
+        from .render import shown_value
+
+        return shown_value(node, value)
+
+    def _review(self: Session) -> str:
+        steps = [s for s in self._walk.steps if s.node.kind == "question"]
+        if not steps:
+            return "No answers yet."
+        from .render import how_known
+
+        lines = [f"- **{s.node.title}**: {self._shown(s.node, s.value)}"
+                 + ("" if s.how == "answered" else f" ({how_known(s, self._walk.state)})") for s in steps]
+        return "Your answers so far (type `change <name>` to change one):\n\n" + "\n".join(lines)
+
+    def _help(self: Session) -> str:
+        text = self._tree.messages["help"]
+        node = self._walk.current if self._entry else None
+        if node is not None and node.kind == "question" and node.help:
+            text = f"{fill(node.help, self._walk.state)}\n\n{text}"
+        return text
+
+    def _sources(self: Session) -> str:
+        from .render import sources_text
+
+        return sources_text(self._tree, self._walk, self._last_conclusion)
+
+    def _why(self: Session, target: str | None) -> str:
+        from .render import why_text
+
+        return why_text(self._tree, self._walk, self._last_conclusion, target)
