@@ -12,7 +12,9 @@ from datetime import date
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from assistant.dialogue.logic import programme_start
 from assistant.dialogue.session import Session
+from assistant.ilr.years import year_end, year_start
 from assistant.dialogue.tree import load_tree
 from assistant.rules.catalogue import catalogue
 from tests.builders import event, learner, prog, subject
@@ -62,13 +64,29 @@ def valid_answer(data, s: Session) -> str:
         o = data.draw(st.sampled_from(p.options))
         return data.draw(st.sampled_from([o.value, o.label, *o.synonyms]))
     if p.kind == "date":
-        choices = [o.value for o in p.options]
+        # A valid date is one the checks accept: not before the programme start, not after the file date, a
+        # start inside the year, a file preparation date inside the year. "Don't know" is valid everywhere.
+        choices = [o.value for o in p.options] + ["don't know"]
         state = s._walk.state
-        day = data.draw(st.dates(min_value=date(2021, 1, 1), max_value=min(AS_OF, state.as_of) if state else AS_OF))
+        low, high = date(2021, 1, 1), min(AS_OF, state.as_of) if state else AS_OF
+        start = programme_start(state) if state else None
+        if p.id == "file_date" and state and state.year:
+            low, high = year_start(state.year), year_end(state.year)
+        elif p.id == "prog_start" and state and state.year:
+            high = min(high, year_end(state.year))
+        elif start is not None and p.id not in ("offer_date", "event_aim_date", "evi_date_recorded", "hgv_event_date"):
+            low = start
+            if p.id == "plan_end":
+                high = max(high, start)
+        if low > high:
+            return data.draw(st.sampled_from(choices))
+        day = data.draw(st.dates(min_value=low, max_value=high))
         fmt = data.draw(st.sampled_from(["%d/%m/%Y", "%Y-%m-%d", "%d %b %Y", "%d-%m-%y"]))
         return data.draw(st.sampled_from(choices + [day.strftime(fmt)] * 3))
     if p.kind == "xml":
         return data.draw(st.sampled_from(XMLS[:3]))
+    if p.id == "event_aim_hgv_ref":
+        return data.draw(st.sampled_from(["Z0060439", "Z0060441", "z9541", "don't know"]))
     if p.id == "subject_ref":
         return data.draw(st.sampled_from(["Z0059758", "Z0009734", "z59758"]))
     if p.id in ("evi_code", "evi_recorded"):

@@ -55,7 +55,7 @@ STOP = frozenset("""
 a an the they he she it i we you me us them learner learners student students person has have had is are was were be
 been being did do does doing their his her my our your its of to in on at for with by from as that this these those
 there here so all any some yet still just really think guess please thanks thank ok okay well um er erm currently
-now already aim aims programme bootcamp course record recorded says say said would will can could should might may
+now already bootcamp record recorded says say said would will can could should might may
 one also been whole entire actually basically got get gotten like what which who when whose about into onto over
 """.split()) - {"still", "recorded", "got"}
 #: "still" and "got" carry meaning ("still learning", "got a job"); "recorded" too ("none recorded").
@@ -98,6 +98,22 @@ def _clauses(text: str) -> list[list[str]]:
     return out
 
 
+#: After an opening "no", these start a new statement ("no they failed"), unlike "no event aim yet".
+_SUBJECTS = frozenset({"they", "he", "she", "it", "its", "that", "thats", "this", "we", "i", "the", "there", "you"})
+#: A first word that answers "no" whatever follows ("nope, different date").
+NO_WORDS = frozenset({"no", "nope", "nah", "n"})
+
+
+def _first_clause(text: str) -> list[str] | None:
+    clauses = _clauses_cached(text)
+    return clauses[0] if clauses else None
+
+
+@functools.lru_cache(maxsize=16384)
+def _clauses_cached(text: str) -> list[list[str]]:
+    return _clauses(text)
+
+
 @dataclass(frozen=True)
 class Words:
     """A text read as stems with polarity."""
@@ -105,21 +121,31 @@ class Words:
     tokens: frozenset[Token]
     first: str
     negated: bool
+    #: "or" joins alternatives ("interview or new role"): never read as one of them.
+    either: bool = False
 
 
 @functools.lru_cache(maxsize=16384)
-def words(text: str) -> Words:
+def words(text: str, term: bool = False) -> Words:
+    """``text`` as stems with polarity. For an option's ``term``, "no" is only a bare no ("none", "not yet")."""
     tokens: set[Token] = set()
     any_negator = False
+    either = False
     first = ""
-    for clause in _clauses(text):
+    for clause in _clauses_cached(text):
         polarity = 1
         for w in clause:
             if not first:
                 first = w
+            if w == "or":
+                either = True
+                continue
             if w in NEGATORS:
-                polarity = -1
                 any_negator = True
+                if w in NO_WORDS and w == first and not term and len(clause) > 1 and clause[0] == w and \
+                        clause[1] in _SUBJECTS and clause is _first_clause(text):
+                    continue  # "no they failed": the opening "no" answers, it does not negate "failed"
+                polarity = -1
                 continue
             if w in STOP or w.isdigit() or w in YES_WORDS or len(w) < 2:
                 continue
@@ -127,18 +153,24 @@ def words(text: str) -> Words:
     positive = any(p > 0 for _, p in tokens)
     if first in YES_WORDS:
         tokens.add(("<ans>", 1))
-    elif any_negator and not positive:
-        # Wholly negative ("no", "none yet", "no interview yet", "they have not got a job"): it also says "no".
+    elif term and any_negator and not tokens:
+        # An option named by a bare no: "no", "none", "not yet", "nothing".
         tokens.add(("<ans>", -1))
-    return Words(frozenset(tokens), first, any_negator)
+    elif not term and ((any_negator and not positive) or first in NO_WORDS):
+        # Wholly negative ("no interview yet", "they have not got a job"), or opening with "no": it says "no".
+        tokens.add(("<ans>", -1))
+    return Words(frozenset(tokens), first, any_negator, either)
 
 
 def same(a: str, b: str) -> bool:
     """Two stems are the same word, allowing one slip (two in long words): interveiw, finsihed, withdrawen."""
     if a == b:
         return True
-    if a.startswith("<") or b.startswith("<") or min(len(a), len(b)) < 5:
+    if a.startswith("<") or b.startswith("<") or min(len(a), len(b)) < 5 or a[0] != b[0]:
         return False
+    for prefix in ("un", "in", "dis", "non", "im"):  # employed/unemployed are opposites, not a typo apart
+        if a == prefix + b or b == prefix + a:
+            return False
     return OSA.distance(a, b) <= (1 if max(len(a), len(b)) < 8 else 2)
 
 
@@ -176,7 +208,7 @@ def is_dont_know(text: str) -> bool:
 def _vocab(c: Choice) -> set[Token]:
     out: set[Token] = set()
     for t in (c.label, *c.terms):
-        out |= words(t).tokens
+        out |= words(t, term=True).tokens
     return out
 
 
@@ -263,15 +295,19 @@ FLOOR = 0.25
 
 
 def _words_reading(text: str, choices: Sequence[Choice]) -> Reading:
-    said = words(text).tokens
+    heard = words(text)
+    said = heard.tokens
     if not said:
         return Reading("none")
     vocabs = {c.key: _vocab(c) for c in choices}
     n = len(choices)
 
+    def df(tok: Token) -> int:
+        return sum(1 for v in vocabs.values() if _has(v, tok))
+
     def weight(tok: Token) -> float:
-        df = sum(1 for v in vocabs.values() if _has(v, tok))
-        return 0.0 if df == 0 or df == n else math.log(n / df)
+        d = df(tok)
+        return 0.0 if d == 0 or d == n else math.log(n / d)
 
     scores: dict[str, float] = {}
     ruled_out: set[str] = set()
@@ -281,9 +317,14 @@ def _words_reading(text: str, choices: Sequence[Choice]) -> Reading:
         for tok in said:
             if _has(v, tok):
                 s += weight(tok)
-            elif _has(v, (tok[0], -tok[1])):
+            elif _has(v, (tok[0], -tok[1])) and df((tok[0], -tok[1])) * 2 <= n:
+                # The answer says the opposite of a word that marks this option out ("not co-funded").
                 ruled_out.add(c.key)
         scores[c.key] = s
+    if heard.either:
+        named = sorted((c for c in choices if scores[c.key] > 0), key=lambda c: -scores[c.key])
+        if len(named) > 1:
+            return Reading("ask", tuple(named[:4]))
     alive = sorted((c for c in choices if scores[c.key] > 0 and c.key not in ruled_out), key=lambda c: -scores[c.key])
     if not alive:
         rest = [c for c in choices if c.key not in ruled_out]
@@ -293,7 +334,7 @@ def _words_reading(text: str, choices: Sequence[Choice]) -> Reading:
     best = scores[alive[0].key]
     if best < FLOOR:
         return Reading("ask", tuple(alive[:4]))
-    close = [c for c in alive[1:] if scores[c.key] * LEAD > best]
+    close = [c for c in alive[1:] if scores[c.key] * LEAD > best or heard.either]
     if close:
         return Reading("ask", (alive[0], *close))
     # A long answer of which only a word or two names the option (a pasted sentence) is asked about.
