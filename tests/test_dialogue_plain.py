@@ -42,8 +42,11 @@ def test_declaration_comment_and_fence_pastes():
 
 def test_whole_conversation_with_a_multi_line_paste():
     text = chat("check xml\n" + LEARNER + "\nyes\nno\nquit\n", year="2022-23", as_of="2023-01-31")
-    assert "I read this record" in text and "## What to record" in text
-    assert "| CompStatus | 1 | **2** |" in text
+    assert "I read this record" in text and "\nWhat to record\n" in text
+    assert "CompStatus: record 2 (now 1)." in text
+    assert "Aim: 1; LearnAimRef: ZPROG001" in text, "a table row is one line of field: value"
+    for mark in ("**", "`", "## ", "|"):
+        assert mark not in text, f"no Markdown ({mark}) in the plain chat"
     assert "\x1b" not in text, "no colour or cursor codes"
     assert text.rstrip().endswith("Goodbye. Nothing you typed has been stored or sent anywhere.")
 
@@ -53,6 +56,14 @@ def test_echo_marks_user_lines_and_escapes_assistant_lines_starting_with_gt():
     assert "\n> m2\n" in text and "\n> quit\n" in text
     user_lines = [ln for ln in text.splitlines() if ln.startswith(">")]
     assert user_lines == ["> m2", "> quit"]
+
+
+def test_a_visible_prompt_comes_before_each_input_and_options_read_as_number_comma_label():
+    text = chat("m2\nquit\n", year="2022-23", as_of="2023-01-31")
+    assert text.count("Your answer: ") == 2
+    assert "\n1, M2 (completion) isn't paying\n" in text
+    text = chat("m2\n01/08/2022\n30/11/2022\n1\n", year="2022-23", as_of="2023-01-31")
+    assert "\n1, continuing\n" in text and "\n6, break in learning\n" in text
 
 
 def test_end_of_input_ends_the_chat_cleanly():

@@ -418,7 +418,7 @@ class ProgrammeAdvice(EventPlanning, StoppedPlanning):
                             "in a return prepared on or after it.", seq)
             return
         if state == EVENT and (self.p.comp_status != "2" or self.p.learn_act_end_date is None):
-            self.plan.explain("The learning is finished and the event is recorded, but the programme aim is still open, so "
+            self.plan.explain("The learning is finished and the event has happened, but the programme aim is still open, so "
                               "the completion milestone (M2) can't be counted: close it with CompStatus 2, a "
                               "LearnActEndDate and Outcome 8 — the coding two providers confirmed paid M2.")
         close = Reason("the programme is complete: CompStatus 2 with its LearnActEndDate; its end is the latest of the "

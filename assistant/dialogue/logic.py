@@ -237,6 +237,15 @@ def event_from_record(state: State) -> tuple[str, str] | None:
     return None
 
 
+@inference("withdraw_reason_from_record")
+def withdraw_reason_from_record(state: State) -> tuple[str, str] | None:
+    """A WithdrawReason already on the programme aim answers "why did they withdraw"."""
+    prog = role_aim(state.learner, "programme")
+    if prog is not None and prog.withdraw_reason is not None:
+        return (str(prog.withdraw_reason), f"the programme aim has WithdrawReason {prog.withdraw_reason}")
+    return None
+
+
 @inference("outcome_from_record")
 def outcome_from_record(state: State) -> tuple[str, str] | None:
     prog = role_aim(state.learner, "programme")

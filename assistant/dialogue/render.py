@@ -126,8 +126,20 @@ def six_month_window(state: State) -> str:
     else:
         where = ("past it: with no positive outcome by then, the programme aim is closed with Outcome 3 (the "
                  "six-month rule), and a later outcome cannot be recorded as an AchDate (AchDate_13)")
+    now = (f"On the file preparation date ({say(state.as_of)}) it is" if state.as_of_given
+           else f"Today ({say(state.as_of)}) is")
     return (f"**Six-month window:** the learning ended {say(end)}; six months later is {say(limit)}. "
-            f"Today ({say(state.as_of)}) is {where}.")
+            f"{now} {where}.")
+
+
+def unknown_text(state: State) -> str:
+    """The facts the user said they don't know, each with what it would change (the question's `why`)."""
+    unknown = state.notes.get("unknown") or {}
+    if not unknown:
+        return ""
+    lines = [f"- {n.title}: {fill(n.why, state) if n.why else 'it is part of this path'}" for n in unknown.values()]
+    return ("**Not known** (you said you don't know; I have not guessed them, and what follows only holds what does "
+            "not depend on them):\n\n" + "\n".join(lines))
 
 
 @renderer("proposal")
@@ -156,6 +168,9 @@ def proposal_text(state: State) -> Rendered:
     window = six_month_window(state)
     if window:
         parts.append(window)
+    unknown = unknown_text(state)
+    if unknown:
+        parts.append(unknown)
     if d.programmes:
         parts.append("**Milestones as the record stands**\n\n" + "\n".join(_milestone_lines(d.programmes, state.focus)))
     if p.changes:
@@ -251,6 +266,8 @@ def shown_value(node, value: str | None) -> str:
 
     if value is None:
         return "(none)"
+    if value == UNKNOWN:
+        return "not known (you said you don't know)"
     opt = node.option(value)
     if opt is not None:
         return opt.label

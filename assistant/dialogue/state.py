@@ -35,7 +35,9 @@ NONE = "none"
 #: The answer "don't know" (or `skip`): nothing is recorded, the fact stays unknown and the conclusion names it.
 UNKNOWN = "?unknown"
 #: Aims built from answers alone carry these (the user is not asked for them).
-QA_CON_REF = "SB-ANSWERS-1"
+#: Not a made-up value: what a proposal built from answers shows wherever the real contract reference goes
+#: (the copy-all table, the export), so nobody records a placeholder as if it were one.
+QA_CON_REF = "(your contract reference)"
 QA_LEARN_REF = "ANSWERS"
 SEQ = {"programme": 1, "subject": 2, "event": 3}
 FACT_TYPES: dict[str, str] = {f.name: str(f.type) for f in dataclasses.fields(Facts)}

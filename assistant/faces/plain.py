@@ -10,14 +10,21 @@ A Markdown fence (a line of three backticks) also starts and ends a paste.
 
 With ``echo=True`` every input line is written back prefixed with `> `,
 which makes the output a readable transcript (`transcripts/*.md` are
-exactly this output, and the tests replay them).
+exactly this output, and the tests replay them). Without it, a visible
+prompt ("Your answer: ") is written before each input.
+
+Plain means plain: the engine writes Markdown for the TUI, and this face
+turns it into text a screen reader reads well — no `**`, no backticks, no
+`##`, and no pipe tables (each row becomes one line of "field: value"
+pairs). Options are read as "1, achieved". The output is the same for the
+same input, so scripts can rely on it.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date
-from typing import IO, Iterator
+from typing import IO, Callable, Iterator
 
 from ..ilr.model import ValueProblem, parse_iso_date
 from ..ilr.years import YearError, normalise_year
@@ -49,9 +56,18 @@ def _closes(buffer: str, name: str) -> bool:
     return bool(re.match(rf"\s*(?:<\?.*?\?>\s*)?<\s*{re.escape(name)}[^>]*/>\s*$", buffer, re.S))
 
 
-def read_inputs(lines: Iterator[str], echo_to: IO[str] | None = None) -> Iterator[str]:
-    """One user input per item: a line, or a whole multi-line XML paste."""
-    for line in lines:
+PROMPT = "Your answer: "
+
+
+def read_inputs(lines: Iterator[str], echo_to: IO[str] | None = None,
+                prompt: Callable[[], None] | None = None) -> Iterator[str]:
+    """One user input per item: a line, or a whole multi-line XML paste (``prompt`` is called before each)."""
+    while True:
+        if prompt is not None:
+            prompt()
+        line = next(lines, None)
+        if line is None:
+            return
         raw = line.rstrip("\r\n")
         if echo_to is not None:
             echo_to.write(f"> {raw}\n")
@@ -94,21 +110,70 @@ def _escape(text: str) -> str:
     return "\n".join(("\\" + ln) if ln.startswith(">") else ln for ln in text.splitlines())
 
 
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_ITALIC = re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])")
+_CODE = re.compile(r"`([^`]+)`")
+_AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
+_HEADING = re.compile(r"^#{1,6}\s+")
+_TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
+
+
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in line.strip().strip("|").split("|")]
+
+
+def plain_text(text: str) -> str:
+    """Markdown to plain text: no emphasis marks, no code marks, no headings' hashes, tables as lines."""
+    out: list[str] = []
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.lstrip().startswith("|") and i + 1 < len(lines) and _TABLE_RULE.match(lines[i + 1].strip()):
+            header = _cells(line)
+            i += 2
+            while i < len(lines) and lines[i].lstrip().startswith("|"):
+                cells = _cells(lines[i])
+                row = dict(zip(header, cells))
+                if header[:3] == ["Field", "Now", "Record"]:
+                    # A proposal row reads as what to do: "CompStatus: record 2 (now 1). Why: …"
+                    out.append(f"{row['Field']}: record {row['Record']} (now {row['Now']})."
+                               + "".join(f" {h}: {row[h]}." for h in header[3:] if row.get(h)))
+                else:
+                    out.append("; ".join(f"{h}: {c}" for h, c in row.items() if c))
+                i += 1
+            continue
+        out.append(line)
+        i += 1
+    text = "\n".join(out)
+    text = _BOLD.sub(r"\1", text)
+    text = _ITALIC.sub(r"\1", text)
+    text = _CODE.sub(r"\1", text)
+    text = _AUTOLINK.sub(r"\1", text)
+    return "\n".join(_HEADING.sub("", ln) for ln in text.splitlines())
+
+
+def _option_label(value: str, label: str) -> str:
+    """A coded option's label without its code repeated ("1 achieved" under code 1 reads "1, achieved")."""
+    return label[len(value) + 1:] if value.isdigit() and label.startswith(value + " ") else label
+
+
 def format_prompt(prompt: Prompt | None) -> str:
     if prompt is None or not prompt.options:
         return ""
     if prompt.kind == "date":
-        return "Type a date (like 20/12/2022), or " + " / ".join(f"`{o.value}` ({o.label})" for o in prompt.options) + "."
+        return ("Type a date (like 20/12/2022), or " + ", or ".join(f"{o.value} ({o.label})" for o in prompt.options)
+                + ", or don't know.")
     if codes_only(prompt.options):
-        return "\n".join(f"- `{o.value}` {o.label}" for o in prompt.options)
-    return "\n".join(f"{i}. {o.label}" for i, o in enumerate(prompt.options, 1))
+        return "\n".join(f"{o.value}, {_option_label(o.value, o.label)}" for o in prompt.options)
+    return "\n".join(f"{i}, {o.label}" for i, o in enumerate(prompt.options, 1))
 
 
 def write_messages(out: IO[str], messages: list[Message], prompt: Prompt | None) -> None:
     for m in messages:
         if m.role != "assistant":
             continue
-        out.write(_escape(m.text) + "\n\n")
+        out.write(_escape(plain_text(m.text)) + "\n\n")
     listed = format_prompt(prompt)
     if listed and any(m.kind == "question" for m in messages):
         out.write(listed + "\n\n")
@@ -131,9 +196,13 @@ def run_plain(stdin: IO[str], stdout: IO[str], year: str | None = None, as_of: s
                      "Run `ilr-assistant lint` to see every problem.\n")
         return 2
     write_messages(stdout, session.start(), session.prompt)
-    for text in read_inputs(iter(stdin.readline, ""), stdout if echo else None):
-        if echo:
-            stdout.write("\n")
+
+    def ask() -> None:
+        stdout.write(PROMPT)
+        stdout.flush()
+
+    for text in read_inputs(iter(stdin.readline, ""), stdout if echo else None, None if echo else ask):
+        stdout.write("\n")
         messages = session.send(text)
         write_messages(stdout, messages, session.prompt)
         if session.finished:
