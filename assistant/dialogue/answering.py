@@ -28,6 +28,7 @@ YES_TERMS = ("y", "yeah", "yep", "correct", "right", "ok", "that's right", "true
 NO_TERMS = ("n", "nope", "wrong", "not right", "false", "no")
 #: The markers a terminal puts round a bracketed paste (ESC [200~ … ESC [201~); the reader removes them.
 _PASTE_MARKS = re.compile(r"\x1b\[20[01]~")
+_MILESTONE = re.compile(r"\b(?:m|milestone)\s?([123])\b")
 #: Glossary kinds that a first message names on its own ("Outcome 8", "CompStatus 6", "ZPROG001").
 _TERM_KINDS = ("field:", "code:", "aim:", "rule:")
 
@@ -85,6 +86,10 @@ class AnsweringMixin:
         found = lookup(text.rstrip("?"))
         if found.kind == "one" and found.items[0].key.startswith(_TERM_KINDS) and len(norm.split()) <= 3:
             return self._begin(self._tree.entry("explain"), {"explain_lookup": text.rstrip("?")})  # type: ignore[arg-type]
+        # "milestone 2 not paid", "my M3 hasn't come through": the milestone named is the entry, whatever else.
+        named = set(_MILESTONE.findall(norm))
+        if len(named) == 1 and self._tree.entry(f"m{next(iter(named))}") is not None:
+            return self._begin(self._tree.entry(f"m{next(iter(named))}"))  # type: ignore[arg-type]
         m = match(text, cands)
         if m.kind == "ambiguous":
             # A shortcut beats the general entry it leads into ("what do I put for an interview offer?").

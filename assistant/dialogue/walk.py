@@ -228,10 +228,12 @@ class Walker:
             if diagnosis is None:
                 return None
             asked = {s.node.id for s in w.steps}
+            filled = {t for s in w.steps for t in s.node.targets}
             todo = None
             for q in diagnosis.proposal.questions:
                 node = self.tree.fact_question(q.fact) if q.fact else None
-                if node is not None and node.id not in asked:
+                # A fact already asked for (and perhaps not known) is not asked again by another question.
+                if node is not None and node.id not in asked and f"facts.{q.fact}" not in filled:
                     todo = node
                     break
             if todo is None:
