@@ -53,7 +53,7 @@ class CommandsMixin:
             self._finished = True
             return [self._say(self._tree.messages["quit"])]
         if word == "help" and not rest:
-            return [self._say(self._help()), *self._where_now()]
+            return [self._say(self._help()), *self._ask_again()]
         if word == "restart" and not rest:
             self._reset()
             return [self._say(self._tree.messages["restart"]), *self.start()[1:]]
@@ -68,11 +68,17 @@ class CommandsMixin:
         if word == "change" and (rest or not free_text):
             return self._change(rest)
         if word == "explain" and rest and not free_text:
-            return [self._say(self._explain(rest)), *self._where_now()]
+            return [self._say(self._explain(rest)), *self._ask_again()]
         term = asked_term(t)
         if term and not free_text and node is not None and node.kind == "question" and not self._walk.concluded:
             return [self._say(self._explain(term)), *self._where_now()]
         return None
+
+    def _ask_again(self: Session) -> list[Message]:
+        """After an aside (help, explain), the question still waiting — but never a whole conclusion again."""
+        if self._pending is not None or (self._walk.current is not None and self._walk.current.kind == "question"):
+            return self._where_now()
+        return []
 
     def _explain(self: Session, term: str) -> str:
         from ..explain import explain

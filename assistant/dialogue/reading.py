@@ -239,13 +239,15 @@ def read(text: str, choices: Sequence[Choice], *, codes: bool = False) -> Readin
         return Reading("none")
     if norm in DONT_KNOW:
         return Reading("dont-know")
-    # 1. The label, value, a synonym or the option's number/code, exactly.
-    exact = [c for c in choices if any(normalise(t) == norm for t in (c.label, c.key, *c.terms))]
-    exact = list({c.key: c for c in exact}.values())
-    if len(exact) == 1:
-        return Reading("exact", (exact[0],))
-    if len(exact) > 1:
-        return Reading("ask", tuple(exact))
+    # 1. The label, value, a synonym or the option's number/code, exactly. Only the label, value, code or
+    #    number is "exact"; a synonym is a reading like any other and is said back.
+    named = [c for c in choices if any(normalise(t) == norm for t in (c.label, c.key, *c.terms))]
+    named = list({c.key: c for c in named}.values())
+    if len(named) == 1:
+        own = any(normalise(t) == norm for t in (named[0].label, named[0].key))
+        return Reading("exact" if own else "read", (named[0],))
+    if len(named) > 1:
+        return Reading("ask", tuple(named))
     m = _OPTION_NO.match(norm)
     if m:
         n = int(m.group(1))

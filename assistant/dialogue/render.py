@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Iterable
 
-from ..ilr.model import Learner, format_value
-from ..ilr.vocabulary import EVENT_AIMS, STATUS_WORDS
+from ..ilr.model import EVENT_AIMS, Learner, format_value
 from ..rules.base import Source, add_months
 from ..rules.catalogue import catalogue, sources as all_sources
 from .logic import RENDERERS, Rendered, learning_end, renderer
@@ -27,6 +26,7 @@ GRADE_WORDS = {
     "vendor": "vendor (an MIS supplier's reading)",
     "inference": "inference (our own reading; not confirmed by DfE)",
 }
+STATUS_WORDS = {"payable": "can pay", "blocked": "blocked", "not-yet": "not yet due", "unknown": "can't tell from the ILR"}
 AIM_ROLE = {"1": "programme aim", "3": "component aim"}
 
 
@@ -138,8 +138,23 @@ def unknown_text(state: State) -> str:
     if not unknown:
         return ""
     lines = [f"- {n.title}: {fill(n.why, state) if n.why else 'it is part of this path'}" for n in unknown.values()]
-    return ("**Not known** (you said you don't know; I have not guessed them, and what follows only holds what does "
-            "not depend on them):\n\n" + "\n".join(lines))
+    return ("**Not known** (you said you don't know; I have not guessed them, and the changes below only hold what "
+            "does not depend on them):\n\n" + "\n".join(lines))
+
+
+def unknown_fields(state: State) -> set[tuple[int, str]]:
+    """(aim, field) pairs the user said they don't know: what the record shows there is not what is recorded."""
+    from .state import role_aim
+
+    out: set[tuple[int, str]] = set()
+    for node in (state.notes.get("unknown") or {}).values():
+        for target in node.all_targets():
+            head, _, rest = target.partition(".")
+            if head in ("programme", "subject", "event") and not rest.startswith("fam."):
+                aim = role_aim(state.learner, head)
+                if aim is not None and aim.seq is not None:
+                    out.add((aim.seq, rest))
+    return out
 
 
 @renderer("proposal")
@@ -150,6 +165,12 @@ def proposal_text(state: State) -> Rendered:
         _, why = diagnose(state)
         return Rendered(why or "There is nothing to check yet.")
     p = d.proposal
+    unknown = unknown_fields(state)
+    # A change on an aim with an unknown field may rest on it (an Outcome cleared because the aim looks
+    # continuing): every change on that aim waits for the answer.
+    tainted = {seq for seq, _ in unknown}
+    held_back = [c for c in p.changes if c.aim_seq in tainted]
+    changes = [c for c in p.changes if c.aim_seq not in tainted]
     parts: list[str] = []
     rules: list[str] = []
     srcs: list[str] = []
@@ -158,7 +179,7 @@ def proposal_text(state: State) -> Rendered:
             (f"{s}" if len(p.states) == 1 else f"{con}: {s}") for con, s in p.states.items()) + ".")
     if p.explanations:
         parts.append("**What I found**\n\n" + "\n".join(f"- {e}" for e in p.explanations))
-    errors = [f for f in d.findings if f.is_error]
+    errors = [f for f in d.findings if f.is_error and (f.aim_seq, f.field) not in unknown]
     if errors:
         lines = [f"- {f.rule} on aim {f.aim_seq if f.aim_seq is not None else '(learner)'}: “{f.message}” — {f.detail}"
                  for f in errors]
@@ -168,14 +189,19 @@ def proposal_text(state: State) -> Rendered:
     window = six_month_window(state)
     if window:
         parts.append(window)
-    unknown = unknown_text(state)
-    if unknown:
-        parts.append(unknown)
+    not_known = unknown_text(state)
+    if not_known:
+        if held_back:
+            not_known += ("\n\nSo I have left out what depends on them: "
+                          + "; ".join(f"aim {c.aim_seq} {c.field}" for c in held_back)
+                          + ". Look these up in your MIS and answer them (`change <question>`) to finish the proposal. "
+                          "The milestones below read what is not known as blank.")
+        parts.append(not_known)
     if d.programmes:
         parts.append("**Milestones as the record stands**\n\n" + "\n".join(_milestone_lines(d.programmes, state.focus)))
-    if p.changes:
+    if changes:
         by_aim: dict[int, list] = {}
-        for c in p.changes:
+        for c in changes:
             by_aim.setdefault(c.aim_seq, []).append(c)
         blocks = []
         for seq, changes in by_aim.items():
@@ -211,13 +237,15 @@ def proposal_text(state: State) -> Rendered:
         parts.append("**What to record:** nothing needs to change on what I know.")
     if p.questions:
         parts.append("**Still open** (answer these to finish the proposal):\n\n" + "\n".join(f"- {q.text}" for q in p.questions))
-    if p.changes and d.programmes_after:
+    if changes and d.programmes_after:
         after = _milestone_lines(d.programmes_after, state.focus)
         parts.append("**After these changes**\n\n" + "\n".join(after))
     if d.introduced:
-        parts.append("**Not verified:** making these changes as they stand would add " + ", ".join(d.introduced_rules)
-                     + ". Do not make them as they are: a person must check the record first.")
-    elif p.changes:
+        parts.append("**Warning:** these changes would add errors: " + ", ".join(f.rule for f in d.introduced))
+    elif changes and held_back:
+        parts.append("I re-checked the record with these changes and the ones left out together: they add no "
+                     "validation errors. Without the ones left out, it is not finished.")
+    elif changes:
         parts.append("I re-checked the record with these changes: they add no validation errors.")
     return Rendered("\n\n".join(parts), tuple(dict.fromkeys(rules)), tuple(dict.fromkeys(srcs)))
 
