@@ -224,3 +224,25 @@ def role_aim(learner: Learner | None, role: str) -> Delivery | None:
     if role == "event":
         return prog.event_aims[0] if prog.event_aims else None
     return None
+
+
+# -- reading the record (what conditions, checks and values ask of it) ---------------------------
+
+
+def programme_start(state: State) -> date | None:
+    prog = role_aim(state.learner, "programme")
+    return prog.learn_start_date if prog else None
+
+
+def learning_end(state: State) -> date | None:
+    if state.facts.learning_end_date:
+        return state.facts.learning_end_date
+    subject = role_aim(state.learner, "subject")
+    return subject.learn_act_end_date if subject else None
+
+
+def event_aim_date(state: State) -> date | None:
+    ev = role_aim(state.learner, "event")
+    if ev is None:
+        return None
+    return ev.learn_act_end_date or ev.learn_start_date
