@@ -223,3 +223,14 @@ def test_a_failing_condition_is_a_knowledge_error_not_a_quiet_else(monkeypatch):
     s = session()
     out = s.send("m2")
     assert s._walk.broken and "file_date_needed" in s._walk.broken and "knowledge" in out[-1].text
+
+
+def test_an_hgv_aim_typed_at_the_event_question_is_taken_as_that_aim_not_asked_again():
+    s = drive(session(), UP_TO_EVENT)
+    out = s.send("Z0060441")
+    assert out[0].text.startswith("I took that as: an HGV event aim")
+    assert s.prompt.id == "event_aim_date"
+    assert any(d.learn_aim_ref == "Z0060441" for d in s.learner.deliveries)
+    s = drive(session(), UP_TO_EVENT)
+    s.send("Z0059746")                       # not an event aim: not "nearly" Z0059747
+    assert s.prompt.id == "event_aim_ref"

@@ -88,3 +88,23 @@ def test_a_negated_option_is_never_read_as_that_option(qid, value, typed):
     """Derived from the tree itself: "not <any label or synonym>" is never read as that very option."""
     kind, got = outcome(qid, typed)
     assert got != value, f"'{typed}' at {qid} was read as {got}"
+
+
+# -- a property: words around an option's own name never turn it into another option -------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+FILLERS = ["", "i think", "they", "the learner", "please", "ok so", "well", "as far as i know", "i believe",
+           "according to our mis", "um", "right now", "this one"]
+NAMED = [(n.id, o.value, t) for n in TREE.nodes.values() if n.kind == "question" and n.options
+         for o in n.options for t in (o.label, *o.synonyms) if _negatable(t)]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(NAMED), st.sampled_from(FILLERS), st.sampled_from(FILLERS), st.sampled_from(["", ".", "!", "?"]))
+def test_an_option_named_among_filler_words_is_never_read_as_another(named, before, after, mark):
+    qid, value, term = named
+    typed = " ".join(x for x in (before, term, after) if x) + mark
+    kind, got = outcome(qid, typed)
+    assert not got or got == value, f"'{typed}' at {qid} was read as {got}, not {value}"

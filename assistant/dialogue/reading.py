@@ -168,6 +168,8 @@ def same(a: str, b: str) -> bool:
         return True
     if a.startswith("<") or b.startswith("<") or min(len(a), len(b)) < 5 or a[0] != b[0]:
         return False
+    if not (a.isalpha() and b.isalpha()):  # codes are exact: Z0059748 is not a slip of Z0059747
+        return False
     for prefix in ("un", "in", "dis", "non", "im"):  # employed/unemployed are opposites, not a typo apart
         if a == prefix + b or b == prefix + a:
             return False
@@ -190,6 +192,8 @@ class Reading:
     choices: tuple[Choice, ...] = ()
     #: Why nothing was read (for the message), e.g. "2021-22 is not one of the years here".
     note: str = ""
+    #: The value seen in the answer when it was read from one (an aim reference such as Z0060441).
+    value: str = ""
 
     @property
     def one(self) -> Choice | None:
@@ -245,7 +249,8 @@ def read(text: str, choices: Sequence[Choice], *, codes: bool = False) -> Readin
     named = list({c.key: c for c in named}.values())
     if len(named) == 1:
         own = any(normalise(t) == norm for t in (named[0].label, named[0].key))
-        return Reading("exact" if own else "read", (named[0],))
+        refs = _aim_refs(text)
+        return Reading("exact" if own else "read", (named[0],), value=next(iter(refs)) if len(refs) == 1 else "")
     if len(named) > 1:
         return Reading("ask", tuple(named))
     m = _OPTION_NO.match(norm)
@@ -270,7 +275,7 @@ def read(text: str, choices: Sequence[Choice], *, codes: bool = False) -> Readin
         hit = [c for c in choices if c.key.upper() in refs or any(normalise(t).upper() in refs for t in c.terms)]
         hit = list({c.key: c for c in hit}.values())
         if len(hit) == 1 and len(refs) == 1:
-            return Reading("read", (hit[0],))
+            return Reading("read", (hit[0],), value=next(iter(refs)))
         if hit:
             return Reading("ask", tuple(hit))
     # 3. A code in a short answer ("CompStatus 2", "it's 8", "outcome is 1").
