@@ -17,9 +17,10 @@ import yaml
 from assistant.dialogue.answering import read_answer
 from assistant.dialogue.tree import load_tree
 
-CORPUS = Path(__file__).parent / "data" / "paraphrases.yaml"
+CORPORA = [Path(__file__).parent / "data" / name for name in ("paraphrases.yaml", "paraphrases_heldout.yaml")]
 TREE = load_tree()
-CASES = [(qid, str(expected), str(typed)) for qid, by in yaml.safe_load(CORPUS.read_text(encoding="utf-8")).items()
+CASES = [(qid, str(expected), str(typed)) for corpus in CORPORA
+         for qid, by in yaml.safe_load(corpus.read_text(encoding="utf-8")).items()
          for expected, answers in by.items() for typed in answers]
 #: Corpus outcomes that are not an option value.
 SPECIAL = {"ask", "dont-know", "none-of-these"}
@@ -45,7 +46,7 @@ def grade(expected: str, kind: str, value: str) -> str:
 
 
 def test_the_corpus_is_large_and_covers_every_question_with_options():
-    assert len(CASES) >= 300
+    assert len(CASES) >= 300 and len(set(CASES)) > 500
     with_options = {n.id for n in TREE.nodes.values() if n.kind == "question" and n.options}
     covered = {qid for qid, _, _ in CASES}
     assert with_options <= covered, f"no paraphrases for {sorted(with_options - covered)}"

@@ -42,6 +42,8 @@ DONT_KNOW = frozenset(normalise(t) for t in (
 NEGATORS = frozenset({"not", "no", "never", "none", "nothing", "nope", "without", "before", "nor", "neither", "non",
                       "n", "nah", "neither"})
 YES_WORDS = frozenset({"yes", "y", "yeah", "yep", "yup", "correct", "right", "true", "indeed", "aye", "sure"})
+#: These say "yes" at the start of any answer; the others ("right", "sure") only standing alone ("right now…").
+STRONG_YES = frozenset({"yes", "y", "yeah", "yep", "yup", "aye"})
 _CONTRACTIONS = {
     "hasnt": "has not", "havent": "have not", "hadnt": "had not", "isnt": "is not", "arent": "are not",
     "wasnt": "was not", "werent": "were not", "didnt": "did not", "doesnt": "does not", "dont": "do not",
@@ -151,7 +153,9 @@ def words(text: str, term: bool = False) -> Words:
                 continue
             tokens.add((stem(w), polarity))
     positive = any(p > 0 for _, p in tokens)
-    if first in YES_WORDS:
+    clauses = _clauses_cached(text)
+    alone = bool(clauses) and len(clauses[0]) == 1
+    if first in STRONG_YES or (first in YES_WORDS and alone):
         tokens.add(("<ans>", 1))
     elif term and any_negator and not tokens:
         # An option named by a bare no: "no", "none", "not yet", "nothing".
@@ -280,7 +284,8 @@ def read(text: str, choices: Sequence[Choice], *, codes: bool = False) -> Readin
             return Reading("ask", tuple(hit))
     # 3. A code in a short answer ("CompStatus 2", "it's 8", "outcome is 1").
     if codes:
-        numbers = [w for w in norm.split() if w.isdigit()]
+        # Digits as typed: "this one" is not code 1 (a whole answer "one" was read above).
+        numbers = re.findall(r"\d+", text)
         if len(numbers) == 1 and len(norm.split()) <= 5:
             hit = [c for c in choices if c.key == str(int(numbers[0]))]
             if not hit:
