@@ -48,8 +48,10 @@ _CONTRACTIONS = {
     "hasnt": "has not", "havent": "have not", "hadnt": "had not", "isnt": "is not", "arent": "are not",
     "wasnt": "was not", "werent": "were not", "didnt": "did not", "doesnt": "does not", "dont": "do not",
     "wont": "will not", "cant": "can not", "cannot": "can not", "couldnt": "could not", "wouldnt": "would not",
-    "shouldnt": "should not", "aint": "is not", "neednt": "need not", "yet to": "not",
+    "shouldnt": "should not", "aint": "is not", "neednt": "need not",
 }
+#: Phrases that negate without a negator: "they are yet to finish", "has yet to pass".
+_PHRASES = re.compile(r"\byet to\b")
 #: Words that end a negation's reach.
 _BOUNDARY_WORDS = frozenset({"but", "just", "and", "only", "though", "however", "instead", "rather", "so", "although"})
 _BOUNDARY_PUNCT = re.compile(r"[,;:.!?()\[\]]")
@@ -80,7 +82,7 @@ def stem(word: str) -> str:
 
 def _clauses(text: str) -> list[list[str]]:
     """Normalised words split into clauses (a negation reaches to the end of its clause)."""
-    lowered = text.lower().replace("\u2019", "'").replace("'", "")
+    lowered = _PHRASES.sub("not", text.lower().replace("\u2019", "'").replace("'", ""))
     out = []
     for part in _BOUNDARY_PUNCT.split(lowered):
         words = normalise(part).split()
@@ -106,11 +108,6 @@ _SUBJECTS = frozenset({"they", "he", "she", "it", "its", "that", "thats", "this"
 NO_WORDS = frozenset({"no", "nope", "nah", "n"})
 
 
-def _first_clause(text: str) -> list[str] | None:
-    clauses = _clauses_cached(text)
-    return clauses[0] if clauses else None
-
-
 @functools.lru_cache(maxsize=16384)
 def _clauses_cached(text: str) -> list[list[str]]:
     return _clauses(text)
@@ -122,7 +119,6 @@ class Words:
 
     tokens: frozenset[Token]
     first: str
-    negated: bool
     #: "or" joins alternatives ("interview or new role"): never read as one of them.
     either: bool = False
 
@@ -134,7 +130,7 @@ def words(text: str, term: bool = False) -> Words:
     any_negator = False
     either = False
     first = ""
-    for clause in _clauses_cached(text):
+    for i, clause in enumerate(_clauses_cached(text)):
         polarity = 1
         for w in clause:
             if not first:
@@ -144,8 +140,8 @@ def words(text: str, term: bool = False) -> Words:
                 continue
             if w in NEGATORS:
                 any_negator = True
-                if w in NO_WORDS and w == first and not term and len(clause) > 1 and clause[0] == w and \
-                        clause[1] in _SUBJECTS and clause is _first_clause(text):
+                if i == 0 and w == clause[0] and w in NO_WORDS and not term and len(clause) > 1 and \
+                        clause[1] in _SUBJECTS:
                     continue  # "no they failed": the opening "no" answers, it does not negate "failed"
                 polarity = -1
                 continue
@@ -163,7 +159,7 @@ def words(text: str, term: bool = False) -> Words:
     elif not term and ((any_negator and not positive) or first in NO_WORDS):
         # Wholly negative ("no interview yet", "they have not got a job"), or opening with "no": it says "no".
         tokens.add(("<ans>", -1))
-    return Words(frozenset(tokens), first, any_negator, either)
+    return Words(frozenset(tokens), first, either)
 
 
 def same(a: str, b: str) -> bool:
