@@ -159,11 +159,12 @@ class AnsweringMixin:
         if pasted is not None:
             return [pasted, *self._where_now()]
         if r.kind == "read" and r.one is not None:
-            out = self._accept(node, r.one.key, before, heard=r.one.label)
             opt = node.option(r.one.key)
+            carried = opt is not None and opt.later and bool(r.value)
+            out = self._accept(node, r.one.key, before, heard=f"{r.one.label}, {r.value}" if carried else r.one.label)
             nxt = self._walk.current
-            if opt is not None and opt.later and r.value and nxt is not None and nxt.qkind == "text" \
-                    and nxt.id == opt.next and self._pending is None:
+            if carried and nxt is not None and nxt.qkind == "text" and opt is not None and nxt.id == opt.next \
+                    and self._pending is None:
                 # "Z0060441" chose "an HGV event aim" and is the aim asked next: not asked twice.
                 return [m for m in out if m.kind != "question"] + self._answer(nxt, r.value)
             return out

@@ -159,11 +159,11 @@ def _option_label(value: str, label: str) -> str:
 
 
 def format_prompt(prompt: Prompt | None) -> str:
+    if prompt is not None and prompt.kind == "date":
+        return "Type a date (like 20/12/2022), or " + "".join(f"{o.value} ({o.label}), or " for o in prompt.options) \
+            + "don't know."
     if prompt is None or not prompt.options:
         return ""
-    if prompt.kind == "date":
-        return ("Type a date (like 20/12/2022), or " + ", or ".join(f"{o.value} ({o.label})" for o in prompt.options)
-                + ", or don't know.")
     if codes_only(prompt.options):
         return "\n".join(f"{o.value}, {_option_label(o.value, o.label)}" for o in prompt.options)
     return "\n".join(f"{i}, {o.label}" for i, o in enumerate(prompt.options, 1))
