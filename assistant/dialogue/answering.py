@@ -111,7 +111,7 @@ class AnsweringMixin:
             return self._begin(self._tree.entry("explain"), {"explain_lookup": text.rstrip("?")})  # type: ignore[arg-type]
         if rules:
             return self._begin(self._tree.entry("validation_error"), {"rule_lookup": text})  # type: ignore[arg-type]
-        labels = "\n".join(f"{i}. {e.label}" for i, e in enumerate(self._tree.entries, 1))
+        labels = "\n".join(f"{i}, {e.label}" for i, e in enumerate(self._tree.entries, 1))
         return [self._say(self._tree.messages["not_understood"] + "\n\n" + labels, "error")]
 
     def _begin(self: Session, entry: Entry, typed: dict[str, str] | None = None) -> list[Message]:
