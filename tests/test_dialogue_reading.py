@@ -234,3 +234,10 @@ def test_an_hgv_aim_typed_at_the_event_question_is_taken_as_that_aim_not_asked_a
     s = drive(session(), UP_TO_EVENT)
     s.send("Z0059746")                       # not an event aim: not "nearly" Z0059747
     assert s.prompt.id == "event_aim_ref"
+
+
+def test_wording_after_no_event_aim_and_on_the_file_preparation_date():
+    s = drive(session(), UP_TO_EVENT + ["none", "finished", "13/12/2024", "passed", "interview", "10/01/2025", "no"])
+    text = s.transcript[-1].text
+    assert "the event is recorded" not in text, "the user said no event aim is recorded"
+    assert "Today (" not in text and "On the file preparation date (15 February 2025)" in text
