@@ -10,9 +10,9 @@ says so. Entry points, pasted XML and pasted error messages are read here too.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from .commands import asked_term
+from .core import Conversation
 from .dates import parse_date, say
 from .matching import Candidate, match, normalise
 from .messages import Message, Option, Pending, codes_only
@@ -20,9 +20,6 @@ from .reading import Choice, Reading, is_dont_know, read
 from .state import UNKNOWN
 from .tree import Entry, Node
 from .walk import Walk, fill
-
-if TYPE_CHECKING:
-    from .session import Session
 
 YES_TERMS = ("y", "yeah", "yep", "correct", "right", "ok", "that's right", "true", "yes")
 NO_TERMS = ("n", "nope", "wrong", "not right", "false", "no")
@@ -58,14 +55,14 @@ def read_answer(node: Node, text: str) -> Reading:
     return read(text, choices, codes=codes)
 
 
-class AnsweringMixin:
+class AnsweringMixin(Conversation):
     """Answers, entries and pastes, mixed into `Session`."""
 
     # -- entries ---------------------------------------------------------------------------------
-    def _entry_candidates(self: Session) -> list[Candidate]:
+    def _entry_candidates(self) -> list[Candidate]:
         return [Candidate(e.id, e.label, e.synonyms) for e in self._tree.entries + self._tree.shortcuts]
 
-    def _choose_entry(self: Session, text: str) -> list[Message]:
+    def _choose_entry(self, text: str) -> list[Message]:
         from ..explain import find_rules_by_text, lookup
 
         term = asked_term(text)
@@ -114,7 +111,7 @@ class AnsweringMixin:
         labels = "\n".join(f"{i}, {e.label}" for i, e in enumerate(self._tree.entries, 1))
         return [self._say(self._tree.messages["not_understood"] + "\n\n" + labels, "error")]
 
-    def _begin(self: Session, entry: Entry, typed: dict[str, str] | None = None) -> list[Message]:
+    def _begin(self, entry: Entry, typed: dict[str, str] | None = None) -> list[Message]:
         """Start an entry. Answers about the learner and the facts are kept; navigation answers are not."""
         before = self._walk
         self._entry = entry
@@ -136,7 +133,7 @@ class AnsweringMixin:
         return out
 
     # -- answering -------------------------------------------------------------------------------
-    def _answer(self: Session, node: Node, text: str, before: Walk | None = None) -> list[Message]:
+    def _answer(self, node: Node, text: str, before: Walk | None = None) -> list[Message]:
         if node.qkind in ("choice", "confirm"):
             return self._answer_choice(node, text, before)
         if node.qkind == "date":
@@ -149,7 +146,7 @@ class AnsweringMixin:
                               "elements, or a whole ILR file (starting with `<`).", "error"), *self._where_now()]
         return self._answer_text(node, text, before)
 
-    def _answer_choice(self: Session, node: Node, text: str, before: Walk | None) -> list[Message]:
+    def _answer_choice(self, node: Node, text: str, before: Walk | None) -> list[Message]:
         r = read_answer(node, text)
         if r.kind == "dont-know":
             return self._accept_unknown(node, before)
@@ -182,7 +179,7 @@ class AnsweringMixin:
                           + (" (by number or words)" if numbered else " (by code or words)")
                           + ". Or type `don't know`, or `help`.", "error"), *self._where_now()]
 
-    def _pasted_error(self: Session, text: str) -> Message | None:
+    def _pasted_error(self, text: str) -> Message | None:
         """An official error message pasted in the middle of a question: explain it, then ask again."""
         from ..explain import explain_key, find_rules_by_text
 
@@ -194,7 +191,7 @@ class AnsweringMixin:
         return self._say("That looks like a validation error message, so here is the rule; then back to the "
                          "question.\n\n" + explain_key(f"rule:{rules[0].id}"))
 
-    def _answer_date(self: Session, node: Node, text: str, before: Walk | None) -> list[Message]:
+    def _answer_date(self, node: Node, text: str, before: Walk | None) -> list[Message]:
         if node.options:
             r = read_answer(node, text)
             if r.kind == "exact" and r.one is not None:
@@ -222,7 +219,7 @@ class AnsweringMixin:
             return [self._say(f"{error}.{extra} If you don't know it, say `don't know`.", "error"), *self._where_now()]
         return self._accept_date(node, reading.value.isoformat(), before)
 
-    def _accept_date(self: Session, node: Node, iso: str, before: Walk | None) -> list[Message]:
+    def _accept_date(self, node: Node, iso: str, before: Walk | None) -> list[Message]:
         from .logic import check_date
 
         problem = check_date(node, iso, self._walk.state)
@@ -230,14 +227,17 @@ class AnsweringMixin:
             return [self._say(problem, "error"), *self._where_now()]
         return self._accept(node, iso, before)
 
-    def _answer_text(self: Session, node: Node, text: str, before: Walk | None) -> list[Message]:
+    def _answer_text(self, node: Node, text: str, before: Walk | None) -> list[Message]:
         if is_dont_know(text):
             return self._accept_unknown(node, before)
         if not node.accept:
             return self._accept(node, text, before)
         from .logic import VALIDATORS
 
-        checked = VALIDATORS[node.accept](text, self._walk.state)
+        state = self._walk.state
+        if state is None:
+            return self._accept(node, text, before)
+        checked = VALIDATORS[node.accept](text, state)
         if checked.error:
             return [self._say(checked.error, "error"), *self._where_now()]
         if checked.choices:
@@ -247,7 +247,7 @@ class AnsweringMixin:
             return self._where_now()
         return self._accept(node, checked.value or text, before)
 
-    def _answer_pending(self: Session, text: str) -> list[Message]:
+    def _answer_pending(self, text: str) -> list[Message]:
         p = self._pending
         assert p is not None
         node = self._tree.nodes.get(p.node_id)
@@ -287,7 +287,7 @@ class AnsweringMixin:
         current = self._walk.current
         return self._answer(current, text) if current is not None else self._where_now()
 
-    def _accept(self: Session, node: Node, value: str, before: Walk | None, heard: str | None = None) -> list[Message]:
+    def _accept(self, node: Node, value: str, before: Walk | None, heard: str | None = None) -> list[Message]:
         before = before or self._walk
         self._set_answer(node.id, value)
         self._last_read = node.id if heard else None
@@ -307,7 +307,7 @@ class AnsweringMixin:
         out += self._where_now()
         return out
 
-    def _accept_unknown(self: Session, node: Node, before: Walk | None) -> list[Message]:
+    def _accept_unknown(self, node: Node, before: Walk | None) -> list[Message]:
         """"Don't know" is an answer: nothing is recorded for it, and the conclusion names it."""
         out = [self._say(f"Noted: {node.title} is not known. I won't guess it; the conclusion will say what it "
                          "would change. (You can `change` it later.)")]
@@ -320,7 +320,7 @@ class AnsweringMixin:
         return out
 
     # -- pasted XML --------------------------------------------------------------------------------
-    def _paste(self: Session, text: str) -> list[Message]:
+    def _paste(self, text: str) -> list[Message]:
         from ..ilr.reader import InputError, read_text
         from .render import record_table
 
@@ -369,7 +369,7 @@ class AnsweringMixin:
         out += self._where_now()
         return out
 
-    def _diagnosis_entries(self: Session) -> set[str]:
+    def _diagnosis_entries(self) -> set[str]:
         """Entries that end in a proposal (a paste continues them rather than starting over)."""
         out = set()
         for e in self._tree.entries:

@@ -7,15 +7,11 @@ an answer: no command writes the walk's current question itself.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from .core import Conversation
 from .matching import Candidate, match
 from .messages import Message, Option, Pending
 from .reading import COMMAND_WORDS, QUIT_WORDS
 from .walk import fill
-
-if TYPE_CHECKING:
-    from .session import Session
 
 COMMANDS = COMMAND_WORDS
 _ASKED = ("what is ", "what's ", "whats ", "what does ", "what are ", "meaning of ", "explain ", "define ")
@@ -37,10 +33,10 @@ def asked_term(text: str) -> str | None:
     return None
 
 
-class CommandsMixin:
+class CommandsMixin(Conversation):
     """Commands, mixed into `Session` (which holds the state they edit)."""
 
-    def _command(self: Session, text: str) -> list[Message] | None:
+    def _command(self, text: str) -> list[Message] | None:
         t = text.lstrip("/").strip()
         word, _, rest = t.partition(" ")
         word = word.lower().rstrip("?!.:")
@@ -74,18 +70,18 @@ class CommandsMixin:
             return [self._say(self._explain(term)), *self._where_now()]
         return None
 
-    def _ask_again(self: Session) -> list[Message]:
+    def _ask_again(self) -> list[Message]:
         """After an aside (help, explain), the question still waiting — but never a whole conclusion again."""
         if self._pending is not None or (self._walk.current is not None and self._walk.current.kind == "question"):
             return self._where_now()
         return []
 
-    def _explain(self: Session, term: str) -> str:
+    def _explain(self, term: str) -> str:
         from ..explain import explain
 
         return explain(term)
 
-    def _back(self: Session) -> list[Message]:
+    def _back(self) -> list[Message]:
         self._pending = None
         self._reask = None
         on_path = {s.node.id for s in self._walk.steps if s.how == "answered"}
@@ -104,7 +100,7 @@ class CommandsMixin:
         return [self._say(f"Going back to *{node.title}* (your answer was: {self._shown(node, old)})."),
                 *self._where_now()]
 
-    def _change(self: Session, text: str) -> list[Message]:
+    def _change(self, text: str) -> list[Message]:
         steps = [s for s in self._walk.steps if s.node.kind == "question" and s.how in ("answered", "known", "inferred", "preset")]
         if not steps:
             return [self._say("There are no answers to change yet."), *self._where_now()]
@@ -124,7 +120,7 @@ class CommandsMixin:
             return [self._say(f"I couldn't find an answer called '{text}'. You can change: {names}.", "error")]
         return self._change_to(m.one.key)
 
-    def _change_to(self: Session, qid: str) -> list[Message]:
+    def _change_to(self, qid: str) -> list[Message]:
         """Ask a question again. Known or inferred answers are asked too: the walk is told to re-ask it."""
         node = self._tree.nodes[qid]
         step = next((s for s in self._walk.steps if s.node.id == qid), None)
@@ -137,12 +133,12 @@ class CommandsMixin:
         return [self._say(self._tree.messages["kept_answers"].replace("{question}", node.title)
                           .replace("{old}", self._shown(node, old))), *self._where_now()]
 
-    def _shown(self: Session, node, value: str | None) -> str:
+    def _shown(self, node, value: str | None) -> str:
         from .render import shown_value
 
         return shown_value(node, value)
 
-    def _review(self: Session) -> str:
+    def _review(self) -> str:
         steps = [s for s in self._walk.steps if s.node.kind == "question"]
         if not steps:
             return "No answers yet."
@@ -152,19 +148,19 @@ class CommandsMixin:
                  + ("" if s.how == "answered" else f" ({how_known(s, self._walk.state)})") for s in steps]
         return "Your answers so far (type `change <name>` to change one):\n\n" + "\n".join(lines)
 
-    def _help(self: Session) -> str:
+    def _help(self) -> str:
         text = self._tree.messages["help"]
         node = self._walk.current if self._entry else None
         if node is not None and node.kind == "question" and node.help:
             text = f"{fill(node.help, self._walk.state)}\n\n{text}"
         return text
 
-    def _sources(self: Session) -> str:
+    def _sources(self) -> str:
         from .render import sources_text
 
         return sources_text(self._tree, self._walk, self._last_conclusion)
 
-    def _why(self: Session, target: str | None) -> str:
+    def _why(self, target: str | None) -> str:
         from .render import why_text
 
         return why_text(self._tree, self._walk, self._last_conclusion, target)

@@ -195,7 +195,7 @@ def event_coding_from_record(state: State) -> tuple[str, str] | None:
     ev = role_aim(state.learner, "event")
     if ev is None:
         return None
-    options = {("2", "1"): "cs2-o1", ("1", None): "cs1", ("2", "8"): "cs2-o8"}
+    options: dict[tuple[str | None, str | None], str] = {("2", "1"): "cs2-o1", ("1", None): "cs1", ("2", "8"): "cs2-o8"}
     value = options.get((ev.comp_status, ev.outcome), "as-recorded")
     return (value, f"the event aim has CompStatus {ev.comp_status or '(none)'}, Outcome {ev.outcome or '(none)'}")
 

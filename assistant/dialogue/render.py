@@ -259,7 +259,7 @@ def _conclusion_parts(tree: Tree, w: Walk) -> tuple[str, list[str], list[Source]
     body = fill(node.text, state) if node.text and state else node.text
     rules = list(node.rules)
     srcs = list(node.sources)
-    if node.render:
+    if node.render and state is not None:
         r = RENDERERS[node.render](state)
         body = "\n\n".join(x for x in (body, r.text) if x)
         rules += list(r.rules)

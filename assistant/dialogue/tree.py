@@ -315,7 +315,7 @@ def _parse_node(nid: str, raw: Any, name: str, c: _Collector) -> Node | None:
     for key in raw:
         if key not in allowed:
             c.add(name, f"{where}.{key}", f"unknown key for a '{kind}' node (expected {', '.join(sorted(allowed))})", line)
-    common = dict(id=nid, file=name, line=line, title=str(raw.get("title") or ""),
+    common: dict[str, Any] = dict(id=nid, file=name, line=line, title=str(raw.get("title") or ""),
                   rules=_strs(raw.get("rules")), sources=_strs(raw.get("sources")))
     if kind == "ask":
         qkind = raw.get("kind", "choice")

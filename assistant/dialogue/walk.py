@@ -52,7 +52,7 @@ class Walk:
         return self.current is not None and self.current.kind == "conclusion"
 
 
-def fill(text: str, state: State, iso: bool = False) -> str:
+def fill(text: str, state: State | None, iso: bool = False) -> str:
     """Replace {name} with the named value (dates said the UK way, or ISO for `sets`)."""
     from .dates import say
 
@@ -61,7 +61,7 @@ def fill(text: str, state: State, iso: bool = False) -> str:
         if fn is None:
             return m.group(0)
         try:
-            v = fn(state)
+            v = fn(state) if state is not None else None
         except Exception:  # noqa: BLE001 - a value that cannot be worked out is shown as unknown
             v = None
         if v is None:

@@ -1,0 +1,149 @@
+"""The conversation's state and the primitives every part of it uses.
+
+`Conversation` holds what a session knows — the entry chosen, the answers given (by question id), a
+pasted record — and recomputes everything else from them (`_compute`). The parts that read answers
+(`answering.AnsweringMixin`) and the commands (`commands.CommandsMixin`) build on it, and `Session`
+(`session.py`) puts them together behind the public API the faces use.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from ..ilr.model import Learner
+from ..ilr.years import normalise_year
+from .messages import Message, Pending
+from .state import State
+from .tree import Entry, Node, Tree, load_tree
+from .walk import Walk, Walker, fill
+
+log = logging.getLogger(__name__)
+
+
+class Conversation:
+    """State and primitives; the answering and command halves are mixed in on top (see `Session`)."""
+
+    def __init__(self, *, year: str | None = None, as_of: date | None = None) -> None:
+        self._tree: Tree = load_tree()
+        self._walker = Walker(self._tree)
+        self._year_given = normalise_year(year) if year else None
+        self._as_of_given = as_of
+        self._transcript: list[Message] = []
+        self._finished = False
+        self._reset()
+
+    # -- state ----------------------------------------------------------------------
+    def _reset(self) -> None:
+        self._entry: Entry | None = None
+        self._answers: dict[str, str] = {}
+        self._order: list[str] = []
+        self._base: Learner | None = None
+        self._base_year: str | None = None
+        self._base_date: date | None = None
+        self._pending: Pending | None = None
+        self._last_conclusion: Walk | None = None
+        #: A question to ask again although it is known (`change`); cleared once answered.
+        self._reask: str | None = None
+        #: The question whose answer was last read from free text (bare `change` goes back to it).
+        self._last_read: str | None = None
+        self._walk: Walk = self._compute()
+
+    def _state(self) -> State:
+        as_of = self._as_of_given or self._base_date or date.today()
+        return State(year=self._year_given or self._base_year, as_of=as_of, base=self._base,
+                     focus=self._entry.focus if self._entry else None,
+                     as_of_given=bool(self._as_of_given or self._base_date))
+
+    def _compute(self) -> Walk:
+        """Recompute everything from the answers: the one way the conversation moves."""
+        w = self._walker.walk(self._entry, self._answers, self._state(), reask=self._reask)
+        self._walk = w
+        if w.concluded:
+            self._last_conclusion = w
+        return w
+
+    def _set_answer(self, qid: str, value: str) -> None:
+        self._answers[qid] = value
+        if qid in self._order:
+            self._order.remove(qid)
+        self._order.append(qid)
+        if self._reask == qid:
+            self._reask = None
+
+    def _drop_answer(self, qid: str) -> str | None:
+        if qid in self._order:
+            self._order.remove(qid)
+        return self._answers.pop(qid, None)
+
+    def start(self) -> list[Message]:
+        return [self._say(self._tree.messages["greeting"]), self._say(self._tree.messages["entries_intro"], "question")]
+
+    # -- messages ---------------------------------------------------------------------
+    def _say(self, text: str, kind: str = "info") -> Message:
+        msg = Message("assistant", text, kind)  # type: ignore[arg-type]
+        self._transcript.append(msg)
+        return msg
+
+    def _crash(self, exc: Exception) -> Message:
+        log.exception("session error")
+        return self._say(f"Something went wrong inside the assistant ({type(exc).__name__}: {exc}). Nothing is lost: "
+                         "type `back` to undo your last answer, or `restart`.", "error")
+
+    def _question_text(self, node: Node) -> str:
+        return fill(node.text, self._walk.state) if self._walk.state else node.text
+
+    def _where_now(self) -> list[Message]:
+        """The question to answer now, or the conclusion reached, as messages."""
+        w = self._walk
+        if w.broken:
+            return [self._say(f"I can't go on: {w.broken}.", "error")]
+        if self._pending is not None:
+            return [self._say(self._pending.text, "question")]
+        if self._entry is None:
+            return [self._say(self._tree.messages["entries_intro"], "question")]
+        node = w.current
+        if node is None:
+            return [self._say(self._tree.messages["no_question"], "info")]
+        if node.kind == "question":
+            return [self._say(self._question_text(node), "question")]
+        from .render import conclusion_text
+
+        return [self._say(conclusion_text(self._tree, w), "conclusion")]
+
+    def _news(self, before: Walk, after: Walk) -> list[Message]:
+        """Say nodes passed and answers inferred for the first time by this step."""
+        old = {s.node.id for s in before.steps}
+        out = []
+        for s in after.steps:
+            if s.node.id in old:
+                continue
+            if s.how == "passed" and s.node.kind == "say":
+                out.append(self._say(fill(s.node.text, after.state)))
+            elif s.how == "inferred" and s.note:
+                out.append(self._say(f"*{s.node.title}:* I take this from the record — {s.note}."))
+        return out
+    # -- provided by the mixins: declared here so each half can call the other ---------------------------
+    def _answer(self, node: Node, text: str, before: Walk | None = None) -> list[Message]:
+        raise NotImplementedError
+
+    def _answer_pending(self, text: str) -> list[Message]:
+        raise NotImplementedError
+
+    def _begin(self, entry: Entry, typed: dict[str, str] | None = None) -> list[Message]:
+        raise NotImplementedError
+
+    def _choose_entry(self, text: str) -> list[Message]:
+        raise NotImplementedError
+
+    def _change_to(self, qid: str) -> list[Message]:
+        raise NotImplementedError
+
+    def _command(self, text: str) -> list[Message] | None:
+        raise NotImplementedError
+
+    def _paste(self, text: str) -> list[Message]:
+        raise NotImplementedError
+
+    def _why(self, target: str | None) -> str:
+        raise NotImplementedError
