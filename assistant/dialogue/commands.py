@@ -10,6 +10,7 @@ from __future__ import annotations
 from .core import Conversation
 from .matching import Candidate, match
 from .messages import Message, Option, Pending
+from .tree import Node
 from .reading import COMMAND_WORDS, QUIT_WORDS
 from .walk import fill
 
@@ -133,7 +134,7 @@ class CommandsMixin(Conversation):
         return [self._say(self._tree.messages["kept_answers"].replace("{question}", node.title)
                           .replace("{old}", self._shown(node, old))), *self._where_now()]
 
-    def _shown(self, node, value: str | None) -> str:
+    def _shown(self, node: Node, value: str | None) -> str:
         from .render import shown_value
 
         return shown_value(node, value)

@@ -23,7 +23,7 @@ from .registry import (CONDITIONS, INFERENCES, RENDERERS, VALIDATORS, VALUES, Ch
 from .state import State, event_aim_date, learning_end, programme_start, role_aim
 
 __all__ = ["CONDITIONS", "INFERENCES", "RENDERERS", "VALIDATORS", "VALUES", "Checked", "Rendered", "check_date",
-           "event_aim_date", "learning_end", "programme_start"]
+           "condition", "event_aim_date", "inference", "learning_end", "programme_start", "renderer", "value"]
 
 
 # -- conditions -------------------------------------------------------------------

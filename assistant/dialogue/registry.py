@@ -7,7 +7,7 @@ them (`walk.py`, `tree.py`) never need each other: no import cycle.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 if TYPE_CHECKING:
     from .state import State
@@ -23,30 +23,33 @@ RENDERERS: dict[str, Callable[["State"], "Rendered"]] = {}
 VALUES: dict[str, Callable[["State"], Any]] = {}
 
 
-def _register(table: dict, name: str):
-    def deco(fn):
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _register(table: dict[str, Any], name: str) -> Callable[[F], F]:
+    def deco(fn: F) -> F:
         table[name] = fn
         return fn
     return deco
 
 
-def condition(name: str):
+def condition(name: str) -> Callable[[F], F]:
     return _register(CONDITIONS, name)
 
 
-def inference(name: str):
+def inference(name: str) -> Callable[[F], F]:
     return _register(INFERENCES, name)
 
 
-def validator(name: str):
+def validator(name: str) -> Callable[[F], F]:
     return _register(VALIDATORS, name)
 
 
-def renderer(name: str):
+def renderer(name: str) -> Callable[[F], F]:
     return _register(RENDERERS, name)
 
 
-def value(name: str):
+def value(name: str) -> Callable[[F], F]:
     return _register(VALUES, name)
 
 

@@ -18,7 +18,8 @@ from .state import QA_CON_REF, UNKNOWN, State
 from .walk import Walk, diagnose, fill
 
 if TYPE_CHECKING:
-    from .tree import Tree
+    from .tree import Node, Tree
+    from .walk import Step
 
 GRADE_WORDS = {
     "official": "official (DfE/ESFA)",
@@ -94,7 +95,7 @@ def record_table(learner: Learner) -> str:
     return text
 
 
-def _milestone_lines(programmes: list, focus: str | None) -> list[str]:
+def _milestone_lines(programmes: list[Any], focus: str | None) -> list[str]:
     out = []
     for ps in programmes:
         name = "The bootcamp" if ps.con_ref == QA_CON_REF else f"Bootcamp {ps.con_ref or '(no ConRefNumber)'}"
@@ -200,7 +201,7 @@ def proposal_text(state: State) -> Rendered:
     if d.programmes:
         parts.append("**Milestones as the record stands**\n\n" + "\n".join(_milestone_lines(d.programmes, state.focus)))
     if changes:
-        by_aim: dict[int, list] = {}
+        by_aim: dict[int, list[Any]] = {}
         for c in changes:
             by_aim.setdefault(c.aim_seq, []).append(c)
         blocks = []
@@ -287,7 +288,7 @@ def conclusion_text(tree: Tree, w: Walk) -> str:
     return "\n\n".join(p for p in parts if p)
 
 
-def shown_value(node, value: str | None) -> str:
+def shown_value(node: Node, value: str | None) -> str:
     """An answer as the user reads it: the option's label, a UK date, or the text."""
     from ..ilr.model import ValueProblem, parse_iso_date
     from .dates import say
@@ -298,7 +299,7 @@ def shown_value(node, value: str | None) -> str:
         return "not known (you said you don't know)"
     opt = node.option(value)
     if opt is not None:
-        return opt.label
+        return str(opt.label)
     if node.qkind == "date" and value != "none":
         try:
             return say(parse_iso_date(value))
@@ -309,15 +310,15 @@ def shown_value(node, value: str | None) -> str:
     return value
 
 
-def how_known(step, state: State | None) -> str:
+def how_known(step: Step, state: State | None) -> str:
     if step.how == "known":
         if step.node.targets and step.node.targets[0].startswith("session."):
             return "given when the chat started" if not (state and state.base) else "from the pasted record or the start"
         if step.node.targets and step.node.targets[0].startswith("facts."):
             return "from an earlier answer"
         return "from the pasted record"
-    return {"answered": "you said", "preset": "from how you started", "inferred": "worked out from the record"}.get(
-        step.how, step.how)
+    words = {"answered": "you said", "preset": "from how you started", "inferred": "worked out from the record"}
+    return words.get(step.how, str(step.how))
 
 
 def _facts_used(w: Walk) -> list[str]:

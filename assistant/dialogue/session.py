@@ -61,7 +61,7 @@ class Session(AnsweringMixin, CommandsMixin):
         node = self._walk.current
         if node is None or node.kind != "question":
             return None
-        return Prompt(node.id, self._question_text(node), node.qkind, _as_options(node), node.help)  # type: ignore[arg-type]
+        return Prompt(node.id, self._question_text(node), node.qkind, _as_options(node), node.help)
 
     @property
     def learner(self) -> Learner | None:

@@ -56,7 +56,7 @@ def fill(text: str, state: State | None, iso: bool = False) -> str:
     """Replace {name} with the named value (dates said the UK way, or ISO for `sets`)."""
     from .dates import say
 
-    def one(m: re.Match) -> str:
+    def one(m: re.Match[str]) -> str:
         fn = VALUES.get(m.group(1))
         if fn is None:
             return m.group(0)
@@ -67,7 +67,7 @@ def fill(text: str, state: State | None, iso: bool = False) -> str:
         if v is None:
             return NONE if iso else "(not known)"
         if hasattr(v, "isoformat"):
-            return v.isoformat() if iso else say(v)
+            return str(v.isoformat()) if iso else say(v)
         return str(v)
 
     return _PLACEHOLDER.sub(one, text)
