@@ -14,7 +14,6 @@ from .dates import say
 from .registry import VALIDATORS, Checked, validator
 from .state import State, programme_start
 
-
 _AIM_REF = re.compile(r"^[A-Z0-9]{8}$")
 
 

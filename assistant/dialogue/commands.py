@@ -10,8 +10,8 @@ from __future__ import annotations
 from .core import Conversation
 from .matching import Candidate, match
 from .messages import Message, Option, Pending
-from .tree import Node
 from .reading import COMMAND_WORDS, QUIT_WORDS
+from .tree import Node
 from .walk import fill
 
 COMMANDS = COMMAND_WORDS

@@ -18,8 +18,19 @@ from ..rules.base import add_months
 from . import checks  # noqa: F401 - registers the validators the tree names
 from .checks import check_date
 from .dates import say
-from .registry import (CONDITIONS, INFERENCES, RENDERERS, VALIDATORS, VALUES, Checked, Rendered, condition,
-                       inference, renderer, value)
+from .registry import (
+    CONDITIONS,
+    INFERENCES,
+    RENDERERS,
+    VALIDATORS,
+    VALUES,
+    Checked,
+    Rendered,
+    condition,
+    inference,
+    renderer,
+    value,
+)
 from .state import State, event_aim_date, learning_end, programme_start, role_aim
 
 __all__ = ["CONDITIONS", "INFERENCES", "RENDERERS", "VALIDATORS", "VALUES", "Checked", "Rendered", "check_date",

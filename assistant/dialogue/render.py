@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from ..ilr.model import EVENT_AIMS, Learner, format_value
 from ..rules.base import Source, add_months
-from ..rules.catalogue import catalogue, sources as all_sources
+from ..rules.catalogue import catalogue
+from ..rules.catalogue import sources as all_sources
 from .logic import RENDERERS, Rendered, learning_end, renderer
 from .matching import Candidate, match
 from .state import QA_CON_REF, UNKNOWN, State

@@ -19,7 +19,13 @@ from typing import Any, Literal
 
 from ..advice.types import Facts
 from ..ilr.model import FIELD_KIND
-from ..knowledge_loader import Knowledge, KnowledgeError, knowledge_or_shipped, line_of, load_yaml
+from ..knowledge_loader import (
+    Knowledge,
+    KnowledgeError,
+    knowledge_or_shipped,
+    line_of,
+    load_yaml,
+)
 
 NodeKind = Literal["question", "branch", "say", "conclusion"]
 QuestionKind = Literal["choice", "date", "text", "xml", "confirm"]

@@ -26,10 +26,10 @@ import re
 from datetime import date
 from typing import IO, Callable, Iterator
 
+from ..dialogue.session import Message, Prompt, Session, codes_only
 from ..ilr.model import ValueProblem, parse_iso_date
 from ..ilr.years import YearError, normalise_year
 from ..knowledge_loader import KnowledgeError
-from ..dialogue.session import Message, Prompt, Session, codes_only
 
 END_OF_PASTE = "."
 _OPEN = re.compile(r"<\s*([A-Za-z_][\w.:-]*)")
