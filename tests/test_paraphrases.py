@@ -14,7 +14,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from datetime import date
+
 from assistant.dialogue.answering import read_answer
+from assistant.dialogue.session import Session
 from assistant.dialogue.tree import load_tree
 
 CORPORA = [Path(__file__).parent / "data" / name for name in ("paraphrases.yaml", "paraphrases_heldout.yaml")]
@@ -28,8 +31,22 @@ SPECIAL = {"ask", "dont-know", "none-of-these"}
 
 def outcome(qid: str, typed: str) -> tuple[str, str]:
     """(kind, value): kind is exact/read/ask/none/dont-know; value is the option read, if any."""
+    if qid == "entry":
+        return _entry(typed)
     r = read_answer(TREE.nodes[qid], typed)
     return r.kind, (r.one.key if r.one is not None else "")
+
+
+def _entry(typed: str) -> tuple[str, str]:
+    """The first question is read by the session itself: which entry it started, or that it asked."""
+    s = Session(year="2024-25", as_of=date(2025, 2, 15))
+    s.start()
+    s.send(typed)
+    if s._pending is not None:
+        return "ask", ""
+    if s._entry is None:
+        return "none", ""
+    return "read", s._entry.id
 
 
 def grade(expected: str, kind: str, value: str) -> str:
@@ -47,10 +64,14 @@ def grade(expected: str, kind: str, value: str) -> str:
 
 def test_the_corpus_is_large_and_covers_every_question_with_options():
     assert len(CASES) >= 300 and len(set(CASES)) > 500
-    with_options = {n.id for n in TREE.nodes.values() if n.kind == "question" and n.options}
+    with_options = {n.id for n in TREE.nodes.values() if n.kind == "question" and n.options} | {"entry"}
     covered = {qid for qid, _, _ in CASES}
     assert with_options <= covered, f"no paraphrases for {sorted(with_options - covered)}"
+    entries = {e.id for e in TREE.entries + TREE.shortcuts}
     for qid, expected, _ in CASES:
+        if qid == "entry":
+            assert expected in SPECIAL or expected in entries, f"entry: '{expected}' is not an entry"
+            continue
         node = TREE.nodes[qid]
         assert expected in SPECIAL or node.option(expected) is not None, f"{qid}: '{expected}' is not an option"
 
