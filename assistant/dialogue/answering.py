@@ -217,15 +217,17 @@ class AnsweringMixin(Conversation):
                 extra = " Or answer " + " / ".join(f"`{o.value}`" for o in node.options) + "."
             error = reading.error or f"'{text}' is not a date I can read"
             return [self._say(f"{error}.{extra} If you don't know it, say `don't know`.", "error"), *self._where_now()]
-        return self._accept_date(node, reading.value.isoformat(), before)
+        iso = reading.value.isoformat()
+        # A date typed any way but ISO is said back (2-digit years, day and month order, "yesterday").
+        return self._accept_date(node, iso, before, heard=None if text.strip() == iso else say(reading.value))
 
-    def _accept_date(self, node: Node, iso: str, before: Walk | None) -> list[Message]:
+    def _accept_date(self, node: Node, iso: str, before: Walk | None, heard: str | None = None) -> list[Message]:
         from .logic import check_date
 
         problem = check_date(node, iso, self._walk.state)
         if problem:
             return [self._say(problem, "error"), *self._where_now()]
-        return self._accept(node, iso, before)
+        return self._accept(node, iso, before, heard=heard)
 
     def _answer_text(self, node: Node, text: str, before: Walk | None) -> list[Message]:
         if is_dont_know(text):
