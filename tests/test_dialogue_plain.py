@@ -87,3 +87,16 @@ def test_cli_chat_plain(monkeypatch, capsys):
 def test_cli_lint(capsys):
     assert main(["lint"]) == 0
     assert "consistent" in capsys.readouterr().out
+
+
+def test_no_transcript_shows_markdown():
+    """Every worked conversation is plain text a screen reader reads as it is."""
+    from pathlib import Path
+
+    for path in sorted(Path(__file__).parent.parent.joinpath("transcripts").glob("[0-9]*.md")):
+        body = path.read_text(encoding="utf-8").split("<!-- transcript -->", 1)[1]
+        for line in body.splitlines():
+            if line.startswith("> "):
+                continue
+            for mark in ("**", "`", "| ", "## ", "<http"):
+                assert mark not in line, f"{path.name}: Markdown ({mark!r}) in {line!r}"
