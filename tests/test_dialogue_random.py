@@ -62,7 +62,9 @@ def valid_answer(data, s: Session) -> str:
     assert p is not None
     if p.kind in ("choice", "confirm"):
         o = data.draw(st.sampled_from(p.options))
-        return data.draw(st.sampled_from([o.value, o.label, *o.synonyms]))
+        # "Don't know" is a valid answer at every question (not at the start menu or a "which one?").
+        unknown = ["don't know"] if p.id != "entry" and ":" not in p.id else []
+        return data.draw(st.sampled_from([o.value, o.label, *o.synonyms] * 3 + unknown))
     if p.kind == "date":
         # A valid date is one the checks accept: not before the programme start, not after the file date, a
         # start inside the year, a file preparation date inside the year. "Don't know" is valid everywhere.
@@ -88,7 +90,7 @@ def valid_answer(data, s: Session) -> str:
     if p.id == "event_aim_hgv_ref":
         return data.draw(st.sampled_from(["Z0060439", "Z0060441", "z9541", "don't know"]))
     if p.id == "subject_ref":
-        return data.draw(st.sampled_from(["Z0059758", "Z0009734", "z59758"]))
+        return data.draw(st.sampled_from(["Z0059758", "Z0009734", "z59758", "not sure"]))
     if p.id in ("evi_code", "evi_recorded"):
         return data.draw(st.sampled_from(["4", "5", "none"]))
     if p.id == "rule_lookup":
