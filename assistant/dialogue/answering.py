@@ -27,7 +27,7 @@ NO_TERMS = ("n", "nope", "wrong", "not right", "false", "no")
 _PASTE_MARKS = re.compile(r"\x1b\[20[01]~")
 _MILESTONE = re.compile(r"\b(?:m|milestone)\s?([123])\b")
 #: Glossary kinds that a first message names on its own ("Outcome 8", "CompStatus 6", "ZPROG001").
-_TERM_KINDS = ("field:", "code:", "aim:")
+_TERM_KINDS = ("field:", "code:", "aim:", "hgv:")
 
 
 def looks_like_xml(text: str) -> bool:
