@@ -15,6 +15,8 @@ from .tree import Node
 from .walk import fill
 
 COMMANDS = COMMAND_WORDS
+#: Text questions whose answer is a sentence (None: any text), where "why …" or "explain …" may be the answer.
+SENTENCE_ANSWERS = (None, "rule_or_message", "explain_term")
 _ASKED = ("what is ", "what's ", "whats ", "what does ", "what are ", "meaning of ", "explain ", "define ")
 
 
@@ -43,7 +45,10 @@ class CommandsMixin(Conversation):
         word = word.lower().rstrip("?!.:")
         rest = rest.strip()
         node = self._walk.current if self._entry else None
-        free_text = node is not None and node.kind == "question" and node.qkind in ("text", "xml") and self._pending is None
+        # Where sentences are the answer (an error message, a term to explain), a sentence starting with a
+        # command word is taken as the answer; at a code question (an aim reference) commands work as anywhere.
+        free_text = node is not None and node.kind == "question" and node.qkind in ("text", "xml") \
+            and node.accept in SENTENCE_ANSWERS and self._pending is None
         if t in ("?",):
             word = "help"
         if word in QUIT_WORDS and not rest:
