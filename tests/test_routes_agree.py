@@ -117,6 +117,8 @@ def test_typing_hgv_for_the_recorded_event_aim_picks_nothing():
     s = drive(Session(year="2022-23", as_of=d("2023-01-31")),
               ["m2", "01/08/2022", "30/11/2022", "fully funded", "1", "none", "8", "Z0059758", "completed",
                "30/11/2022", "1", "hgv"])
-    assert s.prompt is not None and s.prompt.id == "event_aim_ref"
-    assert "Z0060439 (HGV event aim)" in s.transcript[-2].text
+    # "hgv" names six aims: the chat asks which one (issue 11), it never picks one
+    assert s.prompt is not None and s.prompt.id in ("event_aim_ref", "event_aim_ref:which")
+    assert "Z0060439 (HGV event aim)" in s.transcript[-2].text or \
+        {o.value for o in s.prompt.options} >= {"Z0060439", "Z0060443"}
     assert s.learner is None or not any(x.is_event_aim for x in s.learner.deliveries)

@@ -156,15 +156,7 @@ class AnsweringMixin(Conversation):
         if pasted is not None:
             return [pasted, *self._where_now()]
         if r.kind == "read" and r.one is not None:
-            opt = node.option(r.one.key)
-            carried = opt is not None and opt.later and bool(r.value)
-            out = self._accept(node, r.one.key, before, heard=f"{r.one.label}, {r.value}" if carried else r.one.label)
-            nxt = self._walk.current
-            if carried and nxt is not None and nxt.qkind == "text" and opt is not None and nxt.id == opt.next \
-                    and self._pending is None:
-                # "Z0060441" chose "an HGV event aim" and is the aim asked next: not asked twice.
-                return [m for m in out if m.kind != "question"] + self._answer(nxt, r.value)
-            return out
+            return self._accept(node, r.one.key, before, heard=r.one.label)
         if r.kind == "ask":
             opts = tuple(Option(c.key, c.label) for c in r.choices)
             question = (f"I'm not sure what '{text}' means here. Did you mean: {opts[0].label}?" if len(opts) == 1 else

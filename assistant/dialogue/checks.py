@@ -8,7 +8,7 @@ import re
 from datetime import date
 from typing import Any
 
-from ..ilr.model import EVENT_AIMS, HGV_EVENT_AIMS, PROGRAMME_AIM_REF
+from ..ilr.vocabulary import EVENT_AIMS, PROGRAMME_AIM_REF
 from ..rules.base import add_months
 from .dates import say
 from .registry import VALIDATORS, Checked, validator
@@ -49,23 +49,6 @@ def evi_code(text: str, state: State) -> Checked:
         return Checked(error=f"'{code}' is not an EVI code: a code is one or two digits (the official sample file uses "
                              "4, 5 and 6). The code list is in the 2025-26 ILR specification; type none if there is no EVI.")
     return Checked(value=str(int(code)))
-
-
-@validator("hgv_aim_ref")
-def hgv_aim_ref(text: str, state: State) -> Checked:
-    """One of the six HGV event aims, typed by the user (never chosen for them)."""
-    ref = re.sub(r"\s+", "", text).upper()
-    m = re.fullmatch(r"Z0*(\d{4,7})", ref)
-    if m:
-        ref = "Z" + m.group(1).zfill(7)
-    if ref in HGV_EVENT_AIMS:
-        return Checked(value=ref)
-    known = ", ".join(sorted(HGV_EVENT_AIMS))
-    if ref in EVENT_AIMS:
-        return Checked(error=f"{ref} is an event aim but not an HGV one. The HGV event aims are {known}; type `back` "
-                             "to choose another kind of event aim.")
-    return Checked(error=f"'{text.strip()}' is not an HGV event aim. They are {known}. If you don't know which one "
-                         "the record has, say `don't know`.")
 
 
 @validator("rule_or_message")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..ilr.model import EVI_CUTOVER, HGV_EVENT_AIMS
+from ..ilr.vocabulary import EVI_CUTOVER, event_kind
 from ..rules.base import add_months
 from . import checks  # noqa: F401 - registers the validators the tree names
 from .checks import check_date
@@ -92,12 +92,6 @@ def event_happened(state: State) -> bool:
     return state.facts.event is not None
 
 
-@condition("event_is_hgv")
-def event_is_hgv(state: State) -> bool:
-    """An HGV event: its date is the event's, not an interview offer's."""
-    return state.facts.event == "hgv"
-
-
 @condition("programme_withdrawn")
 def programme_withdrawn(state: State) -> bool:
     prog = role_aim(state.learner, "programme")
@@ -165,36 +159,43 @@ def event_from_record(state: State) -> tuple[str, str] | None:
     if ev is None:
         return None
     ref = (ev.learn_aim_ref or "").upper()
-    kinds = {"Z0059747": "interview", "Z0059748": "new-role", "Z0059749": "self-employment"}
-    if ref in kinds:
-        return (kinds[ref], f"the record has the event aim {ref}")
-    if ref in HGV_EVENT_AIMS:
-        return ("hgv", f"the record has the HGV event aim {ref}")
-    return None
-
-
-@inference("withdraw_reason_from_record")
-def withdraw_reason_from_record(state: State) -> tuple[str, str] | None:
-    """A WithdrawReason already on the programme aim answers "why did they withdraw"."""
-    prog = role_aim(state.learner, "programme")
-    if prog is not None and prog.withdraw_reason is not None:
-        return (str(prog.withdraw_reason), f"the programme aim has WithdrawReason {prog.withdraw_reason}")
-    return None
+    kind = event_kind(ref)
+    if kind is None or kind == "hgv":  # an HGV event aim alone is not an M2 event R_138 counts: ask which happened
+        return None
+    return (kind, f"the record has the event aim {ref}")
 
 
 @inference("outcome_from_record")
 def outcome_from_record(state: State) -> tuple[str, str] | None:
     prog = role_aim(state.learner, "programme")
-    if prog is not None and prog.ach_date is not None:
-        return ("yes", f"the programme aim has an AchDate ({say(prog.ach_date)})")
+    # an AchDate with an Outcome other than 1 (Outcome_04): one of them is wrong, so ask rather than read it as a yes
+    if prog is not None and prog.ach_date is not None and prog.outcome == "1":
+        return ("yes", f"the programme aim has Outcome 1 with an AchDate ({say(prog.ach_date)})")
     return None
 
 
 @inference("outcome_date_from_record")
 def outcome_date_from_record(state: State) -> tuple[str, str] | None:
     prog = role_aim(state.learner, "programme")
-    if prog is not None and prog.ach_date is not None:
+    if prog is not None and prog.ach_date is not None and prog.outcome == "1":
         return (prog.ach_date.isoformat(), f"the programme aim's AchDate is {say(prog.ach_date)}")
+    return None
+
+
+@inference("withdrawn_date_from_record")
+def withdrawn_date_from_record(state: State) -> tuple[str, str] | None:
+    prog = role_aim(state.learner, "programme")
+    if prog is not None and prog.comp_status == "3" and prog.learn_act_end_date is not None:
+        return (prog.learn_act_end_date.isoformat(),
+                f"the withdrawn programme aim's LearnActEndDate is {say(prog.learn_act_end_date)}")
+    return None
+
+
+@inference("withdraw_reason_from_record")
+def withdraw_reason_from_record(state: State) -> tuple[str, str] | None:
+    prog = role_aim(state.learner, "programme")
+    if prog is not None and prog.comp_status == "3" and prog.withdraw_reason is not None:
+        return (prog.withdraw_reason, f"the programme aim records WithdrawReason {prog.withdraw_reason}")
     return None
 
 

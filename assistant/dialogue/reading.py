@@ -29,6 +29,7 @@ from typing import Literal, Sequence
 
 from rapidfuzz.distance import OSA
 
+from ..ilr.vocabulary import PROGRAMME_AIM_REF
 from .matching import normalise
 
 #: Answers meaning "I don't know" (or "skip"): the fact stays unknown, at every question.
@@ -192,8 +193,6 @@ class Reading:
     choices: tuple[Choice, ...] = ()
     #: Why nothing was read (for the message), e.g. "2021-22 is not one of the years here".
     note: str = ""
-    #: The value seen in the answer when it was read from one (an aim reference such as Z0060441).
-    value: str = ""
 
     @property
     def one(self) -> Choice | None:
@@ -232,7 +231,7 @@ def _years(text: str) -> set[str]:
 def _aim_refs(text: str) -> set[str]:
     out = set()
     for m in _AIM_REF.finditer(text):
-        out.add("ZPROG001" if m.group(1) is None else "Z" + m.group(1).zfill(7))
+        out.add(PROGRAMME_AIM_REF if m.group(1) is None else "Z" + m.group(1).zfill(7))
     return out
 
 
@@ -249,8 +248,7 @@ def read(text: str, choices: Sequence[Choice], *, codes: bool = False) -> Readin
     named = list({c.key: c for c in named}.values())
     if len(named) == 1:
         own = any(normalise(t) == norm for t in (named[0].label, named[0].key))
-        refs = _aim_refs(text)
-        return Reading("exact" if own else "read", (named[0],), value=next(iter(refs)) if len(refs) == 1 else "")
+        return Reading("exact" if own else "read", (named[0],))
     if len(named) > 1:
         return Reading("ask", tuple(named))
     m = _OPTION_NO.match(norm)
@@ -275,7 +273,7 @@ def read(text: str, choices: Sequence[Choice], *, codes: bool = False) -> Readin
         hit = [c for c in choices if c.key.upper() in refs or any(normalise(t).upper() in refs for t in c.terms)]
         hit = list({c.key: c for c in hit}.values())
         if len(hit) == 1 and len(refs) == 1:
-            return Reading("read", (hit[0],), value=next(iter(refs)))
+            return Reading("read", (hit[0],))
         if hit:
             return Reading("ask", tuple(hit))
     # 3. A code in a short answer ("CompStatus 2", "it's 8", "outcome is 1").

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Iterable
 
-from ..ilr.model import EVENT_AIMS, Learner, format_value
+from ..ilr.model import Learner, format_value
+from ..ilr.vocabulary import EVENT_AIMS, STATUS_WORDS
 from ..rules.base import Source, add_months
 from ..rules.catalogue import catalogue
 from ..rules.catalogue import sources as all_sources
@@ -28,7 +29,6 @@ GRADE_WORDS = {
     "vendor": "vendor (an MIS supplier's reading)",
     "inference": "inference (our own reading; not confirmed by DfE)",
 }
-STATUS_WORDS = {"payable": "can pay", "blocked": "blocked", "not-yet": "not yet due", "unknown": "can't tell from the ILR"}
 AIM_ROLE = {"1": "programme aim", "3": "component aim"}
 
 
@@ -243,7 +243,8 @@ def proposal_text(state: State) -> Rendered:
         after = _milestone_lines(d.programmes_after, state.focus)
         parts.append("**After these changes**\n\n" + "\n".join(after))
     if d.introduced:
-        parts.append("**Warning:** these changes would add errors: " + ", ".join(f.rule for f in d.introduced))
+        parts.append("**Not verified:** making these changes as they stand would add " + ", ".join(d.introduced_rules)
+                     + ". Do not make them as they are: a person must check the record first.")
     elif changes and held_back:
         parts.append("I re-checked the record with these changes and the ones left out together: they add no "
                      "validation errors. Without the ones left out, it is not finished.")

@@ -20,7 +20,6 @@ from typing import Any
 
 from ..advice.types import Facts
 from ..ilr.model import (
-    PROGRAMME_AIM_REF,
     Delivery,
     Fam,
     Learner,
@@ -29,6 +28,7 @@ from ..ilr.model import (
     parse_iso_date,
     programmes,
 )
+from ..ilr.vocabulary import PROGRAMME_AIM_REF
 from ..rules.base import Context
 
 NONE = "none"

@@ -37,7 +37,7 @@ TOP_KEYS = {"entries", "shortcuts", "nodes", "messages"}
 ENTRY_KEYS = {"id", "label", "synonyms", "start", "focus", "answers", "help"}
 QUESTION_KEYS = {"ask", "title", "kind", "options", "target", "next", "help", "why", "infer", "accept",
                  "rules", "sources", "after", "unknown"}
-OPTION_KEYS = {"value", "label", "synonyms", "next", "sets", "correct", "feedback", "later"}
+OPTION_KEYS = {"value", "label", "synonyms", "next", "sets", "correct", "feedback"}
 BRANCH_KEYS = {"branch", "title", "why"}
 SAY_KEYS = {"say", "next", "title"}
 CONCLUSION_KEYS = {"conclude", "text", "render", "rules", "sources", "fields", "next_steps"}
@@ -54,8 +54,6 @@ class OptionSpec:
     sets: dict[str, str] = field(default_factory=dict)
     correct: bool | None = None
     feedback: str = ""
-    #: The value is asked for next (e.g. which HGV aim): choosing this option records nothing yet.
-    later: bool = False
 
 
 @dataclass(frozen=True)
@@ -301,8 +299,7 @@ def _parse_options(raw: Any, name: str, where: str, c: _Collector) -> tuple[Opti
                 c.add(name, f"{ow}.sets.{target}", why, line_of(o))
         out.append(OptionSpec(value=value, label=str(o["label"]), synonyms=_strs(o.get("synonyms")),
                               next=o.get("next"), sets={str(k): ("" if v is None else str(v)) for k, v in sets.items()},
-                              correct=o.get("correct"), feedback=str(o.get("feedback") or "").strip(),
-                              later=bool(o.get("later"))))
+                              correct=o.get("correct"), feedback=str(o.get("feedback") or "").strip()))
     return tuple(out)
 
 

@@ -91,11 +91,9 @@ def apply_answer(node: Node, value: str | None, state: State) -> None:
     if value == UNKNOWN:
         state.notes.setdefault("unknown", {})[node.id] = node
         return
-    opt = node.option(value) if value is not None else None
-    if opt is not None and opt.later:
-        return
     for target in node.targets:
         state.set(target, value)
+    opt = node.option(value) if value is not None else None
     if opt is not None:
         for target, raw in opt.sets.items():
             state.set(target, fill(raw, state, iso=True))
