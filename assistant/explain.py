@@ -321,6 +321,11 @@ def explain(term: str) -> str:
         return f"The knowledge files have a problem: {exc}"
 
 
+def explain_or_raise(term: str) -> str:
+    """As `explain`, but a knowledge problem raises KnowledgeError (the command line exits 2 on it)."""
+    return _explain(term)
+
+
 def _explain(term: str) -> str:
     t = term.strip()
     if not t:

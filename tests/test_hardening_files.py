@@ -271,12 +271,17 @@ def test_diagnose_fixed_writes_only_the_chosen_file(sandbox, monkeypatch, capsys
         assert main(["diagnose", str(whole), "--summary"]) in (0, 1)
         monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(source.read_bytes())))
         assert main(["diagnose", "-", "--format", "csv"]) == 1
-        # An unwritable choice is reported, and nothing is written elsewhere instead.
-        assert main(["diagnose", str(source), "--fixed", str(sandbox.chosen / "missing" / "out.xml")]) == 1
+        # An unwritable choice is reported (exit 4: output not written), and nothing is written elsewhere instead.
+        assert main(["diagnose", str(source), "--fixed", str(sandbox.chosen / "missing" / "out.xml")]) == 4
     out, err = capsys.readouterr()
     assert "Traceback" not in err and "cannot write" in err
     assert sandbox.tree() - before == {"chosen/fixed.xml", "work/relative-out.xml"}
-    assert sorted({p for _, p in writes.paths}) == sorted(
-        {str(chosen), str(sandbox.work / "relative-out.xml"), str(sandbox.chosen / "missing" / "out.xml")})
+    # Each output is written as a temporary file beside it, then renamed onto it (issue 14).
+    targets = {str(chosen), str(sandbox.work / "relative-out.xml")}
+    temps = {p for _, p in writes.paths if p not in targets}
+    assert all(os.path.dirname(p) in {os.path.dirname(t) for t in targets}
+               and os.path.basename(p).startswith(".") and p.endswith(".tmp") for p in temps), temps
+    assert not any(os.path.exists(p) for p in temps)
+    assert {p for _, p in writes.paths} >= targets
     assert "<Learner" in chosen.read_text(encoding="utf-8")
     assert no_network.attempts == []

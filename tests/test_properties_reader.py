@@ -227,12 +227,12 @@ def check_model(result: ReadResult) -> None:
     """Everything the faces do with a model: diagnose each learner, write the fix, read the fix back."""
     for context in CONTEXTS:
         changes = {}
-        for lrn in result.learners:
+        for position, lrn in enumerate(result.learners, 1):
             dg = diagnose_learner(lrn, context)
             assert dg.learner is lrn
             assert all(f.rule for f in dg.findings) and all(c.field for c in dg.proposal.changes)
             assert dg.introduced == [], f"the offered changes add {dg.introduced_rules} on a corrupted record"
-            changes[lrn.learn_ref] = list(dg.proposal.changes)
+            changes[position] = list(dg.proposal.changes)  # by position, never by LearnRefNumber
         if result.root is not None and any(changes.values()):
             fixed = write_fixed(result.root, changes)
             again = read(fixed)

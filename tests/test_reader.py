@@ -227,15 +227,22 @@ def test_wrappers_around_a_learner(wrap):
     assert len(result.learners[0].deliveries) == 2
 
 
-@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "latin-1", "cp1252"])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "latin-1"])
 def test_bytes_in_the_encodings_files_come_in(encoding):
-    declared = {"utf-8-sig": "utf-8", "utf-16-le": "utf-16", "utf-16-be": "utf-16", "cp1252": "windows-1252"}
+    declared = {"utf-8-sig": "utf-8", "utf-16-le": "utf-16", "utf-16-be": "utf-16"}
     text = f'<?xml version="1.0" encoding="{declared.get(encoding, encoding)}"?>\n' + learner_xml("Sméth1")
     data = text.encode(encoding)
     if encoding in ("utf-16-le", "utf-16-be"):  # no BOM: found from the zero bytes
         assert not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     result = read_text(data)
     assert result.learners[0].learn_ref == "Sméth1"
+
+
+@pytest.mark.parametrize("declared", ["windows-1252", "UTF-7", "cp500", "shift_jis"])
+def test_any_other_declared_encoding_is_refused(declared):
+    data = f'<?xml version="1.0" encoding="{declared}"?>\n'.encode("ascii") + learner_xml("A1").encode("ascii")
+    with pytest.raises(InputError, match="does not accept"):
+        read_text(data)
 
 
 def test_fences_keep_line_numbers_pointing_at_the_users_text():

@@ -16,7 +16,7 @@ from lxml import etree
 
 from assistant.advice.engine import diagnose_learner
 from assistant.faces.cli import build_parser
-from assistant.faces import diagnose as face
+from assistant.faces import diagnose as face  # the driver re-exports the formats
 from assistant.faces.report import Progress, diagnose_file, should_stream
 from assistant.ilr.reader import read_path
 from assistant.ilr.stream import StreamStats
@@ -62,7 +62,7 @@ def test_whole_files_are_streamed_and_snippets_are_not(ilr, tmp_path: Path):
     parse = build_parser().parse_args
     assert should_stream(parse(["diagnose", str(path)]))
     assert not should_stream(parse(["diagnose", "-"]))
-    assert not should_stream(parse(["diagnose", str(path), "--fixed", str(tmp_path / "out.xml")]))
+    assert should_stream(parse(["diagnose", str(path), "--fixed", str(tmp_path / "out.xml")]))  # streamed too (issue 14)
     snippet = tmp_path / "snippet.xml"
     snippet.write_text("<Learner><LearnRefNumber>A</LearnRefNumber></Learner>")
     assert not should_stream(parse(["diagnose", str(snippet)]))

@@ -43,6 +43,11 @@ class Plan:
     def __post_init__(self) -> None:
         self.current = {d.seq: d for d in self.learner.deliveries if d.seq is not None}
         self._field_changes: dict[tuple[int, str], int] = {}
+        # The recorded aim per sequence number (the first, as before), looked up per change in O(1).
+        self._original: dict[int, Delivery] = {}
+        for d in self.learner.deliveries:
+            if d.seq is not None:
+                self._original.setdefault(d.seq, d)
 
     # -- reading the planned record -------------------------------------------
     def aim(self, seq: int) -> Delivery:
@@ -69,7 +74,7 @@ class Plan:
         to = format_value(value)
         if d.text(field_name) == to and field_name not in d.problems:
             return
-        original = next((o for o in self.learner.deliveries if o.seq == seq), None)
+        original = self._original.get(seq)
         from_ = original.text(field_name) if original is not None and field_name not in original.problems else None
         if original is not None and field_name in original.problems:
             from_ = "(unreadable)"

@@ -1,348 +1,142 @@
 """`ilr-assistant diagnose`: a snippet or a whole ILR file → findings, milestones, changes.
 
-The JSON shape is a contract other tools read (see issue 2); keys may be
-added, never renamed. Each learner carries ``verified`` (true when making its
-changes adds no validation error), ``introduced`` (the rule ids they would
-add; empty when verified) and ``withheld`` (changes the advice worked out but
-did not offer because they would add an error; each has a question saying
-what a person must check first).
+This is the driver: it checks the options, sends whole files (on disk or on
+standard input) to the stream (`report.py`) and reads anything else whole,
+and writes ``--fixed`` (`fixed.py`). What is said, and in which format, is
+`formats.py`.
 
-Exit status: 0 nothing wrong, 1 findings, 2 unreadable, 3 ``--fixed`` wrote a
-file in which some learner's changes were left out because they were not
-verified (those learners are named on stderr and stay as recorded).
+Exit statuses are `status.ExitStatus` (0 nothing wrong, 1 findings, 2 input
+or option refused, 3 --fixed incomplete (a learner's unverified changes left
+out), 4 output not written, 130 interrupted, 143 terminated).
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import sys
-from dataclasses import dataclass, field
-from datetime import date
-from typing import Any, Iterable, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from ..advice.engine import Diagnosis, diagnose_learner
-from ..advice.types import Change
-from ..ilr.model import Learner
-from ..ilr.reader import InputError, ReadResult, read_path
-from ..ilr.years import YearError, normalise_year, year_of
-from ..rules.base import Context, Finding
-from ..rules.evidence import nearest_xsd_year
-from ..rules.milestones import ProgrammeStatus
+from ..ilr.output import OutputError
+from ..ilr import reader
+from ..ilr.reader import InputError, ReadResult, read_data, read_input_bytes
+from ..ilr.stream import read_prolog
+from .fixed import FixedPlan, plan_fixed, write_fixed_whole
+from .formats import (  # noqa: F401  - the names other modules and tests use from here
+    CSV_COLUMNS, InputInfo, change_json, context_for, csv_rows, diagnose_all, finding_json, learner_json,
+    parse_as_of, programme_json, render, resolve_input, show, source_json, text_header, text_learner,
+    write_report,
+)
+from .report import file_findings_for, run_whole_file, should_stream, write_markdown_or_summary
+from .status import ExitStatus, printable_path, say
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_FIXED_INCOMPLETE = 0, 1, 2, 3
-
-
-@dataclass
-class InputInfo:
-    """What the run assumed about the input; said in every output format."""
-
-    year: str
-    year_source: str
-    as_of: date
-    notes: list[str] = field(default_factory=list)
-    #: True when no --as-of and no file preparation date: today was assumed.
-    as_of_assumed: bool = False
-
-    def as_json(self) -> dict[str, Any]:
-        return {"year": self.year, "year_source": self.year_source, "as_of": self.as_of.isoformat(), "notes": self.notes}
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_FIXED_INCOMPLETE, EXIT_OUTPUT = (
+    ExitStatus.CLEAN, ExitStatus.FINDINGS, ExitStatus.INPUT, ExitStatus.FIXED_INCOMPLETE, ExitStatus.OUTPUT)
 
 
-def parse_as_of(text: str | None) -> date | None:
-    if not text:
-        return None
-    from ..ilr.model import ValueProblem, parse_iso_date
-
-    try:
-        return parse_iso_date(text.strip())
-    except ValueProblem as exc:
-        raise InputError(f"--as-of {exc}", hint="Give the date as YYYY-MM-DD") from None
+def _diagnose(learner, ctx):
+    """Through this module's name, so that tests (and callers) can stand in for the engine on every path."""
+    return diagnose_learner(learner, ctx)
 
 
-def resolve_input(year: str | None, year_source: str | None, file_date: date | None,
-                  year_option: str | None, as_of_option: str | None, today: date | None = None) -> InputInfo:
-    """Decide the teaching year and "as of" date, and say where each came from."""
-    today = today or date.today()
-    notes: list[str] = []
-    if year_option:
-        try:
-            year, year_source = normalise_year(year_option), "option"
-        except YearError as exc:
-            raise InputError(str(exc), hint="Use --year like 2024-25") from None
-    if not year:
-        year, year_source = year_of(today), "assumed"
-        notes.append(f"Nothing in the input says which teaching year it is for; assumed {year} (today's). "
-                     "Use --year to set it.")
-    as_of = parse_as_of(as_of_option) or file_date
-    as_of_assumed = as_of is None
-    if as_of is None:
-        as_of = today
-        notes.append(f"No file preparation date; checked as of today, {as_of.isoformat()}. Use --as-of to set it.")
-    notes.extend(year_header_notes(year))
-    return InputInfo(year, year_source or "assumed", as_of, notes, as_of_assumed)
-
-
-def year_header_notes(year: str) -> list[str]:
-    """Said once per run: what is held for this teaching year (knowledge/years/)."""
-    facts = Context(year, date.min).facts
-    notes = []
-    if not facts.rule_list:
-        notes.append(f"DfE's {year} rule list is not held here: a finding is official only where its {year} rule page "
-                     "is held; the others follow the nearest held year's wording and are graded inference.")
-    if not facts.xsd:
-        near = nearest_xsd_year(year)
-        notes.append(f"No {year} XSD is held: the schema check used the {near} XSD (inference)." if near
-                     else f"No XSD is held for {year}: the schema was not checked.")
-    return notes
-
-
-def context_for(info: InputInfo) -> Context:
-    return Context(info.year, info.as_of, as_of_assumed=info.as_of_assumed, year_assumed=info.year_source == "assumed")
-
-
-# -- JSON ----------------------------------------------------------------------------------
-
-def source_json(s) -> dict[str, str]:
-    return {"title": s.title, "url": s.url, "grade": s.grade}
-
-
-def finding_json(f: Finding) -> dict[str, Any]:
-    out = {"rule": f.rule, "severity": f.severity, "aim_seq": f.aim_seq, "field": f.field, "message": f.message,
-           "detail": f.detail, "explanation": f.explanation, "sources": [source_json(s) for s in f.sources],
-           "con_ref": f.con_ref}
-    if f.fam_type:
-        out["fam_type"] = f.fam_type
-    if f.year_note:
-        out["year_note"] = f.year_note
-    return out
-
-
-def change_json(c: Change) -> dict[str, Any]:
-    out = {"aim_seq": c.aim_seq, "aim_ref": c.aim_ref, "field": c.field, "from": c.from_, "to": c.to,
-           "because": list(c.because), "rules": list(c.rules), "milestone": c.milestone, "grade": c.grade,
-           "sources": [source_json(s) for s in c.sources]}
-    if c.fam_type:
-        out["fam_type"] = c.fam_type
-    return out
-
-
-def programme_json(p: ProgrammeStatus) -> dict[str, Any]:
-    return {"con_ref": p.con_ref, "programme_aim_seq": p.programme_aim_seq, "method": p.method,
-            "start": p.start.isoformat() if p.start else None,
-            "milestones": {k: {"status": m.status, "reasons": list(m.reasons), "evidence": m.evidence}
-                           for k, m in p.milestones.items()}}
-
-
-def learner_json(dg: Diagnosis) -> dict[str, Any]:
-    return {
-        "learn_ref": dg.learner.learn_ref,
-        "verified": dg.verified,
-        "introduced": dg.introduced_rules,
-        "programmes": [programme_json(p) for p in dg.programmes],
-        "findings": [finding_json(f) for f in dg.findings],
-        "changes": [change_json(c) for c in dg.proposal.changes],
-        "withheld": [change_json(c) for c in dg.proposal.withheld],
-        "questions": [{"id": q.id, "aim_seq": q.aim_seq, "text": q.text} for q in dg.proposal.questions],
-        "explanations": list(dg.proposal.explanations),
-        "states": {str(k): v for k, v in dg.proposal.states.items()},
-        "after_changes": {
-            "programmes": [programme_json(p) for p in dg.programmes_after],
-            "findings": [finding_json(f) for f in dg.findings_after],
-        },
-    }
-
-
-# -- CSV -----------------------------------------------------------------------------------
-
-CSV_COLUMNS = ["learn_ref", "kind", "aim_seq", "aim_ref", "rule", "severity", "field", "fam_type", "from", "to", "message", "because"]
-
-
-def _csv_value(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, dict):
-        return ";".join(f"{k}={'' if x is None else x}" for k, x in v.items())
-    return str(v)
-
-
-def csv_rows(dg: Diagnosis) -> Iterable[dict[str, str]]:
-    aims = {d.seq: d.learn_aim_ref for d in dg.learner.deliveries}
-    for f in dg.findings:
-        yield {"learn_ref": dg.learner.learn_ref, "kind": "finding", "aim_seq": _csv_value(f.aim_seq),
-               "aim_ref": aims.get(f.aim_seq) or "", "rule": f.rule, "severity": f.severity, "field": f.field or "",
-               "fam_type": f.fam_type or "", "from": "", "to": "", "message": f.message, "because": f.detail}
-    for c in dg.proposal.changes:
-        yield {"learn_ref": dg.learner.learn_ref, "kind": "change", "aim_seq": str(c.aim_seq), "aim_ref": c.aim_ref,
-               "rule": " ".join(c.rules), "severity": "", "field": c.field, "fam_type": c.fam_type or "",
-               "from": _csv_value(c.from_), "to": _csv_value(c.to), "message": "", "because": "; ".join(c.because)}
-
-
-# -- text ----------------------------------------------------------------------------------
-
-def show(value: Any) -> str:
-    if value is None:
-        return "(none)"
-    if isinstance(value, str) and value != value.strip():
-        from ..ilr.schema import shown
-
-        return shown(value)  # spaces as written must be seen (issue 10)
-    if isinstance(value, dict):
-        return f"{value.get('code')}" + (f" from {value['date_from']}" if value.get("date_from") else "")
-    return str(value)
-
-
-def text_learner(dg: Diagnosis) -> str:
-    out: list[str] = [f"Learner {dg.learner.learn_ref}"]
-    if not dg.programmes:
-        out.append("  No Skills Bootcamp aims (FundModel 37 / ProgType 32): nothing to check.")
-        return "\n".join(out)
-    after = {p.con_ref: p for p in dg.programmes_after}
-    for p in dg.programmes:
-        state = dg.proposal.states.get(p.con_ref)
-        out.append(f"  Bootcamp {p.con_ref or '(no ConRefNumber)'}: {p.method}, started {show(p.start)}"
-                   + (f"; taken to be: {state}" if state else ""))
-        for name, m in p.milestones.items():
-            out.append(f"    {name} {m.status:<8} {m.reasons[0]} [{m.evidence}]")
-            for extra in m.reasons[1:]:
-                out.append(f"    {'':12}{extra}")
-        fixed = after.get(p.con_ref)
-        if dg.proposal.changes and fixed:
-            out.append("    After the changes below: " + ", ".join(f"{k} {m.status}" for k, m in fixed.milestones.items()))
-    if dg.proposal.explanations:
-        out.append("")
-        out.append("  What is wrong, in plain words:")
-        out.extend(f"  - {e}" for e in dg.proposal.explanations)
-    if dg.findings:
-        out.append("")
-        out.append("  Findings:")
-        for f in dg.findings:
-            where = f"aim {f.aim_seq}" if f.aim_seq is not None else "learner"
-            out.append(f"  {f.severity.upper():<7} {f.rule} ({where}, {f.field or '-'}): {f.message}")
-            out.append(f"          {f.detail}")
-            out.append(f"          {f.explanation}")
-            if f.year_note:
-                out.append(f"          Note: {f.year_note}")
-            if f.sources:
-                s = f.sources[0]
-                out.append(f"          Source ({s.grade}): {s.title} {s.url}".rstrip())
-    if dg.proposal.changes:
-        out.append("")
-        out.append("  Changes to make:")
-        current = None
-        for c in dg.proposal.changes:
-            if c.aim_seq != current:
-                current = c.aim_seq
-                out.append(f"  aim {c.aim_seq} {c.aim_ref}:")
-            name = f"{c.field} {c.fam_type}" if c.fam_type else c.field
-            out.append(f"    {name:<22} {show(c.from_):>12} -> {show(c.to):<12} {c.because[0]}")
-            out.extend(f"    {'':22} {more}" for more in c.because[1:])
-            grade_src = c.sources[0] if c.sources else None
-            if grade_src:
-                out.append(f"    {'':22} evidence: {c.grade}; source ({grade_src.grade}): {grade_src.title}")
-    if dg.proposal.questions:
-        out.append("")
-        out.append("  Questions the record can't answer (answer them, or use `ilr-assistant chat`):")
-        out.extend(f"  ? {q.text}" for q in dg.proposal.questions)
-    remaining = [f for f in dg.findings_after if f.is_error] if dg.proposal.changes else []
-    if remaining:
-        out.append("")
-        out.append("  Errors these changes cannot fix (they need facts or data not in the record): "
-                   + ", ".join(sorted({f.rule for f in remaining})))
-    if dg.introduced:
-        out.append("  NOT VERIFIED: making these changes as they stand would add " + ", ".join(dg.introduced_rules)
-                   + ". Do not make them as they are: a person must check the record (--fixed leaves this learner "
-                   "as recorded).")
-    return "\n".join(out)
-
-
-def text_header(info: InputInfo) -> str:
-    lines = [f"Teaching year {info.year} ({info.year_source}); checked as of {info.as_of.isoformat()}."]
-    lines += [f"Note: {n}" for n in info.notes]
-    return "\n".join(lines)
-
-
-# -- driver --------------------------------------------------------------------------------
-
-def diagnose_all(learners: Iterable[Learner], ctx: Context) -> Iterable[Diagnosis]:
-    for learner in learners:
-        if learner.is_bootcamp_learner:
-            yield diagnose_learner(learner, ctx)
-
-
-def write_report(fmt: str, info: InputInfo, diagnoses: list[Diagnosis], out: TextIO) -> None:
-    if fmt == "json":
-        json.dump({"input": info.as_json(), "learners": [learner_json(dg) for dg in diagnoses]}, out, indent=2)
-        out.write("\n")
-    elif fmt == "csv":
-        writer = csv.DictWriter(out, CSV_COLUMNS)
-        writer.writeheader()
-        for dg in diagnoses:
-            writer.writerows(csv_rows(dg))
-    else:
-        out.write(text_header(info) + "\n")
-        if not diagnoses:
-            out.write("No Skills Bootcamp learners (FundModel 37 / ProgType 32) in the input.\n")
-        for dg in diagnoses:
-            out.write("\n" + text_learner(dg) + "\n")
-
-
-def exit_status(diagnoses: list[Diagnosis]) -> int:
-    return EXIT_FINDINGS if any(dg.has_findings for dg in diagnoses) else EXIT_CLEAN
+def exit_status(diagnoses: list[Diagnosis], file_findings: list | None = None) -> int:
+    found = any(dg.has_findings for dg in diagnoses) or bool(file_findings)
+    return EXIT_FINDINGS if found else EXIT_CLEAN
 
 
 def run_diagnose(args: Any, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
-    from .report import run_whole_file, should_stream  # whole ILR files are streamed (issue 5)
-
-    if should_stream(args):
-        return run_whole_file(args, stdout, stderr)
     try:
-        result: ReadResult = read_path(args.path, year=None)
+        plan = plan_fixed(args)
+    except InputError as exc:
+        say(stderr, f"ilr-assistant: {exc.describe()}")
+        return EXIT_UNREADABLE
+    except OutputError as exc:
+        say(stderr, f"ilr-assistant: {exc}")
+        return EXIT_OUTPUT
+    # With --fixed -, standard output carries the corrected XML alone; the text report goes to stderr.
+    report_out = stderr if plan is not None and plan.to_stdout else stdout
+    if should_stream(args):
+        return run_whole_file(args, report_out, stderr, plan=plan, xml_out=stdout, diagnose=_diagnose)
+    data = None
+    if args.path == "-" and plan is None:
+        # A whole file on standard input is streamed too (flat memory); anything else is read whole.
+        # (--fixed needs the input twice, which a pipe cannot give: that path reads it whole.)
+        try:
+            head, stdin, root = _peek_stdin()
+            if root == "Message":
+                return run_whole_file(args, report_out, stderr, source=Prepended(head, stdin), diagnose=_diagnose)
+            data = head + _read_rest(stdin, len(head))
+        except InputError as exc:
+            say(stderr, f"ilr-assistant: cannot read -: {exc.describe()}")
+            return EXIT_UNREADABLE
+    return _run_whole_input(args, report_out, stderr, plan, stdout, data)
+
+
+def _peek_stdin() -> tuple[bytes, BinaryIO, str | None]:
+    """Standard input's first bytes (up to the root element's name), through the one guard."""
+    stdin = getattr(sys.stdin, "buffer", None) if sys.stdin is not None else None
+    if stdin is None:
+        raise InputError("standard input is closed, so there is nothing to read",
+                         hint="Give a file name, or pipe the XML in")
+    try:
+        prolog = read_prolog(stdin)
+    except (OSError, ValueError) as exc:
+        raise InputError(f"standard input could not be read ({exc})",
+                         hint="Give a file name, or pipe the XML in") from None
+    return prolog.head, stdin, prolog.root
+
+
+def _read_rest(stdin: BinaryIO, already: int) -> bytes:
+    limit = reader.MAX_FILE_BYTES
+    try:
+        rest = stdin.read(max(0, limit + 1 - already))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"standard input could not be read ({exc})") from None
+    if already + len(rest) > limit:
+        raise InputError(f"the input is more than {limit / 1e6:.0f} MB, more than this reader accepts",
+                         hint="Cut it down to the learners concerned and try again")
+    return rest
+
+
+class Prepended:
+    """A binary stream that serves bytes already read, then the rest of the stream."""
+
+    def __init__(self, head: bytes, rest: BinaryIO):
+        self._head = head
+        self._rest = rest
+
+    def read(self, n: int = -1) -> bytes:
+        if self._head:
+            data, self._head = self._head, b""
+            return data
+        return self._rest.read(n)
+
+
+def _run_whole_input(args: Any, out: TextIO, err: TextIO, plan: FixedPlan | None, xml_out: TextIO,
+                     data: bytes | None = None) -> int:
+    """A snippet, standard input, or anything that is not a whole file on disk: read whole."""
+    name = printable_path(args.path)
+    try:
+        if data is None:
+            data = read_input_bytes(args.path)
+        result: ReadResult = read_data(data, year=None, what="paste" if args.path == "-" else "file")
         info = resolve_input(result.year, result.year_source, result.file_preparation_date, args.year, args.as_of)
     except InputError as exc:
-        stderr.write(f"ilr-assistant: cannot read {args.path}: {exc.describe()}\n")
+        say(err, f"ilr-assistant: cannot read {name}: {exc.describe()}")
         return EXIT_UNREADABLE
     info.notes = result.notes + info.notes
-    diagnoses = list(diagnose_all(result.learners, context_for(info)))
+    ctx = context_for(info)
+    positioned = [(position, diagnose_learner(learner, ctx))
+                  for position, learner in enumerate(result.learners, 1) if learner.is_bootcamp_learner]
+    diagnoses = [dg for _, dg in positioned]
+    file_findings = file_findings_for(result.learners, ctx)
     fmt = args.format
     if fmt == "md" or getattr(args, "summary", False):
-        from .report import write_markdown_or_summary  # whole-file reports
-
-        write_markdown_or_summary(args, info, diagnoses, stdout, learners_read=len(result.learners))
+        write_markdown_or_summary(args, info, diagnoses, out, learners_read=len(result.learners),
+                                  file_findings=file_findings)
     else:
-        write_report(fmt, info, diagnoses, stdout)
-    if getattr(args, "fixed", None):
-        if not write_fixed_output(args.fixed, result, diagnoses, stdout, stderr):
-            return EXIT_FIXED_INCOMPLETE
-    return exit_status(diagnoses)
-
-
-def write_fixed_output(target: str, result: ReadResult, diagnoses: list[Diagnosis], stdout: TextIO, stderr: TextIO) -> bool:
-    """Write the corrected XML with only verified change sets (never add); False when some were left out."""
-    from ..ilr.writer import write_fixed
-
-    text = write_fixed(result.root, {dg.learner.learn_ref: list(dg.proposal.changes) for dg in diagnoses if dg.verified})
-    left_out = [dg for dg in diagnoses if not dg.verified]
-    for dg in left_out:
-        stderr.write(f"ilr-assistant: learner {dg.learner.learn_ref} left as recorded: its proposed changes would add "
-                     f"{', '.join(dg.introduced_rules)}; a person must check it\n")
-    if target == "-":
-        stdout.write(text)
-        return not left_out
-    try:
-        with open(target, "w", encoding="utf-8") as fh:
-            fh.write(text)
-    except OSError as exc:
-        stderr.write(f"ilr-assistant: cannot write {target}: {exc.strerror or exc}\n")
-        return not left_out
-    stderr.write(f"Corrected XML written to {target}"
-                 + (f" (incomplete: {len(left_out)} learner(s) left as recorded)" if left_out else "") + "\n")
-    return not left_out
-
-
-def render(fmt: str, info: InputInfo, diagnoses: list[Diagnosis]) -> str:
-    buf = io.StringIO()
-    write_report(fmt, info, diagnoses, buf)
-    return buf.getvalue()
+        write_report(fmt, info, diagnoses, out, file_findings=file_findings)
+    if plan is not None and not write_fixed_whole(plan, data, result, positioned, xml_out, err):
+        return EXIT_FIXED_INCOMPLETE
+    return exit_status(diagnoses, file_findings)

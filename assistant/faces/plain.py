@@ -181,18 +181,22 @@ def write_messages(out: IO[str], messages: list[Message], prompt: Prompt | None)
 
 
 def run_plain(stdin: IO[str], stdout: IO[str], year: str | None = None, as_of: str | date | None = None,
-              echo: bool = False) -> int:
-    """Run one conversation. Returns 0 at quit or end of input, 2 for bad arguments or knowledge."""
+              echo: bool = False, errors: IO[str] | None = None) -> int:
+    """Run one conversation. Returns 0 at quit or end of input, 2 for bad arguments or knowledge.
+
+    Problems that stop the conversation go to ``errors`` (the command line passes stderr).
+    """
+    errors = errors if errors is not None else stdout
     try:
         y = normalise_year(year) if year else None
         day = parse_iso_date(as_of) if isinstance(as_of, str) else as_of
     except (YearError, ValueProblem) as exc:
-        stdout.write(f"ilr-assistant chat: {exc}\n")
+        errors.write(f"ilr-assistant chat: {exc}\n")
         return 2
     try:
         session = Session(year=y, as_of=day)
     except KnowledgeError as exc:
-        stdout.write(f"ilr-assistant chat: the knowledge files have a problem: {exc}\n"
+        errors.write(f"ilr-assistant chat: the knowledge files have a problem: {exc}\n"
                      "Run `ilr-assistant lint` to see every problem.\n")
         return 2
     write_messages(stdout, session.start(), session.prompt)

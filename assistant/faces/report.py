@@ -31,8 +31,10 @@ from typing import Any, Iterable, TextIO
 from ..advice.engine import Diagnosis
 from ..ilr.vocabulary import EVENT_AIMS, PROGRAMME_AIM_REF, STATUS_ORDER, STATUS_URGENCY
 from ..ilr.reader import InputError
-from ..ilr.stream import LearnerStream, StreamStats, is_whole_file
-from . import diagnose as dg_face
+from ..ilr.stream import LearnerStream, RefTracker, StreamStats, is_whole_file
+from ..rules.base import Context, Finding
+from . import formats as dg_face
+from .status import ExitStatus, printable_path
 
 MILESTONES = ("M1", "M2", "M3")
 #: How many learners to list in the Markdown report before pointing at the CSV.
@@ -87,7 +89,6 @@ class Tally:
     bootcamp_learners: int = 0
     programmes: int = 0
     learners_with_errors: int = 0
-    learners_with_findings: int = 0
     learners_with_changes: int = 0
     learners_with_questions: int = 0
     learners_needing_attention: int = 0
@@ -101,6 +102,8 @@ class Tally:
     #: (aim kind, field) -> learners for whom a change to it is proposed.
     changes: Counter = field(default_factory=Counter)
     lines: list[LearnerLine] = field(default_factory=list)
+    #: Findings about the file as a whole (R_06: a LearnRefNumber used twice), known at its end.
+    file_findings: list[Finding] = field(default_factory=list)
 
     def add(self, dg: Diagnosis) -> None:
         self.bootcamp_learners += 1
@@ -109,8 +112,6 @@ class Tally:
         warnings = sorted({f.rule for f in dg.findings if not f.is_error})
         if errors:
             self.learners_with_errors += 1
-        if dg.has_findings:
-            self.learners_with_findings += 1
         if dg.proposal.changes:
             self.learners_with_changes += 1
         if dg.proposal.questions:
@@ -162,6 +163,7 @@ class Tally:
             "states": dict(self.states.most_common()),
             "problems": [{"rule": r, "severity": self.problem_text[r][0], "message": self.problem_text[r][1],
                           "learners": n} for r, n in self.top_problems(None)],
+            "file_findings": len(self.file_findings),
         }
 
     def top_problems(self, limit: int | None = TOP_PROBLEMS) -> list[tuple[str, int]]:
@@ -286,6 +288,8 @@ class TextSink(Sink):
     def finish(self, error: InputError | None) -> None:
         if not self.tally.bootcamp_learners:
             self.out.write("No Skills Bootcamp learners (FundModel 37 / ProgType 32) in the input.\n")
+        if self.tally.file_findings:
+            self.out.write("\n" + dg_face.text_file_findings(self.tally.file_findings) + "\n")
         self.out.write("\n" + summary_text(self.tally, error) + "\n")
 
 
@@ -313,6 +317,8 @@ class JsonSink(Sink):
 
     def finish(self, error: InputError | None) -> None:
         self.out.write("]" if self._first else "\n  ]")
+        if self.tally.file_findings:
+            self.out.write(",\n  \"file_findings\": " + json.dumps(dg_face.file_findings_json(self.tally.file_findings)))
         self.out.write(",\n  \"summary\": " + _indent(json.dumps(self.tally.as_json(), indent=2), 2).lstrip())
         if error is not None:
             self.out.write(",\n  \"error\": " + _indent(json.dumps(error_json(error, self.tally), indent=2), 2).lstrip())
@@ -326,6 +332,9 @@ class CsvSink(Sink):
 
     def add(self, dg: Diagnosis) -> None:
         self.writer.writerows(dg_face.csv_rows(dg))
+
+    def finish(self, error: InputError | None) -> None:
+        self.writer.writerows(dg_face.file_finding_rows(self.tally.file_findings))
 
 
 class MarkdownSink(Sink):
@@ -343,6 +352,8 @@ class SummarySink(Sink):
     def finish(self, error: InputError | None) -> None:
         if self.fmt == "json":
             body: dict[str, Any] = {"input": self.info.as_json(), "summary": self.tally.as_json()}
+            if self.tally.file_findings:
+                body["file_findings"] = dg_face.file_findings_json(self.tally.file_findings)
             if error is not None:
                 body["error"] = error_json(error, self.tally)
             self.out.write(json.dumps(body, indent=2) + "\n")
@@ -385,6 +396,7 @@ def summary_rows(tally: Tally) -> list[tuple[str, int]]:
         ("learners to fix", tally.learners_to_fix),
         ("learners with changes proposed", tally.learners_with_changes),
         ("learners with questions to answer", tally.learners_with_questions),
+        ("findings about the whole file", len(tally.file_findings)),
     ]
     for m in MILESTONES:
         for status, n in _ordered(tally.milestones[m]).items():
@@ -405,6 +417,9 @@ def summary_text(tally: Tally, error: InputError | None) -> str:
         lines.append(f"{m}: {_status_text(tally.milestones[m])}"
                      + (f"  (after the proposed changes: {_status_text(tally.milestones_after[m])})"
                         if tally.learners_with_changes else ""))
+    if tally.file_findings:
+        lines.append(f"Findings about the whole file: {len(tally.file_findings):,} "
+                     f"({', '.join(sorted({f.rule for _, f in tally.file_findings}))})")
     if error is not None:
         lines.append(error_sentence(error, tally))
     return "\n".join(lines)
@@ -426,13 +441,14 @@ def _cell(text: object) -> str:
 
 
 def markdown_counts(tally: Tally, info: dg_face.InputInfo, path: str, error: InputError | None) -> str:
-    out: list[str] = [f"# Skills Bootcamp milestone check: {_cell(os.path.basename(path) or path)}", ""]
+    name = printable_path(path)
+    out: list[str] = [f"# Skills Bootcamp milestone check: {_cell(os.path.basename(name) or name)}", ""]
     out.append(f"Teaching year {info.year} ({info.year_source}); checked as of {info.as_of.isoformat()}.")
     out += [f"Note: {n}" for n in info.notes]
     if error is not None:
         out += ["", f"> **{error_sentence(error, tally)}**"]
     out += ["", "## Counts", "", "| | |", "|---|---:|"]
-    out += [f"| {k[0].upper() + k[1:]} | {v:,} |" for k, v in summary_rows(tally)[:7]]
+    out += [f"| {k[0].upper() + k[1:]} | {v:,} |" for k, v in summary_rows(tally)[:8]]
     out += ["", "## Milestones", "",
             "Counted per bootcamp (a learner's aims sharing a ConRefNumber). \"After\" is the status the "
             "record would have with the proposed changes made.", "",
@@ -467,6 +483,9 @@ def markdown(tally: Tally, info: dg_face.InputInfo, path: str, error: InputError
         out += ["", "## Changes proposed most often", "", "| Aim | Field | Learners |", "|---|---|---:|"]
         for (kind, name), n in tally.changes.most_common(TOP_PROBLEMS):
             out.append(f"| {kind} | {_cell(name)} | {n:,} |")
+    if tally.file_findings:
+        out += ["", "## The file as a whole", "", "| LearnRefNumber | Rule | Severity | What |", "|---|---|---|---|"]
+        out += [f"| {_cell(ref)} | {f.rule} | {f.severity} | {_cell(f.detail)} |" for ref, f in tally.file_findings]
     out += ["", "## Learners to fix", ""]
     lines = sorted(tally.lines, key=lambda line: line.sort_key)
     if not lines:
@@ -490,11 +509,23 @@ def markdown(tally: Tally, info: dg_face.InputInfo, path: str, error: InputError
 
 # -- the snippet path's hook (diagnose.py calls this for md / --summary) -------------------------
 
+def file_findings_for(learners: Iterable[Any], ctx: Context) -> dg_face.FileFindings:
+    """R_06 over learners read whole (the stream collects the same as it reads)."""
+    from ..rules.file_rules import duplicate_findings
+
+    tracker = RefTracker()
+    for position, learner in enumerate(learners, 1):
+        if learner.learn_ref not in ("(snippet)", "(no LearnRefNumber)"):  # the model's words for "none"
+            tracker.add(learner.learn_ref, position, learner.line)
+    return duplicate_findings(tracker.duplicates, ctx)
+
+
 def write_markdown_or_summary(args: Any, info: dg_face.InputInfo, diagnoses: list[Diagnosis], out: TextIO,
-                              learners_read: int | None = None) -> None:
+                              learners_read: int | None = None,
+                              file_findings: dg_face.FileFindings | None = None) -> None:
     """md or --summary for input read whole (snippets, standard input)."""
     summary = bool(getattr(args, "summary", False))
-    tally = Tally(keep_lines=not summary)
+    tally = Tally(keep_lines=not summary, file_findings=list(file_findings or []))
     for dg in diagnoses:
         tally.add(dg)
     tally.learners_read = learners_read if learners_read is not None else len(diagnoses)
@@ -506,14 +537,13 @@ def write_markdown_or_summary(args: Any, info: dg_face.InputInfo, diagnoses: lis
 # -- the whole-file driver ---------------------------------------------------------------------------
 
 def should_stream(args: Any) -> bool:
-    """Whole ILR files on disk are streamed; snippets, standard input and ``--fixed`` are read whole.
+    """Whole ILR files on disk are streamed (``--fixed`` too); snippets and standard input are read whole.
 
-    (``--fixed`` rewrites the file, which needs the whole tree.) Anything odd
-    (missing file, not a regular file, a DTD) is left to the reader, which
-    already explains it.
+    Anything odd (missing file, not a regular file, a DTD, an encoding
+    refused) is left to the reader, which already explains it.
     """
     path = getattr(args, "path", "-")
-    if path == "-" or getattr(args, "fixed", None):
+    if path == "-":
         return False
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):
@@ -534,62 +564,121 @@ class FileRun:
 
 
 def diagnose_file(path: str, out: TextIO, err: TextIO, *, fmt: str = "text", summary: bool = False,
-                  year: str | None = None, as_of: str | None = None, progress: bool | None = None) -> FileRun:
-    """Stream one whole ILR file through diagnosis, writing ``fmt`` to ``out`` as it goes."""
+                  year: str | None = None, as_of: str | None = None, progress: bool | None = None,
+                  plan: Any = None, xml_out: TextIO | None = None, source: Any = None,
+                  diagnose: Any = None) -> FileRun:
+    """Stream one whole ILR file through diagnosis, writing ``fmt`` to ``out`` as it goes.
+
+    With ``plan`` (a checked ``--fixed``), the corrected file is written in the
+    same pass, learner by learner, from a second read of the input; it is
+    committed only when the whole file has been read without error.
+    """
+    from ..advice.engine import diagnose_learner
+    from ..ilr.splice import SpliceError
+    from ..rules.file_rules import duplicate_findings
+    from .fixed import StreamedFixed
+
+    name = printable_path(path)
     bar = Progress(err, enabled=progress)
-    stream = LearnerStream(path, on_progress=bar if bar.enabled else None)
+    stream = LearnerStream(source if source is not None else path, on_progress=bar if bar.enabled else None)
     tally = Tally(keep_lines=(fmt == "md" and not summary))
     learners = iter(stream)
     error: InputError | None = None
     first = None
+    first_position = 0
     try:
         first = next(learners, None)
+        first_position = stream.stats.learners_read
         info = dg_face.resolve_input(stream.info.year, stream.info.year_source, stream.info.file_preparation_date,
                                      year, as_of)
     except InputError as exc:
         bar.clear()
         if stream.stats.learners_read == 0 and not stream.info.seen:
-            err.write(f"ilr-assistant: cannot read {path}: {exc.describe()}\n")
-            return FileRun(tally, None, exc, dg_face.EXIT_UNREADABLE)
+            err.write(f"ilr-assistant: cannot read {name}: {exc.describe()}\n")
+            return FileRun(tally, None, exc, ExitStatus.INPUT)
         # Broke before the first bootcamp learner: still report the learners read.
         error = exc
         info = dg_face.resolve_input(stream.info.year, stream.info.year_source, stream.info.file_preparation_date,
                                      year, as_of)
     info.notes = stream.info.notes + info.notes
     ctx = dg_face.context_for(info)
+    fixed = StreamedFixed(plan, path, xml_out or out) if plan is not None else None
     sink = make_sink(fmt, summary, _Out(out, bar), info, tally, path)
-    sink.start()
     any_findings = False
-
-    def bootcamp_learners():
-        if first is not None:
-            yield first
-        if error is None:
-            yield from learners
-
     try:
-        for dg in dg_face.diagnose_all(bootcamp_learners(), ctx):
+        sink.start()
+        if first is not None:
+            pending: Any = [(first_position, first, stream.nsmap)]
+        else:
+            pending = []
+        while True:
+            if pending:
+                position, learner, nsmap = pending.pop()
+            elif error is None:
+                learner = next(learners, None)
+                if learner is None:
+                    break
+                position, nsmap = stream.stats.learners_read, stream.nsmap
+            else:
+                break
+            dg = (diagnose or diagnose_learner)(learner, ctx)
+            if fixed is not None:
+                fixed.add(position, dg, nsmap)
             tally.add(dg)
             any_findings = any_findings or dg.has_findings
             sink.add(dg)
     except InputError as exc:
         error = exc
+    except (SpliceError, UnicodeError) as exc:  # the second read disagrees with the first: write nothing
+        error = InputError(f"the corrected XML could not be matched to the file ({exc}); it was not written")
+    except BaseException:
+        bar.clear()
+        if fixed is not None:
+            fixed.abandon()
+        raise
     finally:
         bar.clear()
     tally.learners_read = stream.stats.learners_read
-    sink.finish(error)
-    if error is not None:
-        err.write(f"ilr-assistant: {path}: {error_sentence(error, tally)}\n")
-        return FileRun(tally, info, error, dg_face.EXIT_UNREADABLE)
-    return FileRun(tally, info, None, dg_face.EXIT_FINDINGS if any_findings else dg_face.EXIT_CLEAN)
+    try:
+        if error is None:
+            tally.file_findings = duplicate_findings(stream.refs.duplicates, ctx)
+        if error is not None and fixed is not None:
+            fixed.abandon()
+            fixed = None
+        sink.finish(error)
+        if error is not None:
+            err.write(f"ilr-assistant: {name}: {error_sentence(error, tally)}\n")
+            if plan is not None:
+                err.write("ilr-assistant: the corrected XML on standard output is incomplete (the file could not be "
+                          "read to its end).\n" if plan.to_stdout else
+                          "ilr-assistant: the corrected XML was not written (the file could not be read to its "
+                          "end).\n")
+            return FileRun(tally, info, error, ExitStatus.INPUT)
+        if fixed is not None:
+            try:
+                if not fixed.finish(tally.learners_read, err):
+                    return FileRun(tally, info, None, ExitStatus.FIXED_INCOMPLETE)
+            except (SpliceError, UnicodeError) as exc:
+                fixed.abandon()
+                err.write(f"ilr-assistant: the corrected XML could not be matched to the file ({exc}); "
+                          "it was not written\n")
+                return FileRun(tally, info, None, ExitStatus.OUTPUT)
+    except BaseException:
+        if fixed is not None:
+            fixed.abandon()
+        raise
+    found = any_findings or bool(tally.file_findings)
+    return FileRun(tally, info, None, ExitStatus.FINDINGS if found else ExitStatus.CLEAN)
 
 
-def run_whole_file(args: Any, stdout: TextIO, stderr: TextIO) -> int:
-    """`diagnose` on a whole file; the exit codes are diagnose's (0 clean, 1 findings, 2 unreadable)."""
+def run_whole_file(args: Any, stdout: TextIO, stderr: TextIO, *, plan: Any = None,
+                   xml_out: TextIO | None = None, source: Any = None, diagnose: Any = None) -> int:
+    """`diagnose` on a whole file; the exit codes are `status.ExitStatus`."""
     try:
         run = diagnose_file(args.path, stdout, stderr, fmt=args.format, summary=bool(getattr(args, "summary", False)),
-                            year=args.year, as_of=args.as_of)
-    except InputError as exc:  # a bad --year or --as-of
+                            year=args.year, as_of=args.as_of, plan=plan, xml_out=xml_out, source=source,
+                            diagnose=diagnose)
+    except InputError as exc:  # a bad --year or --as-of, or an input the --fixed pass cannot open
         stderr.write(f"ilr-assistant: {exc.describe()}\n")
-        return dg_face.EXIT_UNREADABLE
+        return ExitStatus.INPUT
     return run.exit_code

@@ -41,7 +41,6 @@ YearSource = Literal["namespace", "header", "option", "assumed"]
 
 WRAPPER = "ilr-assistant-snippet"
 _DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.S)
-_DECL_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _FENCE_OPEN = re.compile(r"```[A-Za-z0-9_+-]*[ \t]*\r?\n")
 _DTD_SCAN = re.compile(r"<!--|<!\[CDATA\[|<!\s*(?:DOCTYPE|ENTITY)", re.I)
 #: Terminals wrap pastes in these "bracketed paste" markers; they are not part of the text.
@@ -60,6 +59,12 @@ MAX_FILE_BYTES = 512 * 1024 * 1024
 #: way to exhaust memory).
 MAX_SNIPPET_ELEMENTS = 4_000_000
 MAX_FILE_ELEMENTS = 16_000_000
+#: Upper bound on aims (LearningDelivery elements) in one learner, in every path: a
+#: real learner has a handful; 10^6 of them would take minutes and gigabytes.
+MAX_AIMS_PER_LEARNER = 10_000
+#: Upper bound on the bytes of one learner, and of anything between two learners,
+#: in a streamed file: the stream holds one learner at a time, so this bounds its memory.
+MAX_LEARNER_BYTES = 32 * 1024 * 1024
 #: Undeclared namespace prefixes (``<ilr:Learner>`` cut out of a file that
 #: declared ``xmlns:ilr`` at the top) that will be supplied before giving up.
 _MAX_PREFIX_RETRIES = 8
@@ -168,31 +173,71 @@ _MAGIC = (
 _BINARY_HINT = "Check that you pasted or opened the ILR XML itself, not a binary file"
 
 
-def decode(data: bytes) -> str:
-    """Bytes to text by BOM, then declared encoding, then UTF-8; errors say where."""
-    for bom, codec in _BOMS:
+#: The only encodings read (codec names as ``codecs.lookup`` spells them). Anything
+#: else is refused before parsing: UTF-7 and friends can hide a DOCTYPE from a
+#: check that reads the bytes as ASCII, and ILR files are UTF-8 in practice.
+#: ASCII is accepted as the subset of UTF-8 it is.
+ALLOWED_ENCODINGS = frozenset({"utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be",
+                               "utf-32", "utf-32-le", "utf-32-be", "iso8859-1", "ascii"})
+_DECL_ENCODING_TEXT = re.compile(r"""^\ufeff?\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']""")
+
+
+def sniff_encoding(data: bytes) -> str:
+    """The one pre-parse encoding guard: the codec for these bytes, or InputError.
+
+    Every entry point (a paste, standard input, a streamed file, ``--fixed``)
+    calls this on the first bytes. The order is the XML specification's: a
+    byte-order mark, then the zero-byte pattern of UTF-16 without one, then
+    the declared encoding, then UTF-8. A declared encoding outside
+    `ALLOWED_ENCODINGS` is refused even when a BOM decides the decoding, so
+    no parser can be talked into another one. The codec returned decodes the
+    bytes losslessly (a BOM decodes to U+FEFF and is written back as it was).
+    """
+    codec = None
+    for bom, name in _BOMS:
         if data.startswith(bom):
-            return _decode_with(data[len(bom):], codec)
+            codec = name
+            break
+    head = data[:256]
+    if codec is None and len(head) >= 4:
+        if head[1::2].count(0) == len(head[1::2]) and 0 not in head[::2]:
+            codec = "utf-16-le"
+        elif head[::2].count(0) == len(head[::2]) and 0 not in head[1::2]:
+            codec = "utf-16-be"
+    text = data[:1024].decode(codec or "latin-1", errors="replace")
+    m = _DECL_ENCODING_TEXT.match(text)
+    declared = m.group(1).strip() if m else None
+    if declared is not None:
+        try:
+            info = codecs.lookup(declared)
+        except LookupError:
+            raise InputError(f"the XML declares an encoding this reader does not know ('{declared}')",
+                             1, hint="Save the file as UTF-8 and try again") from None
+        if info.name not in ALLOWED_ENCODINGS:
+            raise InputError(f"the XML declares the encoding '{declared}', which this reader does not accept "
+                             "(only UTF-8, UTF-16, UTF-32 and Latin-1 (ISO-8859-1) are read); nothing was read", 1,
+                             hint="Save the file as UTF-8 and try again")
+        if codec is None:
+            codec = info.name
+            if codec.startswith(("utf-16", "utf-32")) and 0 not in head:
+                # .NET writes encoding="utf-16" into text it then saves as UTF-8;
+                # the bytes, which have no zero bytes, are the truth.
+                codec = "utf-8"
+    codec = codec or "utf-8"
+    return {"utf-8-sig": "utf-8", "utf-16": "utf-16-le" if data[:2] != codecs.BOM_UTF16_BE else "utf-16-be",
+            "utf-32": "utf-32-le" if data[:4] != codecs.BOM_UTF32_BE else "utf-32-be",
+            "iso8859-1": "latin-1"}.get(codec, codec)
+
+
+def decode(data: bytes) -> str:
+    """Bytes to text through `sniff_encoding` (BOM, UTF-16 pattern, declaration, UTF-8); errors say where."""
     for magic, what, hint in _MAGIC:
         if data.startswith(magic):
             raise InputError(f"this is {what}, not XML", hint=hint)
-    head = data[:256]
-    # UTF-16 without a BOM: every other byte of the ASCII markup is zero.
-    if len(head) >= 4 and head[1::2].count(0) == len(head[1::2]) and 0 not in head[::2]:
-        return _decode_with(data, "utf-16-le")
-    if len(head) >= 4 and head[::2].count(0) == len(head[::2]) and 0 not in head[1::2]:
-        return _decode_with(data, "utf-16-be")
-    m = _DECL_ENCODING.match(data[:1024])
-    codec = m.group(1).decode("ascii") if m else "utf-8"
-    try:
-        info = codecs.lookup(codec)
-    except LookupError:
-        raise InputError(f"the XML declares an encoding this reader does not know ('{codec}')",
-                         1, hint="Save the file as UTF-8 and try again") from None
-    if info.name.startswith(("utf-16", "utf-32")) and 0 not in head:
-        # .NET writes encoding="utf-16" into text it then saves as UTF-8;
-        # the bytes, which have no zero bytes, are the truth.
-        codec = "utf-8"
+    codec = sniff_encoding(data)
+    for bom, _ in _BOMS:
+        if data.startswith(bom):
+            return _decode_with(data[len(bom):], codec)
     return _decode_with(data, codec)
 
 
@@ -540,7 +585,12 @@ def read_tree(root: etree._Element, *, year: str | None = None) -> ReadResult:
             f"the text holds {len(messages)} ILR files (<Message> elements); the second starts here",
             messages[1].sourceline, hint="Paste or open one file at a time")
     message = messages[0] if messages else None
+    headers = list(root.iter("{*}Header"))
+    if len(headers) > 1:
+        raise two_headers(headers[1].sourceline)
     learner_els = list(root.iter("{*}Learner"))
+    for el in learner_els:
+        check_learner_shape(el)
     learners = [learner_from_element(el) for el in learner_els]
     stray = [el for el in root.iter("{*}LearningDelivery")
              if (el.getparent() is None or local(el.getparent()) != "Learner") and next(el.iterancestors("{*}Learner"), None) is None]
@@ -586,6 +636,31 @@ def attach_schema(learner: Learner, elements: list[etree._Element], year: str | 
 
     issues = tuple(i for el in elements for i in check_element(el, year, snippet=snippet))
     return dataclasses.replace(learner, schema_issues=issues) if issues else learner
+
+
+def two_headers(line: int | None) -> InputError:
+    return InputError("the file has two <Header> elements; an ILR file has exactly one, so it is not clear "
+                      "which year and date apply; nothing was checked", line,
+                      hint="Export the file again from your MIS, or remove the extra Header")
+
+
+def too_many_aims(line: int | None, limit: int) -> InputError:
+    return InputError(f"a learner here has more than {limit:,} aims (LearningDelivery elements); a real learner has "
+                      "a handful, so the file was not read further", line,
+                      hint="Check the file: it was probably generated or joined wrongly. Export it again from your MIS")
+
+
+def check_learner_shape(el: etree._Element) -> None:
+    """The per-learner limits, for input read whole: not inside another Learner, not too many aims."""
+    if next(el.iterancestors("{*}Learner"), None) is not None:
+        raise InputError("a <Learner> is inside another <Learner>, which no ILR file has", el.sourceline,
+                         hint="Check that every <Learner> is closed before the next one starts")
+    limit = MAX_AIMS_PER_LEARNER
+    count = 0
+    for _ in el.iterchildren("{*}LearningDelivery"):
+        count += 1
+        if count > limit:
+            raise too_many_aims(el.sourceline, limit)
 
 
 def _namespace_candidates(scope: etree._Element, learner_els: list[etree._Element],
@@ -765,12 +840,26 @@ def read_path(path: str, *, year: str | None = None) -> ReadResult:
     size limit, so pointing at ``/dev/zero``, a FIFO or a directory gives a
     message instead of a hang.
     """
+    return read_data(read_input_bytes(path), year=year, what="paste" if path == "-" else "file")
+
+
+def read_data(data: bytes, *, year: str | None = None, what: str = "file") -> ReadResult:
+    """Bytes already read (by `read_input_bytes`) into learners, with the file limits."""
+    return _read(data, year=year, max_chars=MAX_FILE_BYTES, max_elements=MAX_FILE_ELEMENTS, what=what)
+
+
+def read_input_bytes(path: str) -> bytes:
+    """The bytes of a file or of standard input (``-``), refused past the size limit. Raises InputError."""
     import sys
 
     limit = MAX_FILE_BYTES
     try:
         if path == "-":
-            data = sys.stdin.buffer.read(limit + 1)
+            stdin = getattr(sys.stdin, "buffer", None) if sys.stdin is not None else None
+            if stdin is None:
+                raise InputError("standard input is closed, so there is nothing to read",
+                                 hint="Give a file name, or pipe the XML in")
+            data = stdin.read(limit + 1)
         else:
             st = os.stat(path)
             if stat.S_ISDIR(st.st_mode):
@@ -787,8 +876,10 @@ def read_path(path: str, *, year: str | None = None) -> ReadResult:
     except OSError as exc:
         raise InputError(f"cannot open {path}: {exc.strerror or exc}",
                          hint="Check the path and that you may read the file") from None
+    except ValueError:  # a closed standard input stream
+        raise InputError("standard input is closed, so there is nothing to read",
+                         hint="Give a file name, or pipe the XML in") from None
     if len(data) > limit:
         raise InputError(f"the input is more than {limit / 1e6:.0f} MB, more than this reader accepts",
                          hint="Cut it down to the learners concerned and try again")
-    return _read(data, year=year, max_chars=MAX_FILE_BYTES, max_elements=MAX_FILE_ELEMENTS,
-                 what="paste" if path == "-" else "file")
+    return data

@@ -8,7 +8,15 @@ when its end tag is read, and then cleared together with everything before it.
 
 Safety is the reader's: no entities, no DTD, no network, and a document whose
 prolog declares a DOCTYPE is refused before the parser sees it (a DTD can only
-appear in the prolog, so checking the prolog is enough).
+appear in the prolog, so checking the prolog is enough). The prolog is decoded
+by the reader's one encoding guard (`reader.sniff_encoding`), so an encoding
+such as UTF-7 cannot hide a DOCTYPE here either. The reader's limits hold as
+the bytes arrive: the file size (`MAX_FILE_BYTES`, counted, not taken from
+``stat``) and the bytes between one learner's end and the next's (so one
+learner, or anything else, is bounded before it is built); then aims per
+learner. A second
+``<Header>`` or a ``<Learner>`` inside another is refused. Every learner's
+LearnRefNumber (only that) is kept to find one used twice (rule R_06).
 
 Learners with no bootcamp aim are skipped before the model is built: a
 C-level walk of the learner's ``FundModel`` / ``ProgType`` elements
@@ -31,8 +39,9 @@ from typing import BinaryIO, Callable, Iterator
 from lxml import etree
 
 from .model import Learner, ValueProblem, parse_value
-from .reader import (InputError, ReadResult, YearSource, apply_year, attach_schema, header_info, learner_from_element,
-                     syntax_error)
+from . import reader as _reader
+from .reader import (InputError, ReadResult, YearSource, apply_year, attach_schema, header_info,
+                     learner_from_element, local, sniff_encoding, syntax_error, too_many_aims, two_headers)
 
 #: How much of the file start may be prolog (declaration, comments) before the root element.
 MAX_PROLOG_BYTES = 16 * 1024 * 1024
@@ -82,9 +91,9 @@ class Prolog:
 
 
 def _decode_head(data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
-    return data.decode("utf-8", errors="replace").lstrip("\ufeff")
+    """The prolog as text, decoded as the one encoding guard (`reader.sniff_encoding`) says; refuses others."""
+    codec = sniff_encoding(data)
+    return data.decode(codec, errors="replace").lstrip("\ufeff")
 
 
 def read_prolog(fh: BinaryIO) -> Prolog:
@@ -153,21 +162,86 @@ def is_whole_file(path: str | os.PathLike[str]) -> bool:
         return read_prolog(fh).root == "Message"
 
 
-class _CountingReader:
-    """Serves the prolog bytes already read, then the file; counts bytes for progress."""
+class _LimitReached(Exception):
+    """Raised from inside the parser's read() to stop it; carries the InputError to report."""
 
-    def __init__(self, head: bytes, fh: BinaryIO, stats: StreamStats):
+    def __init__(self, error: InputError):
+        super().__init__(error.message)
+        self.error = error
+
+
+class _CountingReader:
+    """Serves the prolog bytes already read, then the file; counts bytes for progress and limits.
+
+    The limits are checked here, as the bytes arrive, so that nothing past a
+    limit is ever parsed: the whole file (`reader.MAX_FILE_BYTES`, also for
+    standard input and files that grow), and the bytes since the last
+    learner's (or Header's) end (`reader.MAX_LEARNER_BYTES`): the stream
+    releases memory only there, so this bounds what it can hold, whether it
+    is one huge learner or something else between two learners.
+    """
+
+    def __init__(self, head: bytes, fh: BinaryIO, stats: StreamStats, max_bytes: int, max_learner: int):
         self._head = head
         self._fh = fh
         self._stats = stats
+        self.max_bytes = max_bytes
+        self.max_learner = max_learner
+        #: bytes_read at the last learner's (or Header's) end: what follows is at most one learner.
+        self.mark = 0
 
     def read(self, n: int = -1) -> bytes:
         if self._head:
             data, self._head = self._head, b""
         else:
             data = self._fh.read(n if n and n > 0 else _CHUNK)
-        self._stats.bytes_read += len(data)
+        stats = self._stats
+        stats.bytes_read += len(data)
+        done = stats.bytes_read
+        if done > self.max_bytes:
+            raise _LimitReached(InputError(
+                f"the file is more than {self.max_bytes / 1e6:.0f} MB, more than this reader accepts; "
+                "nothing after that point was read",
+                hint="Cut the file down to the learners concerned (the bootcamp learners) and try again"))
+        if done - self.mark > self.max_learner + len(data):
+            raise _LimitReached(InputError(
+                f"more than {self.max_learner / 1e6:.0f} MB of the file holds no complete learner "
+                "(one learner that big, or something else between two learners); a real learner is a few KB",
+                hint="Check the file: it was probably generated or joined wrongly. Export it again from your MIS"))
         return data
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """A LearnRefNumber seen again: where it is now and where it was first."""
+
+    ref: str
+    position: int
+    line: int | None
+    first_position: int
+    first_line: int | None
+
+
+class RefTracker:
+    """Remembers every learner's reference (only the reference) and notes repeats.
+
+    Position and line are packed into one int per reference, so that 100,000
+    learners cost a few megabytes, not a tuple each.
+    """
+
+    def __init__(self) -> None:
+        self._first: dict[str, int] = {}
+        self.duplicates: list[Duplicate] = []
+
+    def add(self, ref: str | None, position: int, line: int | None) -> None:
+        ref = (ref or "").strip()
+        if not ref:
+            return  # a missing reference is FD_LearnRefNumber_MA's business, not a duplicate
+        packed = (position << 32) | ((line or 0) & 0xFFFFFFFF)
+        first = self._first.setdefault(ref, packed)
+        if first != packed:
+            first_line = first & 0xFFFFFFFF
+            self.duplicates.append(Duplicate(ref, position, line, first >> 32, first_line or None))
 
 
 # -- the cheap bootcamp test ------------------------------------------------------
@@ -230,6 +304,10 @@ class LearnerStream:
         self.info = FileInfo()
         self.stats = StreamStats()
         self.root: str | None = None
+        #: The namespaces in scope around the last learner yielded (for writing it back).
+        self.nsmap: dict[str | None, str] = {}
+        #: Every learner's LearnRefNumber (only that), to find one used twice (rule R_06).
+        self.refs = RefTracker()
 
     def __iter__(self) -> Iterator[Learner]:
         fh, size, owned = open_source(self.source)
@@ -241,6 +319,11 @@ class LearnerStream:
 
     def _iterate(self, fh: BinaryIO, size: int | None) -> Iterator[Learner]:
         self.stats = stats = StreamStats(total_bytes=size)
+        max_bytes = _reader.MAX_FILE_BYTES
+        if size is not None and size > max_bytes:
+            raise InputError(f"the file is {size / 1e6:.0f} MB, more than the {max_bytes / 1e6:.0f} MB this "
+                             "reader accepts; nothing was read",
+                             hint="Cut the file down to the learners concerned (the bootcamp learners) and try again")
         try:
             prolog = read_prolog(fh)
         except OSError as exc:
@@ -249,9 +332,10 @@ class LearnerStream:
         if prolog.root is None:
             raise InputError("this is not an ILR XML file (no root element found)",
                              1, 1, hint="Point diagnose at an ILR file (its root element is <Message>)")
-        source = _CountingReader(prolog.head, fh, stats)
+        source = _CountingReader(prolog.head, fh, stats, max_bytes, _reader.MAX_LEARNER_BYTES)
         events = etree.iterparse(
-            source, events=("end",), tag=("{*}Header", "{*}Learner"),
+            source, events=("end",),
+            tag=("{*}Header", "{*}Learner", "{*}LearnerDestinationandProgression"),
             resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
             huge_tree=False, remove_blank_text=False, recover=False,
         )
@@ -260,21 +344,48 @@ class LearnerStream:
         progress = self.on_progress
         is_bootcamp = has_bootcamp_code
         build = learner_from_element
+        max_aims = _reader.MAX_AIMS_PER_LEARNER
+        track = self.refs.add
+        aims_of = "{*}LearningDelivery"
         # The loop runs once per learner (100,000 in a big file), so it keeps to locals.
         read = 0
+        headers = 0
         try:
             for _, el in events:
-                if el.tag.endswith("Header"):
+                source.mark = stats.bytes_read
+                tag = el.tag
+                if tag[-1] == "n":  # LearnerDestinationandProgression: after the learners; not checked
+                    holder = el.getparent()
+                    if holder is not None and local(holder) == "Message":
+                        _release(el)
+                    continue
+                if tag[-6:] == "Header":
+                    headers += 1
+                    if headers > 1:
+                        raise two_headers(el.sourceline)
                     self._read_header(el)
                     continue
+                parent = el.getparent()
+                if parent is not None and parent.tag[-7:] == "Learner" and local(parent) == "Learner":
+                    raise InputError("a <Learner> is inside another <Learner>, which no ILR file has",
+                                     el.sourceline, hint="Check that every <Learner> is closed before the next "
+                                     "one starts")
+                # The byte limit above has already bounded this learner; now its aims.
+                aims = 0
+                for _ in el.iterchildren(aims_of):
+                    aims += 1
+                if aims > max_aims:
+                    raise too_many_aims(el.sourceline, max_aims)
                 if read == 0 and not self.info.seen:
                     self._info_from(el)
                 read += 1
+                track(el.findtext("{*}LearnRefNumber"), read, el.sourceline)
                 if not bootcamp_only or is_bootcamp(el):
                     learner = attach_schema(build(el), [el], self.info.year, snippet=False)
                     if not bootcamp_only or learner.is_bootcamp_learner:
                         stats.learners_read = read
                         stats.learners_yielded += 1
+                        self.nsmap = dict(parent.nsmap) if parent is not None else {}
                         _release(el)
                         yield learner
                         if read % every == 0 and progress is not None:
@@ -282,13 +393,18 @@ class LearnerStream:
                         continue
                 # _release, inlined: clear this learner and drop everything before it
                 el.clear(keep_tail=False)
-                parent = el.getparent()
                 if parent is not None:
                     while el.getprevious() is not None:
                         del parent[0]
                 if read % every == 0 and progress is not None:
                     stats.learners_read = read
                     progress(stats)
+        except _LimitReached as exc:
+            stats.learners_read = read
+            raise exc.error from None
+        except InputError:
+            stats.learners_read = read
+            raise
         except etree.XMLSyntaxError as exc:
             stats.learners_read = read
             raise self._broken(exc) from None

@@ -150,9 +150,15 @@ def _deliveries_by_seq(scope: Iterable[etree._Element]) -> dict[int, etree._Elem
     return found
 
 
-def apply_to_tree(learner_scope: etree._Element, deliveries: list[etree._Element], changes: Iterable[Change]) -> None:
-    """Apply one learner's changes to its elements (a <Learner>, or the snippet's bare deliveries)."""
+def apply_to_tree(learner_scope: etree._Element, deliveries: list[etree._Element],
+                  changes: Iterable[Change]) -> list[Change]:
+    """Apply one learner's changes to its elements (a <Learner>, or the snippet's bare deliveries).
+
+    Returns the changes that could not be applied (their aim is not in the
+    record), so that the caller can say so instead of claiming success.
+    """
     by_seq = _deliveries_by_seq(deliveries)
+    missed: list[Change] = []
     for change in changes:
         if change.field == "LearningDelivery":
             if change.to is None:
@@ -162,30 +168,41 @@ def apply_to_tree(learner_scope: etree._Element, deliveries: list[etree._Element
                     if prev is not None:
                         prev.tail = el.tail
                     el.getparent().remove(el)
+                else:
+                    missed.append(change)
             else:
                 _add_delivery(learner_scope, change, by_seq)
             continue
         el = by_seq.get(change.aim_seq)
         if el is None:
+            missed.append(change)
             continue
         if change.field == "LearningDeliveryFAM":
             _apply_fam(el, change)
         else:
             set_leaf(el, change.field, change.to, DELIVERY_CHILD_ORDER)  # type: ignore[arg-type]
+    return missed
 
 
-def write_fixed(root: etree._Element, changes_by_learner: dict[str, list[Change]]) -> str:
-    """The input with each learner's changes applied, serialised as text."""
+def write_fixed(root: etree._Element, changes_by_position: dict[int, list[Change]]) -> str:
+    """The input with each learner's changes applied, serialised as text (the tree path).
+
+    Used for input read whole that the splicer (`splice.py`) cannot take:
+    bare ``<LearningDelivery>`` elements. Changes are keyed by the learner's
+    position (1-based) in the reader's list of learners, never by
+    LearnRefNumber, so two learners sharing a reference each get their own;
+    the bare deliveries, when there are any, are the last position.
+    """
     tree = copy.deepcopy(root)
     learners = [el for el in tree.iter() if local(el) == "Learner"]
-    for el in learners:
-        ref = (child_text(el, "LearnRefNumber") or "").strip()
-        if changes_by_learner.get(ref):
-            apply_to_tree(el, list(children(el, "LearningDelivery")), changes_by_learner[ref])
+    for position, el in enumerate(learners, 1):
+        if changes_by_position.get(position):
+            apply_to_tree(el, list(children(el, "LearningDelivery")), changes_by_position[position])
     stray = [el for el in tree.iter() if local(el) == "LearningDelivery"
              and not any(local(a) == "Learner" for a in el.iterancestors())]
-    if stray and changes_by_learner.get("(snippet)"):
-        apply_to_tree(stray[0].getparent(), stray, changes_by_learner["(snippet)"])
+    snippet_changes = changes_by_position.get(len(learners) + 1)
+    if stray and snippet_changes:
+        apply_to_tree(stray[0].getparent(), stray, snippet_changes)
     if local(tree) != WRAPPER:
         return etree.tostring(tree, encoding="unicode")
     body = (tree.text or "") + "".join(etree.tostring(c, encoding="unicode") for c in tree)

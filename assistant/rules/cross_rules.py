@@ -40,14 +40,14 @@ def _hit(d: Delivery, field: str | None, detail: str, fam_type: str | None = Non
 
 def _unsure(learner: Learner, con_ref: str | None) -> bool:
     """True when an aim on this contract has an unreadable structural field or programme start."""
-    for d in learner.deliveries:
-        if d.con_ref_number != con_ref:
-            continue
-        if any(f in d.problems for f in STRUCTURE):
-            return True
-        if "LearnStartDate" in d.problems and not d.is_component:
-            return True
-    return False
+    return con_ref in _unsure_contracts(learner)
+
+
+def _unsure_contracts(learner: Learner) -> set:
+    """Every contract with an unsure aim, in one pass (asked once per aim, a pass each was quadratic)."""
+    return {d.con_ref_number for d in learner.deliveries
+            if d.problems and (any(f in d.problems for f in STRUCTURE)
+                               or ("LearnStartDate" in d.problems and not d.is_component))}
 
 
 def _keyed(learner: Learner) -> list[Programme]:
@@ -61,8 +61,9 @@ def _keyed(learner: Learner) -> list[Programme]:
 def _unpartnered(learner: Learner, aim_type: str, partner_type: str, partner: str) -> Iterable[Hit]:
     """Aims of one type with no aim of the partner type sharing FundModel, ProgType and ConRefNumber."""
     keys = {_key(d) for d in _pt32(learner) if d.aim_type == partner_type}
+    unsure = _unsure_contracts(learner)
     for d in _pt32(learner):
-        if d.aim_type == aim_type and _key(d) not in keys and not _unsure(learner, d.con_ref_number):
+        if d.aim_type == aim_type and _key(d) not in keys and d.con_ref_number not in unsure:
             yield _hit(d, "ConRefNumber", f"no {partner} has FundModel {fmt(d.fund_model)}, ProgType 32 and "
                                           f"ConRefNumber {fmt(d.con_ref_number)} like {d.learn_aim_ref}")
 
