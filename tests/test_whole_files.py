@@ -497,12 +497,16 @@ def test_applying_changes_is_linear_in_the_aims():
     for n in (2000, 8000):
         learner = learner_with(n)
         changes = [Change(i, "Z0059758", "CompStatus", "1", "2", ("test",)) for i in range(1, n + 1)]
-        start = time.process_time()
-        fixed = apply_changes(learner, changes)
-        timings[n] = time.process_time() - start
+        best = None
+        for _ in range(3):  # best of three: a shared machine's pauses are not the code's
+            start = time.process_time()
+            fixed = apply_changes(learner, changes)
+            took = time.process_time() - start
+            best = took if best is None else min(best, took)
+        timings[n] = best
         assert all(d.comp_status == "2" for d in fixed.deliveries)
     assert timings[8000] < 3.0, timings
-    assert timings[8000] < 9 * max(timings[2000], 0.02), timings
+    assert timings[8000] < 9 * max(timings[2000], 0.05), timings  # linear: 4x; the old quadratic: 16x
 
 
 # -- closed and full standard streams, odd file names, Ctrl-C ------------------------------------

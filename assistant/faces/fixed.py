@@ -167,7 +167,7 @@ def write_fixed_whole(plan: FixedPlan, data: bytes, result: ReadResult,
 
     Returns False when some learner was left as recorded (its changes not verified).
     """
-    left_out = [dg for _, dg in positioned if not dg.verified and dg.proposal.changes]
+    left_out = [dg for _, dg in positioned if not dg.verified]
     codec = sniff_encoding(data)
     changes = {pos: changes_to_write(dg) for pos, dg in positioned}
     refs = {pos: dg.learner.learn_ref for pos, dg in positioned}
@@ -224,7 +224,7 @@ class StreamedFixed:
         self.splicer = Splicer(decoded_chunks(self._fh.read, codec), self.writer.write)
 
     def add(self, position: int, dg: Diagnosis, nsmap: dict) -> None:
-        if not dg.verified and dg.proposal.changes:
+        if not dg.verified:
             self.left_out.append(dg)
         changes = changes_to_write(dg)
         if changes:
