@@ -171,7 +171,8 @@ async def test_paste_area_fills_the_record_and_the_conversation_carries_on():
         record = app.screen.query_one(RecordTable)
         assert record.row_count == 3
         first_row = [str(cell) for cell in record.get_row_at(0)]
-        assert first_row[0].startswith("1 ZPROG001") and "8" in first_row
+        columns = [c.key.value for c in record.ordered_columns]
+        assert first_row[0].startswith("1 ZPROG001") and first_row[columns.index("cs")].split() == ["1", "8"]
         # The pasted XML is summarised in the conversation, not shown whole.
         pasted = [m for m in messages(app) if m.role == "user"][-1]
         assert pasted.text == XML
@@ -240,7 +241,8 @@ async def test_export_has_no_personal_data_from_the_paste(tmp_path):
         assert "What to record" in text and "ZPROG001" in text and "2022-12-20" in text
         assert "## Proposed changes" in text
         note = messages(app)[-1]
-        assert str(files[0]) in note.text  # the path is shown
+        # The path is shown in full: the file's name and its folder each on a line of their own.
+        assert f"`{files[0].name}`" in note.text and f"`{files[0].parent}`" in note.text
         assert files[0].stat().st_mode & 0o077 == 0  # only the user can read it
 
 

@@ -23,6 +23,7 @@ from assistant.faces.tui.widgets.answer import AnswerBar, ChatInput, ChoiceList,
 from assistant.faces.tui.widgets.conversation import MessageView
 from assistant.faces.tui.widgets.record import ProposalTable, RecordTable
 from tests.builders import ctx, event, learner, prog, subject
+from tests.tui_support import settle
 
 AS_OF = date(2025, 3, 31)
 
@@ -288,20 +289,32 @@ async def test_copy_one_and_all_use_the_system_clipboard_when_there():
 
 
 async def test_copy_says_when_it_could_not_be_made():
+    """One plain sentence (no library error, no URL); the values one per line, the proposed value first."""
     session = ScriptedSession()
     session.show_diagnosis()
 
     def broken(text):
-        raise RuntimeError("could not find a copy/paste mechanism for your system")
+        raise RuntimeError("Pyperclip could not find a copy/paste mechanism for your system. "
+                           "Please see https://pyperclip.readthedocs.io/en/latest/#not-implemented-error")
 
     app = make_app(session, system_copy=broken)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
         await pilot.press("f6")
-        await pilot.pause()
+        await settle(pilot)
         last = app.screen.query(MessageView).last()
-        assert "no system clipboard was found" in last.message.text
-        assert "| 1 ZPROG001 | CompStatus" in last.message.text  # the values are shown to select by hand
+        sentence, _, block = last.message.text.partition("\n\n")
+        assert sentence.count(". ") == 0 and sentence.endswith(".")
+        assert "select the text" in sentence
+        assert "Pyperclip" not in last.message.text and "http" not in last.message.text
+        lines = [line for line in block.strip("`\n").splitlines() if line]
+        changes = session.diagnosis.proposal.changes
+        assert len(lines) == len(changes)
+        assert lines[0] == "2  ←  CompStatus, aim 1 ZPROG001 (now 1)"
+        # Every line fits the 80-column chat (nothing cut after the "Current" column any more).
+        assert all(len(line) < 64 for line in lines), lines
+        toasts = list(app._notifications)
+        assert toasts and "Pyperclip" not in toasts[-1].message and "http" not in toasts[-1].message
 
 
 def test_copy_text_reports_each_route():
@@ -311,20 +324,43 @@ def test_copy_text_reports_each_route():
 
 
 async def test_narrow_screen_toggles_the_record_instead_of_squeezing_it():
+    """Below 110 columns F2 lays the record over the chat; the chat underneath keeps its size."""
     session = ScriptedSession()
     session.show_diagnosis()
     app = make_app(session)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         screen = app.screen
-        assert screen.has_class("-narrow")
-        assert not screen.query_one("#side").display
+        assert screen.has_class("-narrow") and not screen.has_class("-wide")
+        side, chat = screen.query_one("#side"), screen.query_one("#chat")
+        assert not side.display and chat.region.width == 80
         await pilot.press("f2")
-        await pilot.pause()
-        assert screen.query_one("#side").display and not screen.query_one("#chat").display
+        await settle(pilot)
+        assert side.display and side.region.width == 80 and chat.region.width == 80
+        assert screen.get_widget_at(40, 10)[0] in side.query("*") or screen.get_widget_at(40, 10)[0] is side
         await pilot.press("f2")
-        await pilot.pause()
-        assert screen.query_one("#chat").display
+        await settle(pilot)
+        assert not side.display and screen.focused is screen.query_one(ChatInput)
+
+
+async def test_wide_screen_gives_the_chat_the_larger_share():
+    session = ScriptedSession()
+    session.show_diagnosis()
+    app = make_app(session)
+    for size in ((120, 40), (160, 50)):
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            screen = app.screen
+            assert screen.has_class("-wide")
+            chat, side = screen.query_one("#chat"), screen.query_one("#side")
+            assert chat.region.width > side.region.width >= 44
+            # The record fits its panel: no column cut, no sideways scrolling.
+            table = screen.query_one(RecordTable)
+            assert table.virtual_size.width <= table.scrollable_content_region.width
+        app = make_app(session)
+    async with make_app(session).run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert pilot.app.screen.has_class("-narrow")
 
 
 async def test_why_on_a_change_opens_its_explanation():

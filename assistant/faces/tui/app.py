@@ -11,23 +11,25 @@ from __future__ import annotations
 import sys
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 from textual.app import App
 from textual.binding import Binding
 
 from .commands import AssistantCommands
+from .port import SessionPort
+from .screens.confirm import ConfirmScreen
 from .screens.main import MainScreen, Note
 
 DARK = "textual-dark"
 LIGHT = "textual-light"
 
 
-def make_session(year: str | None = None, as_of: date | str | None = None) -> Any:
+def make_session(year: str | None = None, as_of: date | str | None = None) -> SessionPort:
     """The real conversation engine (imported here so the app module loads without it)."""
     from ...dialogue.session import Session
 
-    return Session(year=year, as_of=as_of)
+    return Session(year=year, as_of=as_of)  # type: ignore[arg-type]
 
 
 class AssistantApp(App[int]):
@@ -45,7 +47,7 @@ class AssistantApp(App[int]):
     #: The screen class pushed at start; the browser face (tui/served_app.py) swaps in a subclass.
     MAIN_SCREEN: type[MainScreen] = MainScreen
 
-    def __init__(self, session: Any = None, *, year: str | None = None, as_of: date | str | None = None,
+    def __init__(self, session: SessionPort | None = None, *, year: str | None = None, as_of: date | str | None = None,
                  clock: Callable[[], datetime] = datetime.now, export_dir: Path | None = None,
                  redact: Callable[[str], str] | None = None,
                  system_copy: Callable[[str], None] | None | str = "default", theme: str = DARK) -> None:
@@ -58,6 +60,24 @@ class AssistantApp(App[int]):
     async def on_mount(self) -> None:
         # Pushed rather than returned by get_default_screen so that its .tcss is loaded.
         await self.push_screen(self.MAIN_SCREEN(self.session, **self._screen_options))
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q: at once before anything is said, else after a yes (the conversation is not kept)."""
+        try:
+            main = self.main_screen
+        except LookupError:
+            self.exit()
+            return
+        if not main.under_way or isinstance(self.screen, ConfirmScreen):
+            self.exit()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        self.push_screen(ConfirmScreen("Leave the assistant? Nothing of this conversation is kept "
+                                       "(F7 exports it first).", yes="Leave", no="Stay"), answered)
 
     @property
     def main_screen(self) -> MainScreen:

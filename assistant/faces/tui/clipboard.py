@@ -56,11 +56,10 @@ def copy_text(text: str, terminal_copy: Callable[[str], None] | None,
 
 
 def describe(result: CopyResult, what: str) -> str:
-    """One sentence for the user about what happened to the copy."""
+    """One plain sentence for the user about what happened to the copy (no library error, no URL)."""
     if result.system:
         return f"Copied {what} to the clipboard."
     if result.terminal:
-        return (f"Sent {what} to the terminal's clipboard, but no system clipboard was found "
-                f"({result.problem}); if your terminal ignores clipboard requests (macOS Terminal does), "
-                "nothing was copied — select the text below instead.")
-    return f"Could not copy {what}: {result.problem}. Select the text below instead."
+        return (f"Asked the terminal to copy {what}, but some terminals ignore that: "
+                "if pasting gives nothing, select the text in the chat instead.")
+    return f"Could not copy {what}: select the text in the chat instead."

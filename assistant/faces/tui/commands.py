@@ -38,7 +38,7 @@ class AssistantCommands(Provider):
 
     def _actions(self, main: Any) -> Iterator[tuple[str, Callable[[], Any], str]]:
         session = main.session
-        for entry in tuple(getattr(session, "entries", ()) or ()):
+        for entry in session.entries:
             yield (f"Start: {entry.label}", partial(main.start_entry, entry.value),
                    "Jump to this entry point (your answers so far are set aside)")
         yield ("Back", main.action_back, "Go back to the previous question")

@@ -11,9 +11,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Iterable, Mapping, Sequence
 
+from ...advice.types import Change
 from ...ilr.model import Delivery
 from ...ilr.vocabulary import (EVENT_AIM_NAMES, EVENT_AIMS, HGV_EVENT_AIMS, PROGRAMME_AIM_REF,  # noqa: F401
                                STATUS_MARKS, STATUS_WORDS)
+from ...rules.base import Source
+from .port import SessionPort
 
 
 def dash(value: Any) -> str:
@@ -54,7 +57,7 @@ def format_value(value: Any, *, fam_type: str | None = None) -> str:
     return dash(value)
 
 
-def change_field(change: Any) -> str:
+def change_field(change: Change) -> str:
     """The field a change touches, naming the FAM type or the whole aim."""
     if change.field == "LearningDeliveryFAM":
         return f"FAM {change.fam_type or ''}".strip()
@@ -63,17 +66,19 @@ def change_field(change: Any) -> str:
     return change.field
 
 
-def change_values(change: Any) -> tuple[str, str]:
+def change_values(change: Change) -> tuple[str, str]:
     """(current, proposed) as text, with adding and removing a whole aim spelled out."""
     if change.field == "LearningDelivery":
         current = f"(no aim)" if change.from_ is None else f"{change.from_}"
         proposed = f"add {change.to}" if change.from_ is None else ("remove" if change.to is None else str(change.to))
         return current, proposed
+    if change.to is None and change.from_ is not None:
+        return format_value(change.from_, fam_type=change.fam_type), "remove the value"
     return (format_value(change.from_, fam_type=change.fam_type),
             format_value(change.to, fam_type=change.fam_type))
 
 
-def change_aim(change: Any) -> str:
+def change_aim(change: Change) -> str:
     return f"{change.aim_seq} {change.aim_ref}".strip()
 
 
@@ -84,22 +89,62 @@ def short_title(title: str) -> str:
     return title.strip()
 
 
-def change_source(change: Any, *, short: bool = False) -> str:
+def change_source(change: Change, *, short: bool = False) -> str:
     """Rules, sources and the evidence grade of a change: ``R_143 · PSM; DfE community · official``."""
-    titles = [getattr(s, "title", None) or getattr(s, "id", "") for s in getattr(change, "sources", ())]
+    titles = [s.title or s.id for s in change.sources]
     if short:
         titles = list(dict.fromkeys(short_title(t) for t in titles))
-    rules = ", ".join(getattr(change, "rules", ()))
+    rules = ", ".join(change.rules)
     parts = [p for p in (rules, "; ".join(t for t in titles if t)) if p]
     return " · ".join(parts + [change.grade])
 
 
-def proposed_value(change: Any) -> str:
-    """What to type for one change: just the proposed value."""
+def proposed_value(change: Change) -> str:
+    """What to type for one change: just the proposed value; for a removal, the words "remove the value"."""
+    if change.to is None and change.from_ is not None:
+        return "remove the value" if change.field != "LearningDelivery" else f"remove the aim {change.from_}"
     return change_values(change)[1]
 
 
-def changes_table(changes: Sequence[Any]) -> str:
+def changes_lines(changes: Sequence[Change]) -> str:
+    """One change per line, the proposed value first: fits a narrow chat, where a table is cut."""
+    def now(c: Change) -> str:
+        current = change_values(c)[0]
+        return "empty" if current == "(none)" else current
+
+    return "\n".join(f"{proposed_value(c)}  ←  {change_field(c)}, aim {change_aim(c)} (now {now(c)})"
+                     for c in changes) + "\n"
+
+
+def progress(steps: Sequence[Any], prompt_id: str | None) -> str:
+    """"Step k of n" when the question is part of a fixed sequence (the tour), else "".
+
+    A sequence is the chain of nodes from the first step on, each leading to one
+    next node only; a chain that branches has no fixed length, so nothing is said.
+    """
+    if not steps or not prompt_id:
+        return ""
+    from ...dialogue.tree import load_tree
+
+    nodes = load_tree().nodes
+    current = prompt_id.split(":")[0]
+    questions: list[str] = []
+    node = steps[0].node
+    seen: set[str] = set()
+    while node is not None and node.id not in seen:
+        seen.add(node.id)
+        if node.kind == "question":
+            questions.append(node.id)
+        following = set(node.successors())
+        if len(following) > 1:
+            return ""
+        node = nodes.get(following.pop()) if following else None
+    if current not in questions or len(questions) < 2:
+        return ""
+    return f"Step {questions.index(current) + 1} of {len(questions)}"
+
+
+def changes_table(changes: Sequence[Change]) -> str:
     """All changes as a small Markdown table; readable pasted as plain text too."""
     rows = [("Aim", "Field", "Current", "Proposed")]
     rows += [(change_aim(c), change_field(c), *change_values(c)) for c in changes]
@@ -113,12 +158,12 @@ def changes_table(changes: Sequence[Any]) -> str:
     return "\n".join(out) + "\n"
 
 
-def _source_line(source: Any) -> str:
-    where = f" <{source.url}>" if getattr(source, "url", "") else ""
+def _source_line(source: Source) -> str:
+    where = f" <{source.url}>" if source.url else ""
     return f"- {source.title} — *{source.grade}*{where}"
 
 
-def change_explanation(change: Any) -> str:
+def change_explanation(change: Change) -> str:
     """Markdown for one change: what, why, the rules with their official words, the sources.
 
     The words are the engine's (``because``), the rule texts the catalogue's;
@@ -130,14 +175,14 @@ def change_explanation(change: Any) -> str:
     parts = [f"## Aim {change_aim(change)}: {change_field(change)} {now} → **{then}**"]
     if change.because:
         parts.append("\n".join(f"- {b}" for b in change.because))
-    if getattr(change, "milestone", None):
+    if change.milestone:
         parts.append(f"This is for milestone **{change.milestone}**.")
     texts = catalogue()
     rules = [f"- **{r}** ({texts[r].severity}): “{texts[r].message}”" if r in texts else f"- **{r}**"
              for r in change.rules]
     if rules:
         parts.append("**Rules:**\n\n" + "\n".join(rules))
-    sources = [_source_line(s) for s in getattr(change, "sources", ())]
+    sources = [_source_line(s) for s in change.sources]
     if sources:
         parts.append("**Sources:**\n\n" + "\n".join(sources))
     parts.append(f"**Evidence grade of this change:** {change.grade}"
@@ -156,10 +201,10 @@ def _said(value: str) -> str:
         return value
 
 
-def answered_steps(session: Any) -> list[tuple[str, str]]:
+def answered_steps(session: SessionPort) -> list[tuple[str, str]]:
     """(question title, answer shown) for each question on the path, for the change picker."""
     out: list[tuple[str, str]] = []
-    for step in getattr(session, "steps", ()) or ():
+    for step in session.steps:
         node = step.node
         if node.kind != "question" or step.how not in ("answered", "known", "inferred", "preset"):
             continue
@@ -167,9 +212,9 @@ def answered_steps(session: Any) -> list[tuple[str, str]]:
         option = node.option(step.value) if step.value is not None else None
         if option is not None:
             shown = option.label
-        if getattr(node, "qkind", "") == "xml":
+        if node.qkind == "xml":
             shown = "(pasted XML)"
-        elif getattr(node, "qkind", "") == "date" and option is None and step.value:
+        elif node.qkind == "date" and option is None and step.value:
             shown = _said(step.value)
         out.append((node.title, str(shown)))
     return out

@@ -9,7 +9,7 @@ from textual.binding import Binding
 INTRO = """\
 The assistant works out why a Skills Bootcamp milestone (M1, M2, M3) has not
 paid, and which values to record on each aim instead. Answer its questions,
-or paste the learner's XML: the record fills in on the right, with the
+or paste the learner's XML: the record fills in {where}, with the
 milestones and the proposed changes under it.
 
 Every proposed change names its rules and sources with an evidence grade:
@@ -44,7 +44,11 @@ def _key(binding: Binding) -> str:
     return "+".join(p.capitalize() if len(p) > 1 else p.upper() for p in binding.key.split("+"))
 
 
-def help_markdown(bindings: Iterable[Binding | tuple]) -> str:
+#: Where the record panel is, by layout (F1 must not say "on the right" when it is behind F2).
+WHERE = {False: "on the right", True: "behind F2 (the screen is too narrow to show it beside the chat)"}
+
+
+def help_markdown(bindings: Iterable[Binding | tuple], *, narrow: bool = False) -> str:
     bindings = list(bindings)
     rows = ["| key | what it does |", "|---|---|"]
     for b in bindings:
@@ -52,4 +56,4 @@ def help_markdown(bindings: Iterable[Binding | tuple]) -> str:
             rows.append(f"| {_key(b)} | {b.description} |")
     rows.append("| Ctrl+P | Command palette |")
     rows.append("| Ctrl+Q | Quit |")
-    return INTRO + "\n## Keys\n\n" + "\n".join(rows) + "\n\n" + TYPED
+    return INTRO.format(where=WHERE[narrow]) + "\n## Keys\n\n" + "\n".join(rows) + "\n\n" + TYPED

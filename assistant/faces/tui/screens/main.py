@@ -1,54 +1,59 @@
-"""The main screen: the conversation on the left, the record and the proposal beside it.
+"""The main screen: the conversation, and the record and the proposal beside it (or over it, F2).
 
-The screen is a face on ``Session``: every answer goes to ``session.send``,
-and after each call the screen re-reads the session (transcript, prompt,
-learner, diagnosis) and redraws. It holds no rules and no advice. At 80
-columns there is no room for both panes, so the record panel is toggled
-(F2) instead of squeezed.
+The screen is a face on the session (``port.SessionPort``): every answer goes
+to ``session.send`` in a background thread, one turn at a time, so a slow
+turn never blocks typing; after each turn the screen re-reads the session
+(transcript, prompt, learner, diagnosis) and redraws. It holds no rules and
+no advice.
+
+Layout by Textual's breakpoints: from ``WIDE`` columns the record panel sits
+beside the chat (the chat keeps the larger share); below, it is hidden and F2
+lays it over the chat. F2 never changes the chat's width, so the history is
+not laid out again however long it is.
 """
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, datetime
-from typing import Any, Callable
+from pathlib import Path
+from typing import Callable, Sequence
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.events import Paste, Resize
+from textual.events import Paste
 from textual.screen import Screen
 from textual.widgets import Header
 
+from ....dialogue.dates import DateReading
+from ....dialogue.session import Message
 from .. import clipboard
-from ..export import export_conversation
-from ..format import (answered_steps, change_aim, change_explanation, change_field, changes_table,
-                      proposed_value)
+from ..export import export_conversation, since_restart
+from ..format import (answered_steps, change_aim, change_explanation, change_field, changes_lines, changes_table,
+                      progress, proposed_value)
 from ..guard import guarded
+from ..port import SessionPort
 from ..widgets.answer import AnswerBar
-from ..widgets.conversation import Conversation
+from ..widgets.conversation import Conversation, Note
 from ..widgets.footer import WrappingFooter
 from ..widgets.record import ProposalTable, SidePanel
+from .confirm import ConfirmScreen
 from .explain import ExplainScreen
 from .help import help_markdown
 from .paste import PasteScreen
 from .pick import PickScreen
 
-#: Below this width the record panel is shown instead of the chat, not beside it.
-WIDE = 100
+__all__ = ["MainScreen", "Note", "WIDE"]
 
-
-class Note:
-    """A message from the app itself (copy, export, a problem): shown, not sent to the session."""
-
-    def __init__(self, text: str, kind: str = "info") -> None:
-        self.role = "assistant"
-        self.text = text
-        self.kind = kind
+#: From this width the record panel is beside the chat; below it, F2 shows it over the chat.
+WIDE = 110
 
 
 class MainScreen(Screen):
     CSS_PATH = "main.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]
     BINDINGS = [
         Binding("f1", "help", "Help"),
         Binding("f2", "toggle_record", "Record"),
@@ -62,8 +67,8 @@ class MainScreen(Screen):
         Binding("ctrl+r", "restart", "Restart"),
     ]
 
-    def __init__(self, session: Any, *, clock: Callable[[], datetime] = datetime.now,
-                 export_dir: Any = None, redact: Callable[[str], str] | None = None,
+    def __init__(self, session: SessionPort, *, clock: Callable[[], datetime] = datetime.now,
+                 export_dir: Path | None = None, redact: Callable[[str], str] | None = None,
                  system_copy: Callable[[str], None] | None | str = "default", as_of: date | None = None) -> None:
         super().__init__()
         self.session = session
@@ -72,7 +77,13 @@ class MainScreen(Screen):
         self._export_dir = export_dir
         self._redact = redact
         self._system_copy = system_copy
-        self._shown: list[Any] = []
+        self._shown: list[Message] = []
+        #: The question on screen: answers given to an earlier one are refused (see ``_answered``).
+        self.turn = 0
+        #: A turn is with the engine; answers wait for it, one at a time, in order.
+        self.busy = False
+        self._turn_lock = asyncio.Lock()
+        self.last_export: Path | None = None
 
     # -- layout ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -85,19 +96,17 @@ class MainScreen(Screen):
         yield WrappingFooter(compact=True)
 
     async def on_mount(self) -> None:
-        self._apply_width(self.app.size.width)
         await self._start()
 
     @guarded
     async def _start(self) -> None:
-        started = self.session.start()
+        started = list(self.session.start())
         await self.sync(extra=started)
 
-    def on_resize(self, event: Resize) -> None:
-        self._apply_width(event.size.width)
-
-    def _apply_width(self, width: int) -> None:
-        self.set_class(width < WIDE, "-narrow")
+    @property
+    def narrow(self) -> bool:
+        """No room for the record beside the chat (the ``-narrow`` breakpoint class)."""
+        return self.has_class("-narrow") or (not self.has_class("-wide") and self.app.size.width < WIDE)
 
     @property
     def conversation(self) -> Conversation:
@@ -115,19 +124,26 @@ class MainScreen(Screen):
     def proposal_table(self) -> ProposalTable:
         return self.query_one(ProposalTable)
 
+    @property
+    def under_way(self) -> bool:
+        """The user has said something since the start (or the last restart): worth a confirmation."""
+        return any(m.role == "user" for m in since_restart(self.session.transcript))
+
     # -- the session ---------------------------------------------------------------------
     def _suggest(self, text: str) -> list[str]:
+        if self.busy:  # the session is changing in its thread: no suggestions until it is done
+            return []
         return list(self.session.suggestions(text, limit=8))
 
-    def _read_date(self, text: str) -> Any:
+    def _read_date(self, text: str) -> DateReading:
         from ....dialogue.dates import parse_date
 
         # "today" is read against the date the app was given (tests), else the real today.
         return parse_date(text, self._as_of or date.today())
 
-    async def sync(self, extra: Any = ()) -> None:
+    async def sync(self, extra: Sequence[Message] = ()) -> None:
         """Redraw from the session: new messages, the question, the record, the proposal."""
-        transcript = list(getattr(self.session, "transcript", ()) or ())
+        transcript = list(self.session.transcript)
         if not transcript and extra:
             transcript = list(extra)
         n = len(self._shown)
@@ -136,17 +152,35 @@ class MainScreen(Screen):
         else:
             await self.conversation.replace(transcript)
         self._shown = transcript
-        self.answer_bar.set_prompt(self.session.prompt, finished=bool(self.session.finished))
+        self.turn += 1
+        prompt = self.session.prompt
+        self.answer_bar.set_prompt(prompt, finished=self.session.finished, turn=self.turn,
+                                   progress=progress(self.session.steps, prompt.id if prompt else None))
         had_changes = bool(self.proposal_table.changes)
         diagnosis = self.session.diagnosis
         self.side.show(self.session.learner, diagnosis)
         if (diagnosis is not None and self.proposal_table.changes and not had_changes
-                and self.has_class("-narrow") and not self.has_class("-side-toggled")):
+                and self.narrow and not self.has_class("-side-toggled")):
             self.notify("The record and the proposed changes are ready: F2 shows them.", timeout=6)
         self.answer_bar.focus_answer()
         if self.session.finished:
             # The user said quit (or bye): the session has said goodbye; leave after a beat.
             self.set_timer(0.6, lambda: self.app.exit(0))
+
+    def take_turn(self, call: Callable[[str], object], text: str) -> None:
+        """Hand the user's words to the session in a worker: the app keeps taking keys meanwhile."""
+        self.run_worker(self._turn(call, text), group="turn", exit_on_error=False)
+
+    @guarded
+    async def _turn(self, call: Callable[[str], object], text: str) -> None:
+        async with self._turn_lock:  # one turn at a time, in the order given
+            self.busy = True
+            self.answer_bar.working()
+            try:
+                await asyncio.to_thread(call, text)
+            finally:
+                self.busy = False
+                await self.sync()
 
     async def note(self, text: str, kind: str = "info") -> None:
         """A line from the app in the conversation (not part of the session's transcript)."""
@@ -155,65 +189,69 @@ class MainScreen(Screen):
     @on(AnswerBar.Answered)
     @guarded
     async def _answered(self, event: AnswerBar.Answered) -> None:
+        if event.turn != self.turn or self.busy:
+            # Given to a question that has gone (or is being answered): never send it to the next one.
+            if event.option is None:
+                box = self.answer_bar.input
+                box.value = event.text
+                box.cursor_position = len(event.text)
+            self.notify("The question changed before that answer was sent: read the new question, then answer it.",
+                        severity="warning", timeout=5)
+            return
         prompt = event.prompt
         if event.option is not None and prompt is not None and prompt.id == "entry":
             # An entry point picked from the first list: the session has a call for exactly that.
-            self.session.start_entry(event.option.value)
+            self.take_turn(self.session.start_entry, event.option.value)
         else:
-            self.session.send(event.text)
-        await self.sync()
+            self.take_turn(self.session.send, event.text)
 
     @on(AnswerBar.PastedText)
-    @guarded
-    async def _pasted_text(self, event: AnswerBar.PastedText) -> None:
-        await self.send_paste(event.text)
+    def _pasted_text(self, event: AnswerBar.PastedText) -> None:
+        self.send_paste(event.text)
 
-    @guarded
-    async def on_paste(self, event: Paste) -> None:
+    def on_paste(self, event: Paste) -> None:
         """A paste that reached the screen (the focus was on a list or the record, not the text box)."""
         text = event.text or ""
         if not text.strip():
             return
         event.stop()
         if len(text.strip().splitlines()) > 1 or text.lstrip().startswith("<"):
-            await self.send_paste(text)
+            self.send_paste(text)
         else:
             box = self.answer_bar.input
-            box.focus()
+            self.set_focus(box)
             box.insert_text_at_cursor(text.strip())
 
-    async def send_paste(self, text: str) -> None:
-        self.session.send(text)
-        await self.sync()
+    def send_paste(self, text: str) -> None:
+        self.take_turn(self.session.send, text)
 
-    @guarded
-    async def start_entry(self, entry_id: str) -> None:
-        self.session.start_entry(entry_id)
-        await self.sync()
+    def start_entry(self, entry_id: str) -> None:
+        self.take_turn(self.session.start_entry, entry_id)
 
-    @guarded
-    async def send_text(self, text: str) -> None:
+    def send_text(self, text: str) -> None:
         """Send words to the session as if typed (commands from the palette use this)."""
-        self.session.send(text)
-        await self.sync()
+        self.take_turn(self.session.send, text)
 
     # -- actions -------------------------------------------------------------------------
     def action_help(self) -> None:
-        self.app.push_screen(ExplainScreen("Help: keys and commands", help_markdown(self.BINDINGS)))
+        self.app.push_screen(ExplainScreen("Help: keys and commands",
+                                           help_markdown(self.BINDINGS, narrow=self.narrow)))
 
     def action_toggle_record(self) -> None:
+        """Spread the record over the chat, or put it back (the chat underneath is left as it is)."""
         self.toggle_class("-side-toggled")
+        if self.has_class("-side-toggled"):
+            table = self.proposal_table
+            self.set_focus(table if table.display else self.side, scroll_visible=False)
+        else:
+            self.answer_bar.focus_answer()
 
     def action_paste(self) -> None:
         def pasted(text: str | None) -> None:
             if text:
-                self.run_worker(self._paste_from_area(text), exclusive=True)
+                self.send_paste(text)
 
         self.app.push_screen(PasteScreen(), pasted)
-
-    @guarded
-    async def _paste_from_area(self, text: str) -> None:
-        await self.send_paste(text)
 
     @guarded
     async def action_why(self) -> None:
@@ -221,8 +259,10 @@ class MainScreen(Screen):
         if self.focused is table and table.current_index is not None:
             await self.explain_change(table.current_index)
             return
-        text = self.session.why()
-        self.app.push_screen(ExplainScreen("Why", text))
+        if self.busy:
+            self.notify("Still working on your last answer: ask again in a moment.", timeout=3)
+            return
+        self.app.push_screen(ExplainScreen("Why", self.session.why()))
 
     @on(ProposalTable.WhyRequested)
     @guarded
@@ -234,7 +274,7 @@ class MainScreen(Screen):
         if not 0 <= index < len(changes):
             return
         change = changes[index]
-        text = change_explanation(change) + "\n\n---\n\n" + self.session.why()
+        text = change_explanation(change) + ("" if self.busy else "\n\n---\n\n" + self.session.why())
         self.app.push_screen(ExplainScreen(f"Why: aim {change_aim(change)} · {change_field(change)}", text))
 
     @on(ProposalTable.CopyRequested)
@@ -254,7 +294,7 @@ class MainScreen(Screen):
         change = self.proposal_table.changes[index]
         value = proposed_value(change)
         what = f"the proposed {change_field(change)} for aim {change_aim(change)} ({value})"
-        await self._copy(value, what)
+        await self._copy(value, what, value + "\n")
 
     @guarded
     async def action_copy_all(self) -> None:
@@ -262,18 +302,18 @@ class MainScreen(Screen):
         if not changes:
             await self.note("There are no proposed changes to copy yet.")
             return
-        await self._copy(changes_table(changes), f"all {len(changes)} proposed changes as a table")
+        await self._copy(changes_table(changes), f"all {len(changes)} proposed changes", changes_lines(changes))
 
-    async def _copy(self, text: str, what: str) -> None:
+    async def _copy(self, text: str, what: str, shown: str) -> None:
+        """Copy ``text``; if that may have failed, one plain sentence and ``shown`` to select by hand."""
         kwargs = {} if self._system_copy == "default" else {"system_copy": self._system_copy}
         result = clipboard.copy_text(text, self.app.copy_to_clipboard, **kwargs)
         message = clipboard.describe(result, what)
         if result.certain:
             self.notify(message, timeout=4)
         else:
-            self.notify(message, severity="warning", timeout=8)
-            block = text if "\n" in text else text + "\n"
-            await self.note(message + "\n\n```\n" + block + "```", "error")
+            self.notify(message, severity="warning", timeout=6)
+            await self.note(message + "\n\n```\n" + shown + "```", "error")
 
     @guarded
     async def action_export(self) -> None:
@@ -281,29 +321,44 @@ class MainScreen(Screen):
         if redact is None:
             from ....privacy import redact_text as redact
         changes = self.proposal_table.changes
-        path = export_conversation(list(getattr(self.session, "transcript", ()) or self._shown), redact,
-                                   when=self._clock(), directory=self._export_dir, changes=changes)
+        messages = since_restart(self.session.transcript)
+        restarted = len(messages) < len(self.session.transcript)
+        path = export_conversation(messages, redact, when=self._clock(), directory=self._export_dir,
+                                   changes=changes, restarted=restarted)
         self.last_export = path
-        await self.note(f"Saved the conversation, with personal data redacted, to:\n\n`{path}`")
+        what = "the conversation since you last restarted" if restarted else "this conversation"
+        await self.note(f"Saved {what}, with personal data redacted, as `{path.name}` in the folder:\n\n"
+                        f"`{path.parent}`")
 
-    @guarded
-    async def action_back(self) -> None:
-        await self.send_text("back")
+    def action_back(self) -> None:
+        self.send_text("back")
 
-    @guarded
-    async def action_restart(self) -> None:
-        await self.send_text("restart")
+    def action_restart(self) -> None:
+        if not self.under_way:
+            self.send_text("restart")
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.send_text("restart")
+
+        self.app.push_screen(ConfirmScreen("Start again? Your answers so far are set aside "
+                                           "(F7 exports the conversation first).", yes="Start again",
+                                           no="Carry on"), answered)
 
     @guarded
     async def action_change(self) -> None:
+        if self.busy:
+            self.notify("Still working on your last answer: try again in a moment.", timeout=3)
+            return
         answers = answered_steps(self.session)
         if not answers:
-            await self.send_text("change")
+            self.send_text("change")
             return
 
         def picked(title: str | None) -> None:
             if title:
-                self.run_worker(self.send_text(f"change {title}"), exclusive=True)
+                self.send_text(f"change {title}")
 
         self.app.push_screen(PickScreen("Change which answer?", answers), picked)
 

@@ -11,28 +11,45 @@ A date question checks the text as it is typed with the engine's own parser.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Callable, Sequence
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.events import Key, Paste
+from textual.timer import Timer
 from textual.message import Message
 from textual.suggester import Suggester
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ....dialogue.dates import say
+from ....dialogue.dates import DateReading, say
 from ....dialogue.matching import Candidate, match
-from ....dialogue.session import codes_only
+from ....dialogue.session import COMMANDS, QUIT_WORDS, Option as Choice, Prompt, codes_only
 
-Suggest = Callable[[str], list[str]]
-ReadDate = Callable[[str], Any]
+Suggest = Callable[[str], Sequence[str]]
+ReadDate = Callable[[str], DateReading]
 
 MIN_SUGGEST_CHARS = 2
 MAX_SUGGESTIONS = 6
+#: A paste without bracketed-paste mode arrives as typed lines, each ended by Enter. Lines starting
+#: with `<` are gathered until the keys stop for this long, then sent as one paste.
+GATHER_SECONDS = 0.3
+_QUESTION_WORDS = ("what", "how", "explain", "help", "which", "who", "when", "where")
+
+
+def is_command(text: str) -> bool:
+    """Words the session takes at any question (``back``, ``why``, ``change …``), a question, or XML.
+
+    The date box lets these through its check: they are not dates, and the engine handles them.
+    """
+    t = text.strip().lstrip("/")
+    if t.startswith("<") or t.endswith("?"):
+        return True
+    word = t.split(" ", 1)[0].lower().rstrip("?!.:")
+    return word in COMMANDS or word in QUIT_WORDS or word in _QUESTION_WORDS
 
 
 class SessionSuggester(Suggester):
@@ -66,7 +83,7 @@ class DateValidator(Validator):
     a month-first reading to confirm (valid: the engine will ask), or an error.
     """
 
-    def __init__(self, read: ReadDate, options: tuple[Any, ...] = ()) -> None:
+    def __init__(self, read: ReadDate, options: tuple[Choice, ...] = ()) -> None:
         super().__init__()
         self._read = read
         #: A date question may also take words ("none recorded"): matched as the session matches them.
@@ -74,7 +91,8 @@ class DateValidator(Validator):
 
     def validate(self, value: str) -> ValidationResult:
         text = value.strip()
-        if not text:
+        if not text or is_command(text) or not any(c.isdigit() for c in text):
+            # Nothing, a command, a question or words: the session answers those (a date has digits).
             return self.success()
         if self._words and match(text, self._words, threshold=90).one is not None:
             return self.success()
@@ -82,7 +100,7 @@ class DateValidator(Validator):
             reading = self._read(text)
         except Exception as exc:  # a reader bug must not stop typing
             return self.failure(str(exc) or "not a date I can read")
-        if getattr(reading, "error", None):
+        if reading.error:
             return self.failure(reading.error)
         return self.success()
 
@@ -93,17 +111,23 @@ def describe_reading(read: ReadDate | None, text: str) -> str:
         reading = read(text) if read else None
     except Exception:
         reading = None
-    value = getattr(reading, "value", None)
+    if reading is None:
+        return ""
+    value = reading.value
     if value is not None:
         return f"✔ reads as {say(value)} ({value.isoformat()})"
-    confirm = getattr(reading, "confirm", None)
+    confirm = reading.confirm
     if confirm is not None:
         return f"⚠ only makes sense month-first: {say(confirm)}; you will be asked to confirm"
     return ""
 
 
 class ChatInput(Input):
-    """The message box. A multi-line paste is handed on whole instead of cut to one line."""
+    """The message box. A multi-line paste is handed on whole instead of cut to one line.
+
+    A one-line paste is left to ``Input``'s own handler (Textual calls the handler of
+    every class in the chain, so calling it here as well would insert the text twice).
+    """
 
     class MultiLinePaste(Message):
         def __init__(self, text: str) -> None:
@@ -115,12 +139,14 @@ class ChatInput(Input):
             event.stop()
             event.prevent_default()
             self.post_message(self.MultiLinePaste(event.text))
-            return
-        super()._on_paste(event)
 
 
 class ChoiceList(OptionList):
-    """The options of a question. Digits pick an option; typing goes to the text box."""
+    """The options of a question. Digits pick an option; typing goes to the text box.
+
+    The move to the text box is made at once, inside the key handler, so the keys
+    that follow (already queued when typing fast) land in the box too.
+    """
 
     BINDINGS = [Binding(str(n), f"pick('{n}')", show=False) for n in range(10)]
 
@@ -128,12 +154,9 @@ class ChoiceList(OptionList):
     by_code: bool = False
     codes: tuple[str, ...] = ()
 
-    class TypedAway(Message):
-        """A printable key pressed on the list: the user wants to type instead."""
-
-        def __init__(self, character: str) -> None:
-            super().__init__()
-            self.character = character
+    def __init__(self, *, type_into: Callable[[str], None], id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._type_into = type_into
 
     def action_pick(self, key: str) -> None:
         """A digit picks the option with that code; with no codes among the options, by position.
@@ -149,12 +172,13 @@ class ChoiceList(OptionList):
             self.highlighted = index
             self.action_select()
         else:
-            self.post_message(self.TypedAway(key))
+            self._type_into(key)
 
     def on_key(self, event: Key) -> None:
-        if event.is_printable and event.character and not event.character.isdigit() and event.character != " ":
+        if event.is_printable and event.character and not event.character.isdigit():
             event.stop()
-            self.post_message(self.TypedAway(event.character))
+            event.prevent_default()
+            self._type_into(event.character)
 
 
 class SuggestionList(OptionList):
@@ -170,16 +194,53 @@ class SuggestionList(OptionList):
 
 
 class AnswerBar(Vertical):
-    """Options, suggestions, the text box and one line of help or validation."""
+    """Options, suggestions, the text box and one line of help or validation.
+
+    Every answer carries the number of the question it was given to (``turn``),
+    so the screen can refuse an answer meant for a question that has since gone
+    (a quick "1⏎" whose ⏎ reached the old list after the "1" had answered it).
+    """
+
+    DEFAULT_CSS = """
+    AnswerBar {
+        height: auto;
+        max-height: 50%;
+        padding: 0 1;
+
+        & > #options {
+            height: auto;
+            max-height: 8;
+            border: round $primary 60%;
+            border-title-color: $text-muted;
+            margin-top: 1;
+            &:focus { border: round $primary; }
+        }
+        & > #suggestions {
+            height: auto;
+            max-height: 6;
+            border: round $accent 50%;
+            border-title-color: $accent;
+        }
+        & > #hint {
+            height: 1;
+            color: $text-muted;
+            padding: 0 1;
+            &.-invalid { color: $text-error; }
+        }
+    }
+    """
 
     class Answered(Message):
         """The user sent an answer: typed text, or the option picked (``option`` set)."""
 
-        def __init__(self, text: str, *, option: Any = None, prompt: Any = None) -> None:
+        def __init__(self, text: str, *, option: Choice | None = None, prompt: Prompt | None = None,
+                     turn: int = 0) -> None:
             super().__init__()
             self.text = text
             self.option = option
             self.prompt = prompt
+            #: The question this answers (``AnswerBar.turn`` when it was given).
+            self.turn = turn
 
     class PastedText(Message):
         """A multi-line paste into the box: probably XML."""
@@ -193,11 +254,18 @@ class AnswerBar(Vertical):
         super().__init__(id=id)
         self._suggest: Suggest = suggest or (lambda text: [])
         self._read_date = read_date
-        self.prompt: Any = None
-        self._choices: tuple[Any, ...] = ()
+        self.prompt: Prompt | None = None
+        #: Which question is on screen: set by the screen with each new prompt.
+        self.turn = 0
+        self._choices: tuple[Choice, ...] = ()
+        #: Lines of a paste that came as typed lines (no bracketed paste), and the timer that ends it.
+        self._gathered: list[str] = []
+        self._gather_timer: Timer | None = None
+        #: Where the user is in a sequence of questions ("Tour: step 2 of 4"), shown with the question.
+        self._progress = ""
 
     def compose(self) -> ComposeResult:
-        yield ChoiceList(id="options")
+        yield ChoiceList(id="options", type_into=self.type_into)
         yield SuggestionList(id="suggestions")
         yield ChatInput(placeholder="Type an answer, a question, or paste XML…", id="answer",
                         suggester=SessionSuggester(self._safe_suggest), validate_on=["changed", "submitted"],
@@ -232,17 +300,23 @@ class AnswerBar(Vertical):
             return []
 
     # -- a new question -----------------------------------------------------------
-    def set_prompt(self, prompt: Any, *, finished: bool = False) -> None:
-        """Show the answer widgets the question needs (None: the conversation is open)."""
+    def set_prompt(self, prompt: Prompt | None, *, finished: bool = False, turn: int = 0,
+                   progress: str = "") -> None:
+        """Show the answer widgets the question needs (None: the conversation is open).
+
+        ``progress`` ("Tour: step 2 of 4") titles the options, so a user knows where they are.
+        """
         self.prompt = prompt
+        self.turn = turn
         options = self.options
         options.clear_options()
-        choices = tuple(getattr(prompt, "options", ()) or ()) if prompt is not None else ()
-        kind = getattr(prompt, "kind", None)
+        choices: tuple[Choice, ...] = prompt.options if prompt is not None else ()
+        kind = prompt.kind if prompt is not None else None
         if kind == "confirm" and not choices:
-            choices = (_Choice("yes", "Yes"), _Choice("no", "No"))
+            choices = (Choice("yes", "Yes"), Choice("no", "No"))
         options.by_code = codes_only(tuple(choices))
         options.codes = tuple(c.value for c in choices)
+        options.border_title = progress
         any_codes = any(c.value.isdigit() for c in choices)
         for number, choice in enumerate(choices, start=1):
             if choice.value.isdigit():
@@ -264,21 +338,34 @@ class AnswerBar(Vertical):
             box.suggester.enabled = kind != "date"
         box.placeholder = _PLACEHOLDERS.get(kind, _PLACEHOLDERS[None]) if not finished else (
             "Ask about a field, type 'why', 'restart', or paste another learner…")
-        help_text = (getattr(prompt, "help", "") or "") if prompt is not None else ""
-        self.hint.update(help_text.strip().splitlines()[0] if help_text.strip() else "")
+        self._progress = progress if not choices else ""
         self.hint.remove_class("-invalid")
+        self.set_hint_from_prompt()
         self._hide_suggestions()
 
     def focus_answer(self) -> None:
         """Put the focus where the answer is most likely to be given.
 
         A choice is answered on its list; a date or text question in the box,
-        even when it offers a word or two ("none recorded") as options.
+        even when it offers a word or two ("none recorded") as options. Text
+        already typed in the box keeps the focus there.
         """
-        if self.options.display and getattr(self.prompt, "kind", None) in ("choice", "confirm"):
+        kind = self.prompt.kind if self.prompt is not None else None
+        if self.options.display and kind in ("choice", "confirm") and not self.input.value:
             self.options.focus()
         else:
             self.input.focus()
+
+    def type_into(self, character: str) -> None:
+        """A key pressed on the options: typing. The box gets the focus now, not after a refresh."""
+        box = self.input
+        self.screen.set_focus(box, scroll_visible=False)
+        box.insert_text_at_cursor(character)
+
+    def working(self) -> None:
+        """Say that the answer is being worked on (the engine runs in the background)."""
+        self.hint.remove_class("-invalid")
+        self.hint.update("… working on it")
 
     # -- sending -------------------------------------------------------------------
     @on(OptionList.OptionSelected, "#options")
@@ -287,12 +374,18 @@ class AnswerBar(Vertical):
         index = event.option_index
         if 0 <= index < len(self._choices):
             choice = self._choices[index]
-            self.post_message(self.Answered(choice.label, option=choice, prompt=self.prompt))
+            self.post_message(self.Answered(choice.label, option=choice, prompt=self.prompt, turn=self.turn))
 
     @on(Input.Submitted, "#answer")
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         text = event.value.strip()
+        if self._gathered or text.startswith("<"):
+            # A line of a paste that came as typing: gather it, send when the keys stop.
+            self._gathered.append(event.value)
+            self.input.value = ""
+            self._restart_gather()
+            return
         if not text:
             return
         result = event.validation_result
@@ -301,7 +394,28 @@ class AnswerBar(Vertical):
             return
         self.input.value = ""
         self._hide_suggestions()
-        self.post_message(self.Answered(text))
+        self.post_message(self.Answered(text, prompt=self.prompt, turn=self.turn))
+
+    def _restart_gather(self) -> None:
+        if self._gather_timer is not None:
+            self._gather_timer.stop()
+        self._gather_timer = self.set_timer(GATHER_SECONDS, self._end_gather)
+
+    def _end_gather(self) -> None:
+        """The keys have stopped: the gathered lines (and any last line left in the box) are one paste."""
+        self._gather_timer = None
+        lines = list(self._gathered)
+        self._gathered.clear()
+        box = self.input
+        if box.value.strip():
+            lines.append(box.value)
+            box.value = ""
+        text = "\n".join(lines)
+        self._hide_suggestions()
+        if len(lines) > 1:
+            self.post_message(self.PastedText(text))
+        elif text.strip():
+            self.post_message(self.Answered(text.strip(), prompt=self.prompt, turn=self.turn))
 
     @on(ChatInput.MultiLinePaste)
     def _pasted(self, event: ChatInput.MultiLinePaste) -> None:
@@ -312,10 +426,13 @@ class AnswerBar(Vertical):
     @on(Input.Changed, "#answer")
     def _changed(self, event: Input.Changed) -> None:
         event.stop()
+        if self._gathered:
+            self._restart_gather()  # more of the paste is arriving
+            return
         result = event.validation_result
         if result is not None and not result.is_valid:
             self._show_invalid(result)
-        elif result is not None and event.value.strip():
+        elif result is not None and event.value.strip() and not is_command(event.value):
             self.hint.remove_class("-invalid")
             self.hint.update(describe_reading(self._read_date, event.value.strip()))
         else:
@@ -324,8 +441,9 @@ class AnswerBar(Vertical):
         self._refresh_suggestions(event.value)
 
     def set_hint_from_prompt(self) -> None:
-        help_text = (getattr(self.prompt, "help", "") or "").strip() if self.prompt is not None else ""
-        self.hint.update(help_text.splitlines()[0] if help_text else "")
+        help_text = self.prompt.help.strip() if self.prompt is not None else ""
+        first = help_text.splitlines()[0] if help_text else ""
+        self.hint.update(" · ".join(p for p in (self._progress, first) if p))
 
     def _show_invalid(self, result: ValidationResult) -> None:
         self.hint.add_class("-invalid")
@@ -333,7 +451,8 @@ class AnswerBar(Vertical):
 
     def _refresh_suggestions(self, value: str) -> None:
         text = value.strip()
-        if len(text) < MIN_SUGGEST_CHARS or "\n" in value or getattr(self.prompt, "kind", None) == "date":
+        kind = self.prompt.kind if self.prompt is not None else None
+        if len(text) < MIN_SUGGEST_CHARS or "\n" in value or kind == "date" or text.startswith("<"):
             self._hide_suggestions()
             return
         ranked = [s for s in self._safe_suggest(text) if s.casefold() != text.casefold()][:MAX_SUGGESTIONS]
@@ -363,12 +482,6 @@ class AnswerBar(Vertical):
     def _leave_suggestions(self) -> None:
         self.input.focus()
 
-    @on(ChoiceList.TypedAway)
-    def _typed_on_options(self, event: ChoiceList.TypedAway) -> None:
-        box = self.input
-        box.focus()
-        box.insert_text_at_cursor(event.character)
-
     def on_key(self, event: Key) -> None:
         """Down from the text box walks into the suggestions, then the options."""
         if event.key != "down" or self.screen.focused is not self.input:
@@ -380,15 +493,6 @@ class AnswerBar(Vertical):
         elif self.options.display:
             self.options.focus()
             event.stop()
-
-
-class _Choice:
-    """A yes/no choice for a confirm prompt that came without options."""
-
-    def __init__(self, value: str, label: str) -> None:
-        self.value = value
-        self.label = label
-        self.synonyms: tuple[str, ...] = ()
 
 
 _PLACEHOLDERS: dict[str | None, str] = {

@@ -14,6 +14,8 @@ from textual.widgets import Footer
 
 
 class WrappingFooter(Footer):
+    """The stock footer; on a narrow screen (``-narrow``) its keys wrap onto two rows (the screen's CSS)."""
+
     #: Rows used when the screen is narrow (the ``-narrow`` class on the screen).
     NARROW_ROWS = 2
 

@@ -9,7 +9,7 @@ its reason and its source's evidence grade.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -21,17 +21,20 @@ from textual.content import Content
 from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
+if TYPE_CHECKING:
+    from ....advice.engine import Diagnosis
+    from ....ilr.model import Learner
+
 from ..format import (STATUS_MARKS, STATUS_WORDS, change_aim, change_field, change_source,
                       change_values, dash, describe_aim)
 
-#: Record columns: (key, header, ILR fields whose change highlights the cell).
+#: Record columns: (key, header, ILR fields whose change highlights the cell, one per line of the cell).
+#: Two lines a cell keep the table about 45 columns wide: it fits the side panel at 120 columns uncut.
 RECORD_COLUMNS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("aim", "Aim", ("LearnAimRef",)),
     ("start", "Start\nplan end", ("LearnStartDate", "LearnPlanEndDate")),
-    ("end", "Actual\nend", ("LearnActEndDate",)),
-    ("cs", "CS", ("CompStatus",)),
-    ("out", "Out", ("Outcome",)),
-    ("ach", "AchDate", ("AchDate",)),
+    ("end", "Act. end\nAchDate", ("LearnActEndDate", "AchDate")),
+    ("cs", "CS\nOut", ("CompStatus", "Outcome")),
     ("evi", "EVI", ("EVI",)),
 )
 
@@ -108,10 +111,8 @@ class RecordTable(DataTable):
         values = {
             "aim": (first, ("+ " if new else "") + describe_aim(d)),
             "start": (dash(d.learn_start_date), dash(d.learn_plan_end_date)),
-            "end": (dash(d.learn_act_end_date),),
-            "cs": (dash(d.comp_status),),
-            "out": (dash(d.outcome),),
-            "ach": (dash(d.ach_date),),
+            "end": (dash(d.learn_act_end_date), dash(d.ach_date)),
+            "cs": (dash(d.comp_status), dash(d.outcome)),
             "evi": tuple(_evi_text(d).split("\n")),
         }
         cells = []
@@ -127,7 +128,7 @@ class RecordTable(DataTable):
                 name = fields[min(i, len(fields) - 1)]
                 if new or (seq, name) in touched:
                     style = changed
-                elif key == "aim" and i == 1 or key == "start" and i == 1:
+                elif key in ("aim", "start") and i == 1:
                     style = note
                 else:
                     style = None
@@ -255,6 +256,38 @@ def _card(index: int, change: Any) -> Content:
 class SidePanel(VerticalScroll):
     """The record, the milestones and the proposal, stacked."""
 
+    DEFAULT_CSS = """
+    SidePanel {
+        & > .panel-title {
+            text-style: bold;
+            color: $primary;
+            margin-top: 1;
+        }
+        & > #record-empty, & > #proposal-empty { color: $text-muted; }
+        & > RecordTable {
+            height: auto;
+            max-height: 14;
+            & > .record--changed {
+                background: $warning 35%;
+                text-style: bold;
+            }
+            & > .record--note { text-style: dim; }
+        }
+        & > ProposalTable {
+            height: auto;
+            border: round $primary 40%;
+            padding: 0;
+            &:focus { border: round $primary; }
+        }
+        & > MilestoneBar {
+            height: auto;
+            & > Static { height: auto; }
+            & > .milestone { padding-left: 2; }
+            & > .reason { padding-left: 6; color: $text-muted; }
+        }
+    }
+    """
+
     def compose(self) -> ComposeResult:
         yield Static("The record as understood so far", classes="panel-title")
         yield Static("Nothing yet: answer the questions, or paste a learner's XML (F3).", id="record-empty")
@@ -269,20 +302,20 @@ class SidePanel(VerticalScroll):
         self.query_one("#record").display = False
         self.query_one("#proposal").display = False
 
-    def show(self, learner: Any, diagnosis: Any) -> None:
+    def show(self, learner: Learner | None, diagnosis: Diagnosis | None) -> None:
         """Refresh everything from the session's learner and diagnosis."""
         record = self.query_one(RecordTable)
         proposal = self.query_one(ProposalTable)
-        changes = tuple(getattr(getattr(diagnosis, "proposal", None), "changes", ()) or ())
-        after = getattr(diagnosis, "fixed", None) if diagnosis is not None else None
-        shown_learner = learner if learner is not None else getattr(diagnosis, "learner", None)
+        changes = diagnosis.proposal.changes if diagnosis is not None else ()
+        after = diagnosis.fixed if diagnosis is not None else None
+        shown_learner = learner if learner is not None else (diagnosis.learner if diagnosis is not None else None)
         record.display = shown_learner is not None
         self.query_one("#record-empty").display = shown_learner is None
         if shown_learner is not None:
             record.show(shown_learner, changes, after)
         bar = self.query_one(MilestoneBar)
         if diagnosis is not None:
-            bar.show(getattr(diagnosis, "programmes", ()), getattr(diagnosis, "programmes_after", ()))
+            bar.show(diagnosis.programmes, diagnosis.programmes_after)
         else:
             bar.show()
         proposal.display = bool(changes)
@@ -290,7 +323,7 @@ class SidePanel(VerticalScroll):
         empty.display = not changes
         if diagnosis is not None and not changes:
             empty.update("No changes needed: the record already says what it should."
-                         if not getattr(diagnosis.proposal, "questions", ()) else
+                         if not diagnosis.proposal.questions else
                          "The proposal needs an answer or two first.")
         elif diagnosis is None:
             empty.update("No changes proposed yet.")
