@@ -154,6 +154,13 @@ _NAMES = rf"{_CAP_WORD}(?:[ \t]{{1,4}}{_CAP_WORD}){{0,2}}"
 _DATE = (r"(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}"
          r"|\d{1,2}(?:st|nd|rd|th)?\s{1,3}(?:of\s{1,3})?[A-Za-z]{3,9}\.?,?\s{1,3}\d{2,4})")
 
+#: An NI number as people write it: two letters, six digits run together or in pairs split by single
+#: spaces, an optional suffix letter A-D. Without a cue ("NI", "NINO") the letters must be capitals:
+#: "or 2022-12-20" and "in 2023-24" are words and dates, not NI numbers (nor is anything that runs on
+#: into more digits, as a date does).
+_NI = (r"[A-Z]{2}(?:[ ]?\d{6}|[ ]?\d{2}[ ]\d{2}[ ]\d{2})(?:[ ]?[A-D])?"
+       r"(?![A-Za-z0-9]|[\-/.:]\d)")
+
 #: Structured values, in one pass; at any position the first alternative that matches wins.
 _STRUCTURED = re.compile(
     _PROTECTED
@@ -161,7 +168,9 @@ _STRUCTURED = re.compile(
     + r"|(?P<uln_cue>(?i:\bULN\b)[^\dA-Za-z\n<]{0,12})(?P<uln_value>\d{5,15})(?!\d)"
     + r"|(?P<dob_cue>(?i:\b(?:DOB|D\.O\.B\.?|date of birth|birth ?date|born(?: on)?|birthday)\b)[^\d\n<]{0,20})"
       rf"(?P<dob_value>{_DATE})"
-    + r"|(?P<ni>(?<![A-Za-z0-9])[A-Za-z]{2}(?:[ \-]?\d{2}){3}[ \-]?[A-Da-d]?(?![A-Za-z0-9]))"
+    + rf"|(?P<ni_cue>(?i:\b(?:NI|NINO|national insurance)\b(?:[ \t]{{1,3}}(?:number|no\.?))?)[^\dA-Za-z\n<]{{0,12}}"
+      rf"(?:is[ \t]{{1,3}})?)(?P<ni_value>(?i:{_NI}))"
+    + rf"|(?P<ni>(?<![A-Za-z0-9]){_NI})"
     + r"|(?P<phone>(?<![\w+])(?:\+44[ \-]?(?:\(0\)[ \-]?)?|0)\d(?:[ \-]?\d){8,9}(?!\w))"
     + r"|(?P<uln>(?<![\w\-])\d{10}(?![\w\-]))"
     + r"|(?P<postcode>(?<![A-Za-z0-9])[A-Za-z]{1,2}\d[A-Za-z\d]?[ \t]{0,3}\d[A-Za-z]{2}(?![A-Za-z0-9]))"
@@ -388,6 +397,8 @@ def _structured(m: re.Match[str]) -> str:
         if m.group("uln_value") == PLACEHOLDER_ULN:
             return m.group(0)
         return m.group("uln_cue") + "[ULN]"
+    if kind == "ni_value":
+        return m.group("ni_cue") + "[NI number]"
     if kind == "dob_value":
         return m.group("dob_cue") + "[date of birth]"
     if kind == "uln":

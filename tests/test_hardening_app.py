@@ -29,6 +29,7 @@ from datetime import date, datetime
 
 import pytest
 
+from tests.tui_support import settle
 from tests.conftest import alarm_after
 from textual.events import Paste
 
@@ -107,7 +108,7 @@ async def say(pilot, app: AssistantApp, text: str) -> None:
     box.focus()
     box.value = text
     await pilot.press("enter")
-    await pilot.pause()
+    await settle(pilot)
 
 
 async def to_baseline(pilot, app: AssistantApp) -> dict:
@@ -120,14 +121,14 @@ async def to_baseline(pilot, app: AssistantApp) -> dict:
 
 def shown_all(app: AssistantApp) -> bool:
     """The conversation shows every message of the session's transcript (mounting is done)."""
-    return len(views(app)) == len(app.session.transcript)
+    return len(app.main_screen.conversation.messages) == len(app.session.transcript)
 
 
 async def until(pilot, done, limit: float = 15.0) -> None:
     """Let the app work until ``done()`` and the conversation is up to date (a paste goes through several
     messages before the session sees it, and the reply is mounted after)."""
     started = time.monotonic()
-    await pilot.pause()
+    await settle(pilot)
     while not (done() and shown_all(pilot.app)) and time.monotonic() - started < limit:
         await pilot.pause(0.02)
 
@@ -158,7 +159,7 @@ async def paste(pilot, app: AssistantApp, text: str, route: str, *, record: bool
         await pilot.press("f3")
         await until(pilot, lambda: isinstance(app.screen, PasteScreen))
         app.post_message(Paste(text))
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("ctrl+s")
         await until(pilot, lambda: isinstance(app.screen, MainScreen) and answered_or_in_box())
         await app.workers.wait_for_complete()
@@ -179,7 +180,7 @@ async def paste(pilot, app: AssistantApp, text: str, route: str, *, record: bool
 def assert_app_intact(app: AssistantApp, label: str) -> None:
     assert app.is_running, f"{label}: the app ended"
     assert isinstance(app.screen, MainScreen), f"{label}: left on {type(app.screen).__name__}"
-    shown = [v.message for v in views(app)]
+    shown = app.main_screen.conversation.messages  # the messages on screen and those folded above them
     assert shown == app.session.transcript, f"{label}: the conversation does not show the session's transcript"
     texts = [str(getattr(m, "text", "")) for m in shown]
     assert not any(CRASH in t for t in texts), f"{label}: {next(t for t in texts if CRASH in t)[:300]}"
@@ -234,7 +235,7 @@ async def test_hostile_corpus_pasted_into_the_app(part, no_network, canary, cana
                    key=lambda case: case[0])
     app = make_app(at_baseline())
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert prompt_id(app) == "ffi"
         baseline = answered(app.session)
         for i, (expect_read, label, text) in enumerate(cases):
@@ -285,7 +286,7 @@ async def test_a_learner_with_thousands_of_aims_does_not_freeze_the_app(no_netwo
     """400 aims once took the app about 9 s to lay out (every aim a row of a Markdown table)."""
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await to_baseline(pilot, app)
         started = time.monotonic()
         await paste(pilot, app, thousands_of_aims(400), "box", record=True)
@@ -310,7 +311,7 @@ async def test_megabytes_pasted_into_the_app(no_network):  # noqa: F811
     """Megabytes of prose once took 26 s to lay out as one Markdown message; pastes are summarised now."""
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         baseline = await to_baseline(pilot, app)
         for shape, text in MEGABYTES.items():
             started = time.monotonic()
@@ -334,7 +335,7 @@ async def test_a_long_line_in_a_date_answer_box(no_network):  # noqa: F811
     (200,000 digits once took the date check minutes: its ordinal pattern backtracked)."""
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await say(pilot, app, "1")
         assert prompt_id(app) == "prog_start"
         box = app.main_screen.query_one(ChatInput)
@@ -343,12 +344,12 @@ async def test_a_long_line_in_a_date_answer_box(no_network):  # noqa: F811
             box.focus()
             started = time.monotonic()
             app.post_message(Paste(text))
-            await pilot.pause()
+            await settle(pilot)
             await pilot.press("enter")
-            await pilot.pause()
+            await settle(pilot)
             assert time.monotonic() - started < 5.0, text[:20]
             assert app.is_running and isinstance(app.screen, MainScreen)
-            assert [v.message for v in views(app)] == app.session.transcript
+            assert app.main_screen.conversation.messages == app.session.transcript
             assert not any(CRASH in str(getattr(v.message, "text", "")) for v in views(app))
             assert prompt_id(app) == "prog_start"
         await say(pilot, app, "01/08/2022")

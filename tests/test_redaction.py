@@ -317,3 +317,31 @@ def test_harvesting_the_session_tree_catches_names_typed_later():
         assert value not in out
     ref = result.learners[0].learn_ref
     assert redact_text(f"Learner {ref}: M1 not paid", redactor) == f"Learner {redactor.alias(ref)}: M1 not paid"
+
+
+# -- ordinary text is left alone (the export once read "or 2022-12-20" as an NI number) -----------
+
+@pytest.mark.parametrize("sentence", [
+    "The interview was offered on 20 December, or 2022-12-20 as the ILR writes it.",
+    "Record the offer date or 2022-12-20 if the letter is lost.",
+    "The guided learning hours in 2023-24 are 60, as in 2024-25.",
+    "Funding rules for 2023-24 or 2024-25 differ on GLH.",
+    "It ended on 2022-11-30 or 2022-12-20, whichever is later.",
+    "In 2022-23 the learner (AimSeqNumber 3) was on 60 GLH at 12 34 56 hours a week.",
+    "My 2nd-year M2 claim (an 2023-24 start) has not paid.",
+    "AB 2022-12-20 is not a number anyone records.",
+])
+def test_dates_and_years_in_ordinary_sentences_are_not_redacted(sentence):
+    assert redact_text(sentence) == sentence
+
+
+@pytest.mark.parametrize("typed, gone", [
+    ("QQ 12 34 56 C", "QQ 12 34 56 C"),
+    ("QQ 123456 C is on file", "QQ 123456 C"),
+    ("her NINO: qq123456c", "qq123456c"),
+    ("national insurance number is ab 12 34 56 c", "ab 12 34 56 c"),
+    ("AB123456D, or 2022-12-20", "AB123456D"),
+])
+def test_ni_numbers_are_still_caught(typed, gone):
+    out = redact_text(typed)
+    assert gone not in out and "[NI number]" in out, out

@@ -22,6 +22,7 @@ from assistant.faces.tui.screens.pick import PickScreen
 from assistant.faces.tui.widgets.answer import ChatInput, ChoiceList
 from assistant.faces.tui.widgets.conversation import MessageView
 from assistant.faces.tui.widgets.record import MilestoneBar, ProposalTable, RecordTable
+from tests.tui_support import settle
 
 AS_OF = date(2023, 1, 31)
 
@@ -83,7 +84,7 @@ def prompt_id(app: AssistantApp) -> str | None:
 
 async def type_answer(pilot, text: str) -> None:
     await pilot.press(*text, "enter")
-    await pilot.pause()
+    await settle(pilot)
 
 
 def change_keys(app: AssistantApp) -> set[tuple[int, str, str]]:
@@ -99,44 +100,44 @@ async def answer_the_follow_ups(pilot, app: AssistantApp) -> None:
     assert prompt_id(app) == "offer_date_check"
     choices = app.screen.query_one(ChoiceList)
     await pilot.click(choices, offset=(4, 1))  # the first option, "yes, that is the offer date"
-    await pilot.pause()
+    await settle(pilot)
     assert prompt_id(app) == "positive_outcome"
     await pilot.press("2")  # "no, not (yet)"
-    await pilot.pause()
+    await settle(pilot)
 
 
 async def test_m2_case_from_question_to_proposal():
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert prompt_id(app) == "entry"
         await pilot.press("1")  # M2 (completion) isn't paying
-        await pilot.pause()
+        await settle(pilot)
         assert prompt_id(app) == "prog_start"
         await type_answer(pilot, "01/08/2022")
         await type_answer(pilot, "30/11/2022")
         assert prompt_id(app) == "ffi"
         await pilot.press("1")  # fully funded, picked by its FFI code
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("1")  # programme aim CompStatus 1, continuing
-        await pilot.pause()
+        await settle(pilot)
         assert prompt_id(app) == "prog_end"
         await type_answer(pilot, "none")
         await pilot.press("8")  # programme aim Outcome 8
-        await pilot.pause()
+        await settle(pilot)
         assert prompt_id(app) == "subject_ref"
         await type_answer(pilot, "Z0059758")
         await pilot.press("2")  # subject aim completed
-        await pilot.pause()
+        await settle(pilot)
         await type_answer(pilot, "30/11/2022")
         await pilot.press("1")  # subject aim Outcome 1
-        await pilot.pause()
+        await settle(pilot)
         assert prompt_id(app) == "event_aim_ref"
         await type_answer(pilot, "interview offer")  # typed on the list: goes to the box
         await type_answer(pilot, "20/12/2022")
         assert prompt_id(app) == "event_aim_coding"
         await pilot.press("enter")  # the highlighted first option: CompStatus 2, Outcome 1
-        await pilot.pause()
+        await settle(pilot)
         # The record built from the answers is beside the conversation before the conclusion.
         record = app.screen.query_one(RecordTable)
         assert record.display and record.row_count == 3
@@ -158,15 +159,15 @@ async def test_m2_case_from_question_to_proposal():
 async def test_paste_area_fills_the_record_and_the_conversation_carries_on():
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("f3")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, PasteScreen)
         app.post_message(Paste(XML))  # as a terminal delivers a paste
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("ctrl+s")
-        await pilot.pause()
-        await pilot.pause()
+        await settle(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, MainScreen)
         record = app.screen.query_one(RecordTable)
         assert record.row_count == 3
@@ -184,23 +185,23 @@ async def test_paste_area_fills_the_record_and_the_conversation_carries_on():
 async def test_multi_line_paste_into_the_input_fills_the_record():
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         box = app.screen.query_one(ChatInput)
         box.focus()
         app.post_message(Paste(XML))
-        await pilot.pause()
-        await pilot.pause()
+        await settle(pilot)
+        await settle(pilot)
         assert app.session.learner is not None
         assert app.screen.query_one(RecordTable).row_count == 3
         assert prompt_id(app) == "offer_date_check"
 
 
 async def pasted_and_concluded(pilot, app) -> None:
-    await pilot.pause()
+    await settle(pilot)
     box = app.screen.query_one(ChatInput)
     app.post_message(Paste(XML))
-    await pilot.pause()
-    await pilot.pause()
+    await settle(pilot)
+    await settle(pilot)
     await answer_the_follow_ups(pilot, app)
     assert app.screen.query_one(ProposalTable).changes
 
@@ -214,10 +215,10 @@ async def test_copy_one_value_and_all_changes(tmp_path):
         table = app.screen.query_one(ProposalTable)
         table.focus()
         await pilot.press("down", "c")  # the second change, copied from the list
-        await pilot.pause()
+        await settle(pilot)
         assert copied[-1] == str(changes[1].to)
         await pilot.press("f6")
-        await pilot.pause()
+        await settle(pilot)
         text = copied[-1]
         assert text.startswith("| Aim ")
         for change in changes:
@@ -230,7 +231,7 @@ async def test_export_has_no_personal_data_from_the_paste(tmp_path):
     async with app.run_test(size=(120, 40)) as pilot:
         await pasted_and_concluded(pilot, app)
         await pilot.press("f7")
-        await pilot.pause()
+        await settle(pilot)
         files = list((tmp_path / "exports").glob("*.md"))
         assert len(files) == 1 and files[0].name == "conversation-20230131-100000.md"
         text = files[0].read_text(encoding="utf-8")
@@ -249,26 +250,26 @@ async def test_export_has_no_personal_data_from_the_paste(tmp_path):
 async def test_back_and_change_an_earlier_answer():
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("1")
-        await pilot.pause()
+        await settle(pilot)
         await type_answer(pilot, "01/08/2022")
         assert prompt_id(app) == "plan_end"
         await pilot.press("ctrl+b")
-        await pilot.pause()
+        await settle(pilot)
         assert prompt_id(app) == "prog_start"
         await type_answer(pilot, "02/08/2022")
         await type_answer(pilot, "30/11/2022")
         assert prompt_id(app) == "ffi"
         await pilot.press("f8")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, PickScreen)
         titles = [title for title, _ in app.screen._items]
         start = next(s.node.title for s in app.session.steps if s.node.id == "prog_start")
         assert dict(app.screen._items)[start] == "2 August 2022"
         await pilot.press(*["down"] * titles.index(start), "enter")
-        await pilot.pause()
-        await pilot.pause()
+        await settle(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, MainScreen)
         assert prompt_id(app) == "prog_start"
 
@@ -276,22 +277,22 @@ async def test_back_and_change_an_earlier_answer():
 async def test_command_palette_jumps_to_an_entry_and_explains_a_field():
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("ctrl+p")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press(*"start m3")
         await pilot.pause(0.3)
         await pilot.press("enter")
-        await pilot.pause()
-        await pilot.pause()
+        await settle(pilot)
+        await settle(pilot)
         assert any("M3 (outcome)" in m.text for m in messages(app))
         await pilot.press("ctrl+p")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press(*"explain AchDate")
         await pilot.pause(0.3)
         await pilot.press("enter")
-        await pilot.pause()
-        await pilot.pause()
+        await settle(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, ExplainScreen)
         assert "AchDate" in app.screen._markdown
 
@@ -301,16 +302,16 @@ async def test_nothing_typed_ends_the_app():
     odd = ["", "   ", "<Learner><ULN>", "<!DOCTYPE x [<!ENTITY e SYSTEM 'file:///etc/passwd'>]><x>&e;</x>",
            "why", "change", "back", "back", "explain", "\x00\x01", "💥" * 300, "restart"]
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         box = app.screen.query_one(ChatInput)
         for text in odd:
             box.focus()
             box.value = text
             await pilot.press("enter")
-            await pilot.pause()
+            await settle(pilot)
         app.post_message(Paste("<Learner>\n<LearningDelivery>\n"))
-        await pilot.pause()
-        await pilot.pause()
+        await settle(pilot)
+        await settle(pilot)
         assert app.is_running and isinstance(app.screen, MainScreen)
         assert not any("Traceback" in m.text for m in messages(app))
         assert prompt_id(app) == "entry"  # restart brought the entry points back
@@ -319,7 +320,7 @@ async def test_nothing_typed_ends_the_app():
 async def test_typing_quit_leaves_the_app():
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press(*"quit", "enter")
         await pilot.pause(1.0)
         assert not app.is_running

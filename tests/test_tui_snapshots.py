@@ -16,6 +16,7 @@ from textual.widgets import Input
 
 from assistant.dialogue.session import Session
 from assistant.faces.tui.app import LIGHT, AssistantApp
+from tests.tui_support import settle
 from tests.test_tui_flows import XML
 
 AS_OF = date(2023, 1, 31)
@@ -31,19 +32,19 @@ def make_app(theme: str | None = None) -> AssistantApp:
 async def steady(pilot) -> None:
     for box in pilot.app.screen.query(Input):
         box.cursor_blink = False
-    await pilot.pause()
+    await settle(pilot)
 
 
 async def concluded(pilot) -> None:
     """Paste the M2 learner, answer the two follow-ups: the proposal is on screen."""
-    await pilot.pause()
+    await settle(pilot)
     pilot.app.post_message(Paste(XML))
-    await pilot.pause()
-    await pilot.pause()
+    await settle(pilot)
+    await settle(pilot)
     await pilot.press("1")  # yes, that is the offer date
-    await pilot.pause()
+    await settle(pilot)
     await pilot.press("2")  # no positive outcome yet
-    await pilot.pause()
+    await settle(pilot)
     pilot.app.clear_notifications()
     await steady(pilot)
 
@@ -57,7 +58,7 @@ def test_first_screen(snap_compare, size):
 def test_date_question_checks_as_you_type(snap_compare, size):
     async def run_before(pilot):
         await pilot.press("1")  # M2 isn't paying
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press(*"31/02/2022")
         await steady(pilot)
 
@@ -85,9 +86,9 @@ def test_proposal_light_theme(snap_compare):
 def test_paste_area(snap_compare):
     async def run_before(pilot):
         await pilot.press("f3")
-        await pilot.pause()
+        await settle(pilot)
         pilot.app.post_message(Paste(XML.split("<LearningDelivery>")[0]))
-        await pilot.pause()
+        await settle(pilot)
 
     assert snap_compare(make_app(), terminal_size=SIZES["80x24"], run_before=run_before)
 
@@ -97,7 +98,7 @@ def test_why_a_change(snap_compare):
         await concluded(pilot)
         pilot.app.screen.query_one("#proposal").focus()
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
 
     assert snap_compare(make_app(), terminal_size=SIZES["120x40"], run_before=run_before)
 

@@ -94,7 +94,7 @@ async def test_first_screen_says_what_it_does_and_focuses_the_answer():
     session = ScriptedSession(Prompt("entry", "Where?", "choice", (Opt("a", "M2 has not paid"), Opt("b", "Other"))))
     app = make_app(session)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         views = app.screen.query(MessageView)
         assert "why a milestone has not paid" in views[0].message.text
         options = app.screen.query_one(ChoiceList)
@@ -106,9 +106,9 @@ async def test_picking_an_option_by_number_sends_its_label():
     session = ScriptedSession(Prompt("q", "Which?", "choice", (Opt("a", "M2 has not paid"), Opt("b", "Other"))))
     app = make_app(session)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("2")
-        await pilot.pause()
+        await settle(pilot)
         assert session.sent == ["Other"]
 
 
@@ -118,9 +118,9 @@ async def test_picking_an_entry_point_starts_that_entry():
     session.start_entry = lambda entry_id: started.append(entry_id) or []
     app = make_app(session)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert started == ["m2"] and session.sent == []
 
 
@@ -129,9 +129,9 @@ async def test_code_options_are_picked_by_code_not_position():
     session = ScriptedSession(Prompt("cs", "CompStatus?", "choice", codes))
     app = make_app(session)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("6")
-        await pilot.pause()
+        await settle(pilot)
         assert session.sent == ["break in learning"]
 
 
@@ -139,7 +139,7 @@ async def test_typing_on_the_options_moves_to_the_text_box():
     session = ScriptedSession(Prompt("entry", "Where?", "choice", (Opt("a", "Yes"), Opt("b", "No"))))
     app = make_app(session)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("m", "a")
         box = app.screen.query_one(ChatInput)
         assert app.focused is box and box.value == "ma"
@@ -149,14 +149,14 @@ async def test_a_date_question_with_a_word_option_is_typed_in_the_box():
     session = ScriptedSession(Prompt("d", "End date?", "date", (Opt("none", "none recorded", ("blank",)),)))
     app = make_app(session)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert app.focused is app.screen.query_one(ChatInput)
         app.screen.query_one(ChoiceList).focus()
         await pilot.press(*"3/1/2023")  # a digit that picks nothing is typing
         assert app.screen.query_one(ChatInput).value == "3/1/2023"
         app.screen.query_one(ChatInput).value = ""
         await pilot.press(*"blank", "enter")  # the option's word passes the date check
-        await pilot.pause()
+        await settle(pilot)
         assert session.sent == ["blank"]
 
 
@@ -164,19 +164,19 @@ async def test_suggestions_list_completes_an_aim_reference():
     session = ScriptedSession(Prompt("q", "Which aim?", "text"))
     app = make_app(session)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press(*"Z0059")
-        await pilot.pause()
+        await settle(pilot)
         box = app.screen.query_one(SuggestionList)
         assert box.display
         shown = [str(box.get_option_at_index(i).prompt) for i in range(box.option_count)]
         assert "Z0059747 interview offer" in shown
         await pilot.press("down", "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen.query_one(ChatInput).value == shown[0]
         assert not box.display
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert session.sent == [shown[0]]
 
 
@@ -184,9 +184,9 @@ async def test_inline_suggestion_accepts_with_right_arrow():
     session = ScriptedSession(Prompt("q", "Which aim?", "text"))
     app = make_app(session)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press(*"ZPR")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("right")
         assert app.screen.query_one(ChatInput).value == "ZPROG001"
 
@@ -195,21 +195,21 @@ async def test_date_question_validates_as_you_type_and_blocks_sending():
     session = ScriptedSession(Prompt("d", "When was the offer made?", "date", help="The date of the formal offer."))
     app = make_app(session)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         bar = app.screen.query_one(AnswerBar)
         await pilot.press(*"31/02/2025")
-        await pilot.pause()
+        await settle(pilot)
         hint = str(bar.hint.render())
         assert "✘" in hint and "February 2025 has 28 days" in hint
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert session.sent == []  # an impossible date is never sent
         bar.input.value = ""
         await pilot.press(*"20/12/2024")
-        await pilot.pause()
+        await settle(pilot)
         assert "20 December 2024" in str(bar.hint.render())
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert session.sent == ["20/12/2024"]
 
 
@@ -217,9 +217,9 @@ async def test_month_first_date_is_flagged_but_allowed():
     session = ScriptedSession(Prompt("d", "When?", "date"))
     app = make_app(session)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press(*"2/25/2023")
-        await pilot.pause()
+        await settle(pilot)
         assert "25 February 2023" in str(app.screen.query_one(AnswerBar).hint.render())
 
 
@@ -228,12 +228,12 @@ async def test_multi_line_paste_into_the_input_is_sent_whole():
     app = make_app(session)
     xml = "<LearningDelivery>\n  <LearnAimRef>ZPROG001</LearnAimRef>\n</LearningDelivery>"
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         from textual.events import Paste
 
         app.post_message(Paste(xml))
-        await pilot.pause()
-        await pilot.pause()
+        await settle(pilot)
+        await settle(pilot)
         assert session.sent == [xml]
         user = [v for v in app.screen.query(MessageView) if v.message.role == "user"]
         assert "pasted XML, 3 lines" in user[-1].source  # shown summarised, not as a wall of XML
@@ -243,9 +243,9 @@ async def test_a_failing_session_becomes_a_message_not_a_crash():
     session = ScriptedSession(Prompt("q", "Anything", "text"), fail=True)
     app = make_app(session)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press(*"hello", "enter")
-        await pilot.pause()
+        await settle(pilot)
         last = app.screen.query(MessageView).last()
         assert last.message.kind == "error" and "the engine broke" in last.message.text
         assert app.is_running
@@ -256,7 +256,7 @@ async def test_record_highlights_cells_the_proposal_changes():
     session.show_diagnosis()
     app = make_app(session)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         table = app.screen.query_one(RecordTable)
         assert table.row_count == 3
         changed = table.get_component_rich_style("record--changed", partial=True)
@@ -276,14 +276,14 @@ async def test_copy_one_and_all_use_the_system_clipboard_when_there():
     copied: list[str] = []
     app = make_app(session, system_copy=copied.append)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         changes = session.diagnosis.proposal.changes
         await pilot.press("f5")
-        await pilot.pause()
+        await settle(pilot)
         assert copied[-1] == "2"  # the first change: programme aim CompStatus 1 → 2
         assert app.clipboard == "2"  # and the terminal's clipboard (OSC 52) was asked too
         await pilot.press("f6")
-        await pilot.pause()
+        await settle(pilot)
         assert copied[-1] == changes_table(changes)
         assert "| 1 ZPROG001 | CompStatus" in copied[-1]
 
@@ -368,10 +368,10 @@ async def test_why_on_a_change_opens_its_explanation():
     session.show_diagnosis()
     app = make_app(session)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         app.screen.query_one(ProposalTable).focus()
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         from assistant.faces.tui.screens.explain import ExplainScreen
 
         assert isinstance(app.screen, ExplainScreen)
@@ -388,9 +388,9 @@ async def test_why_on_a_change_opens_its_explanation():
 async def test_help_lists_the_keys():
     app = make_app(ScriptedSession())
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("f1")
-        await pilot.pause()
+        await settle(pilot)
         text = app.screen._markdown
         for key in ("F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "Ctrl+B", "Ctrl+R", "Ctrl+P", "Ctrl+Q"):
             assert f"| {key} |" in text

@@ -80,8 +80,8 @@ class MainScreen(Screen):
         self._shown: list[Message] = []
         #: The question on screen: answers given to an earlier one are refused (see ``_answered``).
         self.turn = 0
-        #: A turn is with the engine; answers wait for it, one at a time, in order.
-        self.busy = False
+        #: Turns handed to the engine and not yet shown; they run one at a time, in order.
+        self._waiting = 0
         self._turn_lock = asyncio.Lock()
         self.last_export: Path | None = None
 
@@ -109,6 +109,11 @@ class MainScreen(Screen):
         return self.has_class("-narrow") or (not self.has_class("-wide") and self.app.size.width < WIDE)
 
     @property
+    def busy(self) -> bool:
+        """A turn is with the engine (or waiting for it): the question on screen is about to change."""
+        return self._waiting > 0
+
+    @property
     def conversation(self) -> Conversation:
         return self.query_one(Conversation)
 
@@ -126,8 +131,10 @@ class MainScreen(Screen):
 
     @property
     def under_way(self) -> bool:
-        """The user has said something since the start (or the last restart): worth a confirmation."""
-        return any(m.role == "user" for m in since_restart(self.session.transcript))
+        """Something has been chosen or said since the start (or the last restart): worth a confirmation."""
+        prompt = self.session.prompt
+        return (prompt is None or prompt.id != "entry"
+                or any(m.role == "user" for m in since_restart(self.session.transcript)))
 
     # -- the session ---------------------------------------------------------------------
     def _suggest(self, text: str) -> list[str]:
@@ -160,7 +167,7 @@ class MainScreen(Screen):
         diagnosis = self.session.diagnosis
         self.side.show(self.session.learner, diagnosis)
         if (diagnosis is not None and self.proposal_table.changes and not had_changes
-                and self.narrow and not self.has_class("-side-toggled")):
+                and self.narrow and not self.side.has_class("-shown")):
             self.notify("The record and the proposed changes are ready: F2 shows them.", timeout=6)
         self.answer_bar.focus_answer()
         if self.session.finished:
@@ -169,17 +176,17 @@ class MainScreen(Screen):
 
     def take_turn(self, call: Callable[[str], object], text: str) -> None:
         """Hand the user's words to the session in a worker: the app keeps taking keys meanwhile."""
+        self._waiting += 1
+        self.answer_bar.working()
         self.run_worker(self._turn(call, text), group="turn", exit_on_error=False)
 
     @guarded
     async def _turn(self, call: Callable[[str], object], text: str) -> None:
         async with self._turn_lock:  # one turn at a time, in the order given
-            self.busy = True
-            self.answer_bar.working()
             try:
                 await asyncio.to_thread(call, text)
             finally:
-                self.busy = False
+                self._waiting -= 1
                 await self.sync()
 
     async def note(self, text: str, kind: str = "info") -> None:
@@ -238,13 +245,12 @@ class MainScreen(Screen):
                                            help_markdown(self.BINDINGS, narrow=self.narrow)))
 
     def action_toggle_record(self) -> None:
-        """Spread the record over the chat, or put it back (the chat underneath is left as it is)."""
-        self.toggle_class("-side-toggled")
-        if self.has_class("-side-toggled"):
-            table = self.proposal_table
-            self.set_focus(table if table.display else self.side, scroll_visible=False)
-        else:
-            self.answer_bar.focus_answer()
+        """Spread the record over the chat, or put it back (the chat underneath is left as it is).
+
+        The class goes on the panel, not the screen: a class on the screen restyles every widget
+        of the conversation, which took seconds after a long one.
+        """
+        self.side.toggle_class("-shown")
 
     def action_paste(self) -> None:
         def pasted(text: str | None) -> None:

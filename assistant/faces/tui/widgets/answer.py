@@ -127,6 +127,9 @@ class ChatInput(Input):
 
     A one-line paste is left to ``Input``'s own handler (Textual calls the handler of
     every class in the chain, so calling it here as well would insert the text twice).
+    Enter is handled at once, in key order: the box is emptied before the next key,
+    so fast typing after Enter is not lost, and a line of XML arriving as typing is
+    handed to ``gather`` instead of being sent.
     """
 
     class MultiLinePaste(Message):
@@ -134,18 +137,45 @@ class ChatInput(Input):
             super().__init__()
             self.text = text
 
+    def __init__(self, *, gather: Callable[[str], bool], **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(**kwargs)
+        self._gather = gather
+
     def _on_paste(self, event: Paste) -> None:
         if event.text and len(event.text.strip().splitlines()) > 1:
             event.stop()
             event.prevent_default()
             self.post_message(self.MultiLinePaste(event.text))
 
+    async def action_submit(self) -> None:
+        self.submit_now()
+
+    def on_key(self, event: Key) -> None:
+        # Enter at once, in key order (a binding would run after later keys had been typed in).
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            self.submit_now()
+
+    def submit_now(self) -> None:
+        """Enter: gather a line of XML, or send the text (emptying the box before the next key)."""
+        value = self.value
+        if self._gather(value):
+            self.value = ""
+            return
+        result = self.validate(value) if "submitted" in self.validate_on else None
+        if value.strip() and (result is None or result.is_valid):
+            self.value = ""
+        self.post_message(self.Submitted(self, value, result))
+
 
 class ChoiceList(OptionList):
     """The options of a question. Digits pick an option; typing goes to the text box.
 
     The move to the text box is made at once, inside the key handler, so the keys
-    that follow (already queued when typing fast) land in the box too.
+    that follow (already queued when typing fast) land in the box too. Keys the app
+    had already sent to the list before the move (digits, Enter, Backspace) are
+    passed on to the box as well, in order.
     """
 
     BINDINGS = [Binding(str(n), f"pick('{n}')", show=False) for n in range(10)]
@@ -154,15 +184,29 @@ class ChoiceList(OptionList):
     by_code: bool = False
     codes: tuple[str, ...] = ()
 
-    def __init__(self, *, type_into: Callable[[str], None], id: str | None = None) -> None:
+    def __init__(self, *, type_into: Callable[[str], None], submit_box: Callable[[], object],
+                 id: str | None = None) -> None:
         super().__init__(id=id)
         self._type_into = type_into
+        self._submit_box = submit_box
+        #: The user has started typing: keys still arriving here belong to the text box.
+        self.typing = False
+
+    def _type(self, character: str) -> None:
+        self.typing = True
+        self._type_into(character)
+
+    def on_focus(self) -> None:
+        self.typing = False
 
     def action_pick(self, key: str) -> None:
         """A digit picks the option with that code; with no codes among the options, by position.
 
         A digit that picks nothing is typing (a date, a number): it goes to the text box.
         """
+        if self.typing:
+            self._type(key)
+            return
         index = -1
         if key in self.codes:
             index = self.codes.index(key)
@@ -172,13 +216,33 @@ class ChoiceList(OptionList):
             self.highlighted = index
             self.action_select()
         else:
-            self._type_into(key)
+            self._type(key)
+
+    def action_select(self) -> None:
+        if self.typing:
+            self._submit_box()
+            return
+        super().action_select()
 
     def on_key(self, event: Key) -> None:
-        if event.is_printable and event.character and not event.character.isdigit():
+        # Handled here, in the order the keys came, rather than as bindings (which are looked up
+        # only after the key has bubbled up to the app, by when later keys may have been handled).
+        if event.is_printable and event.character and event.character.isdigit():
             event.stop()
             event.prevent_default()
-            self._type_into(event.character)
+            self.action_pick(event.character)
+        elif event.is_printable and event.character:
+            event.stop()
+            event.prevent_default()
+            self._type(event.character)
+        elif event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            self.action_select()
+        elif self.typing and event.key == "backspace":
+            event.stop()
+            event.prevent_default()
+            self._type_into("\b")
 
 
 class SuggestionList(OptionList):
@@ -265,9 +329,9 @@ class AnswerBar(Vertical):
         self._progress = ""
 
     def compose(self) -> ComposeResult:
-        yield ChoiceList(id="options", type_into=self.type_into)
+        yield ChoiceList(id="options", type_into=self.type_into, submit_box=self._submit_box)
         yield SuggestionList(id="suggestions")
-        yield ChatInput(placeholder="Type an answer, a question, or paste XML…", id="answer",
+        yield ChatInput(gather=self._gather_line, placeholder="Type an answer, a question, or paste XML…", id="answer",
                         suggester=SessionSuggester(self._safe_suggest), validate_on=["changed", "submitted"],
                         select_on_focus=False)
         yield Static("", id="hint", markup=False)
@@ -331,6 +395,7 @@ class AnswerBar(Vertical):
         options.display = bool(choices)
         if choices:
             options.highlighted = 0
+        options.typing = False
         box = self.input
         box.validators = ([DateValidator(self._read_date, tuple(choices))]
                           if kind == "date" and self._read_date else [])
@@ -359,8 +424,15 @@ class AnswerBar(Vertical):
     def type_into(self, character: str) -> None:
         """A key pressed on the options: typing. The box gets the focus now, not after a refresh."""
         box = self.input
-        self.screen.set_focus(box, scroll_visible=False)
-        box.insert_text_at_cursor(character)
+        if self.screen.focused is not box:
+            self.screen.set_focus(box, scroll_visible=False)
+        if character == "\b":
+            box.action_delete_left()
+        else:
+            box.insert_text_at_cursor(character)
+
+    def _submit_box(self) -> None:
+        self.input.submit_now()
 
     def working(self) -> None:
         """Say that the answer is being worked on (the engine runs in the background)."""
@@ -380,21 +452,22 @@ class AnswerBar(Vertical):
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         text = event.value.strip()
-        if self._gathered or text.startswith("<"):
-            # A line of a paste that came as typing: gather it, send when the keys stop.
-            self._gathered.append(event.value)
-            self.input.value = ""
-            self._restart_gather()
-            return
         if not text:
             return
         result = event.validation_result
         if result is not None and not result.is_valid:
             self._show_invalid(result)
             return
-        self.input.value = ""
         self._hide_suggestions()
         self.post_message(self.Answered(text, prompt=self.prompt, turn=self.turn))
+
+    def _gather_line(self, value: str) -> bool:
+        """Enter on a line of XML arriving as typing: keep it for one paste (True), or not ours (False)."""
+        if not (self._gathered or value.strip().startswith("<")):
+            return False
+        self._gathered.append(value)
+        self._restart_gather()
+        return True
 
     def _restart_gather(self) -> None:
         if self._gather_timer is not None:

@@ -18,7 +18,7 @@ from typing import Iterable
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Collapsible, Markdown
+from textual.widgets import Collapsible, Markdown, Static
 
 from ....dialogue.session import Message
 
@@ -29,6 +29,11 @@ KIND_TITLES = {"conclusion": "Assistant · conclusion", "error": "Assistant · p
 #: A user turn longer than this is summarised, not shown: laying out megabytes of pasted text as
 #: Markdown froze the app for tens of seconds, and the session refuses such text anyway.
 MAX_SHOWN_CHARS = 4_000
+
+#: Messages kept as widgets; older ones are folded into one line. Textual lays out and maps every
+#: widget of the pane on each layout change (F2, a resize), so an unbounded history made F2 take
+#: seconds after a long conversation; the whole conversation is still exported (F7).
+MAX_LIVE = 24
 
 #: Where a conclusion's reference part (rules, sources) starts, and where its closing line starts.
 _REFERENCE = re.compile(r"^\*\*(?:Rules|Sources):\*\*", re.MULTILINE)
@@ -162,33 +167,66 @@ class MessageView(Vertical):
 
 
 class Conversation(VerticalScroll):
-    """The scrolling list of messages."""
+    """The scrolling list of messages (the newest ``MAX_LIVE``; older ones folded into one line)."""
 
     DEFAULT_CSS = """
     Conversation {
         height: 1fr;
         padding: 0 1;
         scrollbar-size-vertical: 1;
+        & > #folded {
+            color: $text-muted;
+            margin: 1 0 0 0;
+            padding: 0 1;
+        }
     }
     """
 
     can_focus = True
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        #: Messages no longer shown as widgets, oldest first.
+        self.folded: list[Shown] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="folded", markup=False)
+
     def on_mount(self) -> None:
+        self.query_one("#folded").display = False
         self.anchor()
 
     @property
     def views(self) -> list[MessageView]:
         return [child for child in self.children if isinstance(child, MessageView)]
 
+    @property
+    def messages(self) -> list[Shown]:
+        """Every message of the conversation, folded or shown, in order."""
+        return self.folded + [v.message for v in self.views]
+
     async def add(self, messages: Iterable[Shown]) -> list[MessageView]:
         """Mount new messages at the bottom and bring them into view."""
-        start = len(self.views)
+        start = len(self.folded) + len(self.views)
         views = [MessageView(m, index=start + i) for i, m in enumerate(messages)]
         if views:
             await self.mount_all(views)
+            await self._fold()
             self.call_after_refresh(self._land, views)
         return views
+
+    async def _fold(self) -> None:
+        shown = self.views
+        excess = len(shown) - MAX_LIVE
+        if excess <= 0:
+            return
+        old = shown[:excess]
+        self.folded += [v.message for v in old]
+        await self.remove_children(old)
+        notice = self.query_one("#folded", Static)
+        notice.update(f"… {len(self.folded)} earlier messages are folded away to keep the app quick; "
+                      "F7 exports the whole conversation.")
+        notice.display = True
 
     def _land(self, views: list[MessageView]) -> None:
         """Follow the bottom, unless the reply is taller than the pane: then show its start.
@@ -215,7 +253,9 @@ class Conversation(VerticalScroll):
 
     async def replace(self, messages: Iterable[Shown]) -> None:
         """Show exactly these messages (after back, restart, or change)."""
-        await self.remove_children()
+        await self.remove_children(self.views)
+        self.folded = []
+        self.query_one("#folded").display = False
         await self.add(messages)
 
     def last(self, *, role: str | None = None, kind: str | None = None) -> MessageView | None:
