@@ -1,4 +1,4 @@
-"""Snapshots (SVG) of the app's main states at 80×24 and 120×40, with the real engine.
+"""Snapshots (SVG) of the app's main states at 80×24, 100×30 and 120×40, dark and light, with the real engine.
 
 Run ``pytest tests/test_tui_snapshots.py --snapshot-update`` after an intended
 change to the look, and review the SVGs in the diff. Everything on screen is
@@ -20,7 +20,7 @@ from tests.tui_support import settle
 from tests.test_tui_flows import XML
 
 AS_OF = date(2023, 1, 31)
-SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
+SIZES = {"80x24": (80, 24), "100x30": (100, 30), "120x40": (120, 40)}
 
 
 def make_app(theme: str | None = None) -> AssistantApp:
@@ -45,6 +45,7 @@ async def concluded(pilot) -> None:
     await settle(pilot)
     await pilot.press("2")  # no positive outcome yet
     await settle(pilot)
+    await pilot.pause(0.1)  # the view lands on the findings after the layout
     pilot.app.clear_notifications()
     await steady(pilot)
 
@@ -70,17 +71,44 @@ def test_proposal_after_a_paste(snap_compare, size):
     assert snap_compare(make_app(), terminal_size=SIZES[size], run_before=concluded)
 
 
-def test_record_panel_toggled_at_80_columns(snap_compare):
+@pytest.mark.parametrize("size", SIZES)
+def test_proposal_light_theme(snap_compare, size):
+    assert snap_compare(make_app(LIGHT), terminal_size=SIZES[size], run_before=concluded)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_record_panel_over_the_chat(snap_compare, size):
     async def run_before(pilot):
         await concluded(pilot)
         await pilot.press("f2")
         await steady(pilot)
 
+    assert snap_compare(make_app(), terminal_size=SIZES[size], run_before=run_before)
+
+
+@pytest.mark.parametrize("size", ["80x24", "120x40"])
+def test_tour_after_a_wrong_answer(snap_compare, size):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("8")  # the onboarding tour
+        await settle(pilot)
+        await pilot.press(*"the subject aim", "enter")
+        await settle(pilot)
+        await pilot.pause(0.1)
+        await steady(pilot)
+
+    assert snap_compare(make_app(LIGHT), terminal_size=SIZES[size], run_before=run_before)
+
+
+def test_restart_asks_first(snap_compare):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("ctrl+r")
+        await steady(pilot)
+
     assert snap_compare(make_app(), terminal_size=SIZES["80x24"], run_before=run_before)
-
-
-def test_proposal_light_theme(snap_compare):
-    assert snap_compare(make_app(LIGHT), terminal_size=SIZES["120x40"], run_before=concluded)
 
 
 def test_paste_area(snap_compare):

@@ -166,6 +166,7 @@ class MainScreen(Screen):
         had_changes = bool(self.proposal_table.changes)
         diagnosis = self.session.diagnosis
         self.side.show(self.session.learner, diagnosis)
+        self._fit_side(empty=self.session.learner is None and diagnosis is None)
         if (diagnosis is not None and self.proposal_table.changes and not had_changes
                 and self.narrow and not self.side.has_class("-shown")):
             self.notify("The record and the proposed changes are ready: F2 shows them.", timeout=6)
@@ -173,6 +174,16 @@ class MainScreen(Screen):
         if self.session.finished:
             # The user said quit (or bye): the session has said goodbye; leave after a beat.
             self.set_timer(0.6, lambda: self.app.exit(0))
+
+    def _fit_side(self, *, empty: bool) -> None:
+        """With nothing to show (the tour, a question about a field) the record panel folds away
+        and the chat takes the whole width; it comes back with the first record. Set on the two
+        widgets only when it changes: a class on the screen would restyle the whole conversation."""
+        side = self.side
+        if side.has_class("-empty") == empty:
+            return
+        side.set_class(empty, "-empty")
+        self.query_one("#chat").styles.width = "100%" if empty else None
 
     def take_turn(self, call: Callable[[str], object], text: str) -> None:
         """Hand the user's words to the session in a worker: the app keeps taking keys meanwhile."""
@@ -250,7 +261,18 @@ class MainScreen(Screen):
         The class goes on the panel, not the screen: a class on the screen restyles every widget
         of the conversation, which took seconds after a long one.
         """
-        self.side.toggle_class("-shown")
+        side = self.side
+        side.toggle_class("-shown")
+        if not side.has_class("-shown"):
+            self.answer_bar.focus_answer()
+            return
+        # Keys go to the record (↑↓ walk the changes, w explains, c copies), not to the hidden box;
+        # with changes proposed, the panel opens on them (the record is above, a scroll away).
+        table = self.proposal_table
+        self.set_focus(table if table.display else side, scroll_visible=False)
+        if table.display:
+            title = side.query_one("#proposal-title")
+            side.call_after_refresh(side.scroll_to_widget, title, top=True, animate=False)
 
     def action_paste(self) -> None:
         def pasted(text: str | None) -> None:

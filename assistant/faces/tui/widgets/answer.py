@@ -273,7 +273,7 @@ class AnswerBar(Vertical):
 
         & > #options {
             height: auto;
-            max-height: 8;
+            max-height: 12;
             border: round $primary 60%;
             border-title-color: $text-muted;
             margin-top: 1;

@@ -107,6 +107,10 @@ class MessageView(Vertical):
             margin: 0;
             & > MarkdownBlock:last-child { margin-bottom: 0; }
         }
+        /* A table wider than the chat wraps its cells (a long word folds) rather than cutting them. */
+        & MarkdownTableContent > .cell, & MarkdownTableContent > .header {
+            text-overflow: fold;
+        }
         & > Collapsible {
             background: transparent;
             border-top: none;

@@ -294,7 +294,7 @@ class SidePanel(VerticalScroll):
         yield RecordTable(id="record")
         yield Static("Milestones", classes="panel-title")
         yield MilestoneBar(id="milestones")
-        yield Static("Proposed changes", classes="panel-title")
+        yield Static("Proposed changes", classes="panel-title", id="proposal-title")
         yield Static("No changes proposed yet.", id="proposal-empty")
         yield ProposalTable(id="proposal")
 
