@@ -54,6 +54,8 @@ WIDE = 110
 class MainScreen(Screen):
     CSS_PATH = "main.tcss"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]
+    #: A tall terminal shows more options at once (the answer box must always fit under them).
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
     BINDINGS = [
         Binding("f1", "help", "Help"),
         Binding("f2", "toggle_record", "Record"),

@@ -267,13 +267,13 @@ class AnswerBar(Vertical):
 
     DEFAULT_CSS = """
     AnswerBar {
+        /* No max-height: the lists are capped instead, so the text box is never cut off. */
         height: auto;
-        max-height: 50%;
         padding: 0 1;
 
         & > #options {
             height: auto;
-            max-height: 12;
+            max-height: 8;
             border: round $primary 60%;
             border-title-color: $text-muted;
             margin-top: 1;
