@@ -132,6 +132,20 @@ async def test_typing_fast_on_the_options_loses_nothing():
         assert app.session.sent == []
 
 
+async def test_typing_while_reading_the_conversation_goes_to_the_box():
+    app = scripted_app(ScriptedSession(Prompt("q", "Anything", "text")))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        from assistant.faces.tui.widgets.conversation import Conversation
+
+        app.screen.query_one(Conversation).focus()
+        await settle(pilot)
+        burst(app, *"why 2 ways")
+        await settle(pilot)
+        box = app.screen.query_one(ChatInput)
+        assert box.value == "why 2 ways" and app.focused is box
+
+
 async def test_a_quick_1_enter_does_not_answer_the_next_question():
     """"1⏎" in one burst: the 1 picks M2; the ⏎ was meant for the same list and must not answer what comes next."""
     app = real_app()

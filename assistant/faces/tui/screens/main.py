@@ -98,6 +98,7 @@ class MainScreen(Screen):
         yield WrappingFooter(compact=True)
 
     async def on_mount(self) -> None:
+        self.conversation.type_into = self.answer_bar.type_into
         await self._start()
 
     @guarded

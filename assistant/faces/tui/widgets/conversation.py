@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Callable, Iterable
 
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
+from textual.events import Key
 from textual.widget import Widget
 from textual.widgets import Collapsible, Markdown, Static
 
@@ -192,6 +193,15 @@ class Conversation(VerticalScroll):
         super().__init__(id=id)
         #: Messages no longer shown as widgets, oldest first.
         self.folded: list[Shown] = []
+        #: Where typing goes when the pane has the focus (the answer box), set by the screen.
+        self.type_into: Callable[[str], None] | None = None
+
+    def on_key(self, event: Key) -> None:
+        """Typing while reading the conversation goes to the answer box."""
+        if self.type_into is not None and event.is_printable and event.character:
+            event.stop()
+            event.prevent_default()
+            self.type_into(event.character)
 
     def compose(self) -> ComposeResult:
         yield Static("", id="folded", markup=False)
