@@ -147,3 +147,18 @@ async def test_a_long_conversation_keeps_a_bounded_number_of_messages_live():
         notice = str(app.screen.query_one("#folded").render())
         assert f"{len(pane.folded)} earlier messages" in notice and "F7" in notice
         assert isinstance(pane.views[-1], MessageView)
+
+
+async def test_f2_there_and_back_keeps_the_place_in_the_conversation():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await conclude(pilot)
+        pane = app.screen.query_one(Conversation)
+        before = pane.scroll_y
+        assert before > 0
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert pane.scroll_y == before and app.focused is app.screen.query_one(ChatInput)

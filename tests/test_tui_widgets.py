@@ -324,7 +324,7 @@ def test_copy_text_reports_each_route():
 
 
 async def test_narrow_screen_toggles_the_record_instead_of_squeezing_it():
-    """Below 110 columns F2 lays the record over the chat; the chat underneath keeps its size."""
+    """Below 110 columns F2 lays the record over the chat; the chat comes back as it was."""
     session = ScriptedSession()
     session.show_diagnosis()
     app = make_app(session)
@@ -336,11 +336,12 @@ async def test_narrow_screen_toggles_the_record_instead_of_squeezing_it():
         assert not side.display and chat.region.width == 80
         await pilot.press("f2")
         await settle(pilot)
-        assert side.display and side.region.width == 80 and chat.region.width == 80
+        assert side.display and side.region.width == 80 and not chat.display
         assert screen.get_widget_at(40, 10)[0] in side.query("*") or screen.get_widget_at(40, 10)[0] is side
         await pilot.press("f2")
         await settle(pilot)
-        assert not side.display and screen.focused is screen.query_one(ChatInput)
+        assert not side.display and chat.display and chat.region.width == 80
+        assert screen.focused is screen.query_one(ChatInput)
 
 
 async def test_wide_screen_gives_the_chat_the_larger_share():

@@ -8,8 +8,9 @@ no advice.
 
 Layout by Textual's breakpoints: from ``WIDE`` columns the record panel sits
 beside the chat (the chat keeps the larger share); below, it is hidden and F2
-lays it over the chat. F2 never changes the chat's width, so the history is
-not laid out again however long it is.
+lays it over the chat. F2 never changes the chat's width, and the history
+kept live is bounded (``widgets.conversation.MAX_LIVE``), so F2 costs the
+same however long the conversation (``benchmarks/bench_tui.py``).
 """
 
 from __future__ import annotations
@@ -266,6 +267,8 @@ class MainScreen(Screen):
         """
         side = self.side
         side.toggle_class("-shown")
+        chat = self.query_one("#chat")
+        chat.display = not side.has_class("-shown")  # covered: not drawn underneath
         if not side.has_class("-shown"):
             self.answer_bar.focus_answer()
             return
