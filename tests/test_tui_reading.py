@@ -162,3 +162,42 @@ async def test_f2_there_and_back_keeps_the_place_in_the_conversation():
         await pilot.press("f2")
         await settle(pilot)
         assert pane.scroll_y == before and app.focused is app.screen.query_one(ChatInput)
+
+
+async def test_the_footer_shows_every_key_at_80_and_100_columns():
+    from textual.widgets._footer import FooterKey
+
+    for size in ((80, 24), (100, 30), (120, 40)):
+        app = make_app()
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            screen_region = app.screen.region
+            keys = list(app.screen.query(FooterKey))
+            shown = {k.key for k in keys if screen_region.contains_region(k.region) and k.region.width > 0}
+            for key in ("f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "ctrl+b", "ctrl+r", "ctrl+q"):
+                assert key in shown, (size, key)
+
+
+async def test_tables_in_the_chat_wrap_rather_than_cut_cells():
+    """The tour's table, and the ten columns of "I read this record", in a chat narrower than them."""
+    for size, steps in (((120, 40), "tour"), ((80, 24), "paste")):
+        app = make_app()
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            if steps == "tour":
+                await pilot.press("8")
+                await settle(pilot)
+                await pilot.press(*"the subject aim", "enter")
+            else:
+                app.post_message(Paste(XML))
+            await settle(pilot)
+            await pilot.pause(0.1)
+            pane = app.screen.query_one(Conversation)
+            pane.scroll_to_widget(pane.query("MarkdownTableContent").last(), top=True, animate=False)
+            await settle(pilot)
+            cells = [c for c in pane.query("MarkdownTableContent > .cell, MarkdownTableContent > .header")
+                     if pane.region.overlaps(c.region)]
+            assert cells, size
+            for cell in cells:
+                text = "".join(strip.text for strip in cell.render_lines(cell.region.reset_offset))
+                assert "…" not in text, (size, text)
