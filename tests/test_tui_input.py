@@ -132,6 +132,15 @@ async def test_typing_fast_on_the_options_loses_nothing():
         assert app.session.sent == []
 
 
+async def test_other_digits_typed_on_the_options_are_typing_not_picks():
+    app = scripted_app(ScriptedSession(Prompt("q", "Which?", "choice", (Opt("a", "Yes"), Opt("b", "No")))))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        burst(app, "²", "٣")
+        await settle(pilot)
+        assert app.is_running and app.screen.query_one(ChatInput).value == "²٣" and app.session.sent == []
+
+
 async def test_typing_while_reading_the_conversation_goes_to_the_box():
     app = scripted_app(ScriptedSession(Prompt("q", "Anything", "text")))
     async with app.run_test(size=(80, 24)) as pilot:

@@ -227,7 +227,7 @@ class ChoiceList(OptionList):
     def on_key(self, event: Key) -> None:
         # Handled here, in the order the keys came, rather than as bindings (which are looked up
         # only after the key has bubbled up to the app, by when later keys may have been handled).
-        if event.is_printable and event.character and event.character.isdigit():
+        if event.is_printable and event.character and event.character in "0123456789":
             event.stop()
             event.prevent_default()
             self.action_pick(event.character)
