@@ -27,7 +27,8 @@ from textual.widgets.option_list import Option
 
 from ....dialogue.dates import DateReading, say
 from ....dialogue.matching import Candidate, match
-from ....dialogue.session import COMMANDS, QUIT_WORDS, Option as Choice, Prompt, codes_only
+from ....dialogue.messages import Option as Choice, Prompt, codes_only
+from ....dialogue.reading import COMMAND_WORDS as COMMANDS, QUIT_WORDS
 
 Suggest = Callable[[str], Sequence[str]]
 ReadDate = Callable[[str], DateReading]
