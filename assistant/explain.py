@@ -16,9 +16,10 @@ from typing import Literal
 
 from rapidfuzz import fuzz
 
-from .ilr.model import HGV_EVENT_AIMS
+from .ilr.vocabulary import HGV_EVENT_AIMS
 from .knowledge_loader import Knowledge, KnowledgeError, knowledge_or_shipped, line_of, load_yaml
 from .dialogue.matching import Candidate, match, normalise, suggest
+from .rules.catalogue import RuleText
 
 SECTIONS = ("fields", "aims", "terms")
 ENTRY_KEYS = {"title", "synonyms", "text", "codes", "sources"}
@@ -145,7 +146,7 @@ def glossary_candidates() -> list[Candidate]:
 _RULE_TOKEN = re.compile(r"\b([A-Za-z]+_?\d{1,3}[A-Za-z]?)\b")
 
 
-def find_rules_by_text(text: str) -> list:
+def find_rules_by_text(text: str) -> list[RuleText]:
     """Rules meant by a typed id or a pasted error message, best first (several when messages are shared)."""
     from .rules.catalogue import catalogue, find_rule
 
@@ -264,7 +265,7 @@ def explain_key(key: str) -> str:
     return "\n\n".join(p for p in parts if p)
 
 
-def rule_history(r) -> str:
+def rule_history(r: RuleText) -> str:
     """The rule across the teaching years held: page or not, version, status, what changed, grade."""
     from datetime import date
 

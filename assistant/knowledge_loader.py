@@ -39,7 +39,7 @@ class KnowledgeError(Exception):
         super().__init__(f"{where}, key {key}: {message}")
 
 
-class LineDict(dict):
+class LineDict(dict[Any, Any]):
     """A dict that remembers the line its mapping started on (1-based)."""
 
     line: int | None = None
@@ -129,7 +129,8 @@ class Knowledge:
         """``build(self)`` the first time ``key`` is asked for; the same object after that."""
         if key not in self._built:
             self._built[key] = build(self)
-        return self._built[key]
+        built: T = self._built[key]
+        return built
 
 
 def shipped_dir() -> Path:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..ilr.model import Fam, Learner, Programme
+from ..ilr.model import Delivery, Fam, Learner, Programme
 from ..rules.base import fmt
 from .plan import Plan, Reason
 
@@ -52,7 +52,7 @@ def plan_common(plan: Plan, learner: Learner) -> None:
                            "second bootcamp is missing; its dates do not say which.", seq)
 
 
-def _same_bootcamp(component, programme) -> bool:
+def _same_bootcamp(component: Delivery, programme: Delivery) -> bool:
     """The dates place a component in this programme: a subject aim starts with it (PSM), an event falls within it."""
     start, end = programme.learn_start_date, programme.learn_act_end_date
     if start is None or component.learn_start_date is None:

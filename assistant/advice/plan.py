@@ -15,7 +15,7 @@ from ..ilr.model import Delivery, Fam, Learner, format_value
 from ..rules.base import Source
 from .apply import apply_to_delivery
 from .citations import cite
-from .types import Change, Facts, Question
+from .types import Change, Facts, Question, Value
 
 
 def fam_value(f: Fam) -> dict[str, str | None]:
@@ -61,7 +61,7 @@ class Plan:
         """The reason's sources, every rule and source id checked: an unknown one fails loudly (CitationError)."""
         return cite(why.rules, why.sources, f"advice ({why.because[:60]})")
 
-    def _make(self, d: Delivery, field_name: str, from_, to, why: Reason, fam_type: str | None = None) -> Change:
+    def _make(self, d: Delivery, field_name: str, from_: Value, to: Value, why: Reason, fam_type: str | None = None) -> Change:
         return Change(
             aim_seq=d.seq or 0, aim_ref=d.learn_aim_ref or "", field=field_name, from_=from_, to=to,
             because=(why.because,), rules=why.rules, milestone=why.milestone, sources=self._cite(why),

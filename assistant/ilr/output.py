@@ -142,7 +142,7 @@ class AtomicFile:
     def __enter__(self) -> AtomicFile:
         return self
 
-    def __exit__(self, kind, value, tb) -> None:
+    def __exit__(self, kind: object, value: object, tb: object) -> None:
         if not self.done:
             self.discard()
 

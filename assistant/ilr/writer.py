@@ -76,7 +76,7 @@ def set_leaf(parent: etree._Element, name: str, text: str | None, order: tuple[s
     existing.text = text
 
 
-def _fam_matches(el: etree._Element, fam_type: str, value: dict) -> bool:
+def _fam_matches(el: etree._Element, fam_type: str, value: dict[str, str | None]) -> bool:
     return ((child_text(el, "LearnDelFAMType") or "").strip().upper() == fam_type
             and (child_text(el, "LearnDelFAMCode") or "").strip() == (value.get("code") or "")
             and ((child_text(el, "LearnDelFAMDateFrom") or "").strip() or None) == value.get("date_from"))
@@ -163,11 +163,12 @@ def apply_to_tree(learner_scope: etree._Element, deliveries: list[etree._Element
         if change.field == "LearningDelivery":
             if change.to is None:
                 el = by_seq.pop(change.aim_seq, None)
-                if el is not None and el.getparent() is not None:
+                parent = el.getparent() if el is not None else None
+                if el is not None and parent is not None:
                     prev = el.getprevious()
                     if prev is not None:
                         prev.tail = el.tail
-                    el.getparent().remove(el)
+                    parent.remove(el)
                 else:
                     missed.append(change)
             else:
@@ -201,8 +202,9 @@ def write_fixed(root: etree._Element, changes_by_position: dict[int, list[Change
     stray = [el for el in tree.iter() if local(el) == "LearningDelivery"
              and not any(local(a) == "Learner" for a in el.iterancestors())]
     snippet_changes = changes_by_position.get(len(learners) + 1)
-    if stray and snippet_changes:
-        apply_to_tree(stray[0].getparent(), stray, snippet_changes)
+    holder = stray[0].getparent() if stray else None
+    if holder is not None and snippet_changes:
+        apply_to_tree(holder, stray, snippet_changes)
     if local(tree) != WRAPPER:
         return etree.tostring(tree, encoding="unicode")
     body = (tree.text or "") + "".join(etree.tostring(c, encoding="unicode") for c in tree)

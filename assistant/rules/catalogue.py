@@ -8,10 +8,11 @@ and every non-exempt entry has a check. Errors name the file, line and key.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..ilr.years import YearError, normalise_year, year_index
 from ..knowledge_loader import GRADES, Knowledge, KnowledgeError, knowledge_or_shipped, line_of, require
-from .base import Context, Source
+from .base import Context, Grade, Source
 from .registered import REGISTRY
 
 SEVERITIES = ("error", "warning", "advice")
@@ -31,10 +32,11 @@ class RuleText:
     year_notes: dict[str, str] = field(default_factory=dict)
 
     @property
-    def grade(self) -> str:
+    def grade(self) -> Grade:
         """A rule's own grade: official when any source is official."""
         order = {g: i for i, g in enumerate(GRADES)}
-        return min((s.grade for s in self.sources), key=order.__getitem__, default="inference")
+        best: Grade = min((s.grade for s in self.sources), key=order.__getitem__, default="inference")
+        return best
 
     def applies_in(self, ctx: Context) -> bool:
         if year_index(ctx.year) < year_index(self.since):
@@ -84,7 +86,7 @@ def _build_sources(kb: Knowledge) -> dict[str, Source]:
     return found
 
 
-def source_list(ids: object, path, where: str, line: int | None, kb: Knowledge | None = None) -> tuple[Source, ...]:
+def source_list(ids: object, path: Path, where: str, line: int | None, kb: Knowledge | None = None) -> tuple[Source, ...]:
     known = sources(kb)
     if not isinstance(ids, list) or not ids:
         raise KnowledgeError(path, where, "should list at least one source id", line)
@@ -96,7 +98,7 @@ def source_list(ids: object, path, where: str, line: int | None, kb: Knowledge |
     return tuple(out)
 
 
-def _years(text: str, path, where: str, line: int | None) -> tuple[str, str | None]:
+def _years(text: str, path: Path, where: str, line: int | None) -> tuple[str, str | None]:
     start, _, end = text.partition("..")
     try:
         return normalise_year(start), (normalise_year(end) if end.strip() else None)
@@ -140,7 +142,7 @@ def _build_catalogue(kb: Knowledge) -> dict[str, RuleText]:
     return texts
 
 
-def _check_registry(texts: dict[str, RuleText], path) -> None:
+def _check_registry(texts: dict[str, RuleText], path: Path) -> None:
     for rid in REGISTRY:
         if rid not in texts:
             raise KnowledgeError(path, rid, "a check with this id exists in assistant/rules/ but has no entry here")
