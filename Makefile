@@ -23,7 +23,11 @@ PORT ?= 8000
 serve: $(STAMP)
 	$(BIN)/ilr-assistant serve --port $(PORT)
 
-test: check-wheel pytest
+test: check-wheel lint-code pytest
+
+lint-code: $(STAMP)
+	$(BIN)/ruff check assistant tests benchmarks scripts
+	$(BIN)/mypy
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest

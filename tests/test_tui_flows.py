@@ -11,7 +11,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 from textual.events import Paste
-from textual.widgets import TextArea
 
 from assistant.dialogue.session import Session
 from assistant.faces.tui.app import AssistantApp
@@ -198,7 +197,7 @@ async def test_multi_line_paste_into_the_input_fills_the_record():
 
 async def pasted_and_concluded(pilot, app) -> None:
     await settle(pilot)
-    box = app.screen.query_one(ChatInput)
+    app.screen.query_one(ChatInput)  # the answer box is on screen before the paste
     app.post_message(Paste(XML))
     await settle(pilot)
     await settle(pilot)

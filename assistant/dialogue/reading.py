@@ -41,7 +41,7 @@ DONT_KNOW = frozenset(normalise(t) for t in (
 ))
 
 NEGATORS = frozenset({"not", "no", "never", "none", "nothing", "nope", "without", "before", "nor", "neither", "non",
-                      "n", "nah", "neither"})
+                      "n", "nah"})
 YES_WORDS = frozenset({"yes", "y", "yeah", "yep", "yup", "correct", "right", "true", "indeed", "aye", "sure"})
 #: These say "yes" at the start of any answer; the others ("right", "sure") only standing alone ("right now…").
 STRONG_YES = frozenset({"yes", "y", "yeah", "yep", "yup", "aye"})

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
-from ..ilr.output import AtomicFile, OutputError, check_target
+from ..ilr.output import AtomicFile, check_target
 from ..ilr.reader import InputError, ReadResult, sniff_encoding
 from ..ilr.splice import SpliceError, SpliceResult, Splicer, decoded_chunks
 from ..ilr.writer import write_fixed

@@ -211,7 +211,7 @@ def _evi_programmes(learner: Learner):
 
 @rule("R_152")
 def r152(learner: Learner, ctx: Context) -> Iterable[Hit]:
-    for prog, p, earliest in _evi_programmes(learner):
+    for _prog, p, earliest in _evi_programmes(learner):
         if earliest < ctx.date("evi_cutover") and p.fams_of("EVI"):
             yield _hit(p, "LearningDeliveryFAM", f"the programme started {fmt(earliest)}, before 1 August 2025, "
                                                  "so it records events with event aims, not EVI", "EVI")
@@ -219,7 +219,7 @@ def r152(learner: Learner, ctx: Context) -> Iterable[Hit]:
 
 @rule("R_153")
 def r153(learner: Learner, ctx: Context) -> Iterable[Hit]:
-    for prog, p, earliest in _evi_programmes(learner):
+    for _prog, p, earliest in _evi_programmes(learner):
         if earliest >= ctx.date("evi_cutover"):
             for fam in p.fams_of("EVI"):
                 if fam.date_from and fam.date_from < ctx.date("evi_cutover"):

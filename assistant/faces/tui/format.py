@@ -69,7 +69,7 @@ def change_field(change: Change) -> str:
 def change_values(change: Change) -> tuple[str, str]:
     """(current, proposed) as text, with adding and removing a whole aim spelled out."""
     if change.field == "LearningDelivery":
-        current = f"(no aim)" if change.from_ is None else f"{change.from_}"
+        current = "(no aim)" if change.from_ is None else f"{change.from_}"
         proposed = f"add {change.to}" if change.from_ is None else ("remove" if change.to is None else str(change.to))
         return current, proposed
     if change.to is None and change.from_ is not None:
