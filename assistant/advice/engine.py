@@ -67,6 +67,9 @@ class _Trial:
     introduced: list[Finding]
 
 
+#: Above this many change groups, withholding works aim by aim instead of trying each group (see _verify).
+GREEDY_LIMIT = 12
+
 #: An aim's status fields change together: withholding one alone would leave the aim half closed.
 STATUS_FIELDS = frozenset({"CompStatus", "LearnActEndDate", "Outcome", "AchDate", "WithdrawReason"})
 
@@ -98,11 +101,28 @@ def _verify(learner: Learner, ctx: Context, findings: list[Finding], proposal: P
         groups.setdefault(_group_key(c, added), []).append(c)
     kept = list(groups)
     withheld: list[tuple[tuple, list[Finding]]] = []
+
+    def without(drop: set[tuple]) -> _Trial:
+        keep = set(kept) - drop
+        return _trial(learner, ctx, findings, tuple(c for c in proposal.changes if _group_key(c, added) in keep))
+
     while trial.introduced and kept:
+        if len(kept) > GREEDY_LIMIT:
+            # Many groups (a learner with dozens of aims): trying each one is quadratic in the aims.
+            # Withhold at once every group on an aim that carries an added error (else the last
+            # group): one re-check a round, so the cost stays linear; withholding more is safe.
+            blamed = {f.aim_seq for f in trial.introduced if f.aim_seq is not None}
+            drop = [k for k in kept if any(c.aim_seq in blamed for c in groups[k])] or [kept[-1]]
+            t = without(set(drop))
+            for key in drop:
+                seqs = {c.aim_seq for c in groups[key]}
+                withheld.append((key, [f for f in trial.introduced if f.aim_seq in seqs] or trial.introduced))
+                kept.remove(key)
+            trial = t
+            continue
         best: tuple[int, tuple, _Trial] | None = None
         for key in reversed(kept):  # later groups (programme closure, added aims) first
-            changes = tuple(c for c in proposal.changes if _group_key(c, added) in set(kept) - {key})
-            t = _trial(learner, ctx, findings, changes)
+            t = without({key})
             if best is None or len(t.introduced) < best[0]:
                 best = (len(t.introduced), key, t)
             if not t.introduced:
