@@ -22,7 +22,7 @@ import re
 import stat
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Iterable, Literal
+from typing import Callable, Iterable, Literal
 
 from lxml import etree
 
@@ -134,8 +134,13 @@ def _by_name(el: etree._Element) -> dict[str, list[etree._Element]]:
     groups: dict[str, list[etree._Element]] = {}
     for child in el:
         tag = child.tag
-        if isinstance(tag, str):
-            groups.setdefault(tag[tag.rfind("}") + 1:], []).append(child)
+        if tag.__class__ is str:
+            name = _LOCAL.get(tag) or _local_name(tag)
+            found = groups.get(name)
+            if found is None:
+                groups[name] = [child]
+            else:
+                found.append(child)
     return groups
 
 
@@ -724,39 +729,6 @@ def apply_year(result: ReadResult, year: str | None) -> None:
         result.year, result.year_source = year, "option"
 
 
-_DELIVERY_SPEC = {name: (attr, kind) for name, attr, kind in DELIVERY_FIELDS}
-_FAM_SPEC = {name: (attr, kind) for name, attr, kind in FAM_FIELDS}
-
-
-def _read_fields(el: etree._Element, spec: dict[str, tuple[str, str]], problems: dict[str, str],
-                 keep: str | None = None) -> tuple[dict[str, object], list[etree._Element]]:
-    """One pass over the children: the first of each wanted field, typed, and the ``keep`` children.
-
-    One pass matters: a college file holds ~100 000 learners and lxml makes a
-    Python object for every child it hands back.
-    """
-    values: dict[str, object] = {}
-    seen: set[str] = set()
-    kept: list[etree._Element] = []
-    for child in el:
-        tag = child.tag
-        if not isinstance(tag, str):
-            continue
-        name = tag[tag.rfind("}") + 1:]
-        if name == keep:
-            kept.append(child)
-            continue
-        wanted = spec.get(name)
-        if wanted is None or name in seen:
-            continue
-        seen.add(name)
-        try:
-            values[wanted[0]] = _parse(wanted[1], child.text)
-        except ValueProblem as exc:
-            problems[name] = str(exc)
-    return values, kept
-
-
 #: Dates outside these years are placeholders or typing slips (``0001-01-01``,
 #: ``9999-12-31`` "open-ended" MIS values), never a real ILR date; they are
 #: reported as problems on the field so that no date arithmetic runs on them.
@@ -770,6 +742,91 @@ def _parse(kind, text: str | None):
         raise ValueProblem(f"'{(text or '').strip()}' is not a plausible ILR date "
                            f"(the year must be between {MIN_YEAR} and {MAX_YEAR})")
     return value
+
+
+# -- the table-driven builder ---------------------------------------------------------
+# A whole file hands ~30 000 bootcamp learners (200 000 aim children) to the functions
+# below, so each kind has its own reader with a fast path for the ordinary value; anything
+# else goes through `_parse`, which has the last word (and the error messages).
+
+def _read_str(text: str | None):
+    if text is None:
+        return None
+    return text.strip() or None
+
+
+def _read_int(text: str | None):
+    if text is None:
+        return None
+    t = text.strip()
+    if 0 < len(t) < 10 and t.isdigit() and t.isascii() and (t[0] != "0" or len(t) == 1):
+        return t  # already what str(int(t)) would give
+    return _parse("int", text)
+
+
+def _read_date(text: str | None):
+    if text is not None:
+        t = text.strip()
+        if len(t) == 10 and t[4] == "-" and t[7] == "-" and t.isascii():
+            y, m, d = t[:4], t[5:7], t[8:]
+            if y.isdigit() and m.isdigit() and d.isdigit() and MIN_YEAR <= int(y) <= MAX_YEAR:
+                try:
+                    return date(int(y), int(m), int(d))
+                except ValueError:
+                    pass  # an impossible date: _parse says why
+    return _parse("date", text)
+
+
+_READERS = {"str": _read_str, "int": _read_int, "date": _read_date}
+_DELIVERY_SPEC = {name: (attr, _READERS[kind]) for name, attr, kind in DELIVERY_FIELDS}
+_FAM_SPEC = {name: (attr, _READERS[kind]) for name, attr, kind in FAM_FIELDS}
+
+#: Qualified tag -> local name: lxml hands back ``{namespace}Name`` strings, and a file uses
+#: a few dozen of them, so each is split once. Bounded, so that a hostile file of invented
+#: tags cannot grow it.
+_LOCAL: dict[str, str] = {}
+_LOCAL_MAX = 4096
+
+
+def _local_name(tag: str) -> str:
+    name = _LOCAL.get(tag)
+    if name is None:
+        name = tag[tag.rfind("}") + 1:]
+        if len(_LOCAL) < _LOCAL_MAX:
+            _LOCAL[tag] = name
+    return name
+
+
+def _read_fields(el: etree._Element, spec: dict[str, tuple[str, Callable[[str | None], object]]],
+                 problems: dict[str, str], keep: str | None = None) -> tuple[dict[str, object], list[etree._Element]]:
+    """One pass over the children: the first of each wanted field, typed, and the ``keep`` children.
+
+    One pass matters: a college file holds ~100 000 learners and lxml makes a
+    Python object for every child it hands back. A field already read (or
+    found unreadable) is in ``values`` (or ``problems``): later copies are ignored.
+    """
+    values: dict[str, object] = {}
+    kept: list[etree._Element] = []
+    local_of = _LOCAL
+    for child in el:
+        tag = child.tag
+        if tag.__class__ is not str:
+            continue
+        name = local_of.get(tag) or _local_name(tag)
+        if name == keep:
+            kept.append(child)
+            continue
+        wanted = spec.get(name)
+        if wanted is None:
+            continue
+        attr = wanted[0]
+        if attr in values or name in problems:
+            continue
+        try:
+            values[attr] = wanted[1](child.text)
+        except ValueProblem as exc:
+            problems[name] = str(exc)
+    return values, kept
 
 
 def fam_from_element(el: etree._Element) -> Fam:
@@ -788,15 +845,21 @@ def fam_from_element(el: etree._Element) -> Fam:
 def delivery_from_element(el: etree._Element) -> Delivery:
     problems: dict[str, str] = {}
     values, fam_els = _read_fields(el, _DELIVERY_SPEC, problems, keep="LearningDeliveryFAM")
-    fams = tuple(fam_from_element(f) for f in fam_els)
+    fams = tuple([fam_from_element(f) for f in fam_els])
     return Delivery(**values, fams=fams, problems=problems, line=el.sourceline)  # type: ignore[arg-type]
 
 
 def _dates(elements: list[etree._Element], entity: str, field_name: str, problems: dict[str, str]) -> tuple[date, ...]:
     found = []
     for child in elements:
+        text = None
+        for sub in child:  # child_text, inlined: the first element child of that name
+            tag = sub.tag
+            if tag.__class__ is str and (_LOCAL.get(tag) or _local_name(tag)) == field_name:
+                text = sub.text if sub.text is not None else ""
+                break
         try:
-            value = _parse("date", child_text(child, field_name))
+            value = _read_date(text)
         except ValueProblem as exc:
             problems[f"{entity}/{field_name}"] = str(exc)
             continue
@@ -812,7 +875,7 @@ def learner_from_element(el: etree._Element) -> Learner:
     ref = ((refs[0].text or "") if refs else "").strip()
     dobs = groups.get("DateOfBirth")
     try:
-        dob = _parse("date", dobs[0].text) if dobs else None
+        dob = _read_date(dobs[0].text) if dobs else None
     except ValueProblem:
         # The raw value is personal data, so the problem does not repeat it.
         problems["DateOfBirth"] = (f"is not a real date in the form YYYY-MM-DD between {MIN_YEAR} and {MAX_YEAR} "
@@ -820,7 +883,7 @@ def learner_from_element(el: etree._Element) -> Learner:
         dob = None
     return Learner(
         learn_ref=ref or "(no LearnRefNumber)",
-        deliveries=tuple(delivery_from_element(d) for d in groups.get("LearningDelivery", ())),
+        deliveries=tuple([delivery_from_element(d) for d in groups.get("LearningDelivery", ())]),
         date_of_birth=dob,
         employment_dates=_dates(groups.get("LearnerEmploymentStatus", []), "LearnerEmploymentStatus",
                                 "DateEmpStatApp", problems),

@@ -39,6 +39,7 @@ MANDATORY_REPORTED = {"LearnAimRef", "AimType", "AimSeqNumber", "LearnStartDate"
 #: String fields whose spaces and case the reader tolerates.
 CODE_FIELDS_UPPER = {"LearnAimRef", "LearnDelFAMType"}
 STRING_FIELDS = {"LearnAimRef", "ConRefNumber", "LearnDelFAMType", "LearnDelFAMCode", "LearnRefNumber"}
+_STRING_TAGS = tuple(sorted(f"{{*}}{n}" for n in STRING_FIELDS))
 CONSEQUENCE = "DfE rejects the whole file until this is fixed"
 
 
@@ -78,7 +79,16 @@ def shown(value: str | None) -> str:
 # -- the schemas ----------------------------------------------------------------------------------
 
 def xsd_year(year: str | None) -> str | None:
-    """The held year whose XSD checks a file of ``year``: its own, else the nearest held one."""
+    """The held year whose XSD checks a file of ``year``: its own, else the nearest held one.
+
+    Asked once per learner of a whole file, so the answer is memoised with the year facts.
+    """
+    from ..knowledge_loader import shipped
+
+    return shipped().memo(f"xsd-year:{year}", lambda _kb: _xsd_year(year))
+
+
+def _xsd_year(year: str | None) -> str | None:
     held = [y for y in held_years() if year_facts(y).xsd]
     if not held:
         return None
@@ -142,8 +152,12 @@ def _compiled(year: str) -> tuple[etree.XMLSchema, etree.XMLSchema, str, dict[st
     return etree.XMLSchema(doc), etree.XMLSchema(probe_doc), target, order
 
 
+#: Compiled once: ``el.xpath(...)`` would compile the expression again for every learner.
+_FOREIGN = etree.XPath("count(descendant-or-self::*[namespace-uri() != $ns])")
+
+
 def _all_in(el: etree._Element, namespace: str) -> bool:
-    return el.xpath("count(descendant-or-self::*[namespace-uri() != $ns])", ns=namespace) == 0
+    return _FOREIGN(el, ns=namespace) == 0
 
 
 def _retagged(el: etree._Element, namespace: str) -> etree._Element:
@@ -359,16 +373,17 @@ def _issue(kind: Kind, element: str, value: str | None, constraint: str, line: i
 def _normalised(el: etree._Element, reported: set[int]) -> list[SchemaIssue]:
     """Values the XSD accepts but the reader read past: spaces around a code, a code in lower case."""
     out: list[SchemaIssue] = []
-    for node in el.iter(*(f"{{*}}{n}" for n in STRING_FIELDS)):
-        if len(node):
-            continue
-        name = etree.QName(node).localname
+    for node in el.iter(*_STRING_TAGS):
         raw = node.text
-        if name not in STRING_FIELDS or raw is None or id(node) in reported:
+        if raw is None:
             continue
+        tag = node.tag
+        name = tag[tag.rfind("}") + 1:]
         stripped = raw.strip()
         clean = stripped.upper() if name in CODE_FIELDS_UPPER else stripped
-        if clean == raw or not stripped:
+        if clean == raw or not stripped:  # nearly every value: decided before anything else is asked
+            continue
+        if len(node) or name not in STRING_FIELDS or id(node) in reported:
             continue
         why = []
         if stripped != raw:

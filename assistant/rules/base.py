@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Callable, Iterable, Literal
 
-from functools import cached_property
 
-from ..ilr.model import Learner
+from ..ilr.model import Learner, cached_property
 from ..ilr.years import Year, year_facts, year_index
 
 Severity = Literal["error", "warning", "advice"]
