@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from assistant.ilr.reader import InputError, read_path, read_text
 from assistant.ilr.reader import learner_from_element
@@ -289,3 +291,54 @@ def test_progress_callback_sees_counts(small_file: Path):
     assert seen[0][0] == 50
     assert seen[-1] == (150, 45)
     assert stream.stats.bytes_read == small_file.stat().st_size
+
+
+# -- issue 15: the faster builder and checks change no result, at every bootcamp share -------
+
+@pytest.mark.parametrize("share", [0.01, 0.3, 1.0])
+def test_streamed_diagnosis_equals_per_learner_diagnosis_at_each_share(tmp_path: Path, share: float):
+    """1% (a general FE college), 30% (a bootcamp-heavy provider), 100% (a specialist)."""
+    import json
+
+    from assistant.advice.engine import diagnose_learner
+    from assistant.faces import diagnose as face
+    from assistant.faces.cli import build_parser
+
+    path = generated(tmp_path, n=300, share=share)
+    args = build_parser().parse_args(["diagnose", str(path), "--format", "json"])
+    out, err = io.StringIO(), io.StringIO()
+    face.run_diagnose(args, stdout=out, stderr=err)
+    streamed = json.loads(out.getvalue())["learners"]
+    result = read_path(str(path))
+    ctx = face.context_for(face.resolve_input(result.year, result.year_source, result.file_preparation_date, None, None))
+    alone = [face.learner_json(diagnose_learner(x, ctx)) for x in result.learners if x.is_bootcamp_learner]
+    assert streamed == json.loads(json.dumps(alone))
+    assert len(streamed) == round(300 * share) > 0
+
+
+_TEXTS = st.one_of(
+    st.none(),
+    st.text(alphabet="0123456789-+: Z\t\n\u00a0\u0663x", max_size=14),
+    st.dates().map(lambda d: d.isoformat()),
+    st.integers(-5, 10**12).map(str),
+    st.builds(lambda d, pad: pad + d.isoformat() + pad, st.dates(), st.sampled_from(["", " ", "\n  "])),
+)
+
+
+@given(_TEXTS)
+@settings(max_examples=400, deadline=None)
+def test_fast_field_readers_agree_with_parse_value(text):
+    """The table-driven builder's fast paths give what `_parse` gives: the same value, or the same problem."""
+    from assistant.ilr import reader
+    from assistant.ilr.model import ValueProblem
+
+    for kind, fast in (("int", reader._read_int), ("date", reader._read_date), ("str", reader._read_str)):
+        try:
+            expected: object = reader._parse(kind, text)
+        except ValueProblem as exc:
+            expected = ("problem", str(exc))
+        try:
+            got: object = fast(text)
+        except ValueProblem as exc:
+            got = ("problem", str(exc))
+        assert got == expected, (kind, text)
