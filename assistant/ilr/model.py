@@ -191,14 +191,23 @@ class Delivery:
         return format_value(self.get(name))
 
     def fams_of(self, fam_type: str) -> tuple[Fam, ...]:
-        return tuple(f for f in self.fams if f.type == fam_type)
+        return self._fams_by_type.get(fam_type, ())
+
+    @cached_property
+    def _fams_by_type(self) -> dict[str, tuple[Fam, ...]]:
+        """The FAMs of each type, in record order: checks and advice ask ~20 times an aim."""
+        by_type: dict[str, list[Fam]] = {}
+        for f in self.fams:
+            by_type.setdefault(f.type, []).append(f)
+        return {t: tuple(fs) for t, fs in by_type.items()}
 
     def fam_code(self, fam_type: str) -> str | None:
         found = self.fams_of(fam_type)
         return found[0].code if found else None
 
-    @property
+    @cached_property
     def seq(self) -> int | None:
+        """AimSeqNumber as a number (read ~20 times an aim, so worked out once)."""
         return int(self.aim_seq) if self.aim_seq is not None else None
 
     @cached_property
@@ -206,11 +215,11 @@ class Delivery:
         """FundModel 37 or ProgType 32: either marks the aim as a bootcamp aim."""
         return self.fund_model == "37" or self.prog_type == "32"
 
-    @property
+    @cached_property
     def is_programme_aim(self) -> bool:
         return self.aim_type == "1"
 
-    @property
+    @cached_property
     def is_component(self) -> bool:
         return self.aim_type == "3"
 

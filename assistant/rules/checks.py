@@ -17,32 +17,33 @@ from .evidence import evidence
 from .registered import REGISTRY
 
 
+_ORDER = {"error": 0, "warning": 1, "advice": 2}
+
+
+def _sort_key(f: Finding) -> tuple:
+    return (_ORDER[f.severity], f.aim_seq or 0, f.rule)
+
+
 def check_learner(learner: Learner, ctx: Context) -> list[Finding]:
-    """Every finding on one learner, errors first, then by aim."""
+    """Every finding on one learner, errors first, then by aim.
+
+    The year's checks are compiled once (`compiled_checks`): each entry already holds
+    what every finding of that rule shares, so a learner costs one call per rule
+    and one `Finding` per hit — every rule still runs on every bootcamp learner.
+    """
     findings: list[Finding] = []
     seen: set[tuple] = set()
-    for reg, text, ev, message in active_checks(ctx.year, learner.has_learner_details):
-        sources = ((ev.page,) if ev.page else ()) + text.sources
-        for hit in reg.check(learner, ctx):
-            finding = Finding(
-                rule=reg.id,
-                severity=text.severity,  # type: ignore[arg-type]
-                aim_seq=hit.aim_seq,
-                field=hit.field,
-                message=message,
-                detail=hit.detail,
-                explanation=text.explanation,
-                sources=sources,
-                grade=ev.grade,
-                con_ref=hit.con_ref,
-                fam_type=hit.fam_type,
-                year_note=ev.note,
-            )
-            if finding.key() + (finding.detail,) not in seen:
-                seen.add(finding.key() + (finding.detail,))
+    for check, rid, severity, message, explanation, sources, grade, note in compiled_checks(
+            ctx.year, learner.has_learner_details):
+        for hit in check(learner, ctx):
+            finding = Finding(rid, severity, hit.aim_seq, hit.field, message, hit.detail, explanation, sources,
+                              grade, hit.con_ref, hit.fam_type, note)
+            key = (rid, hit.aim_seq, hit.field, hit.con_ref, hit.fam_type, hit.detail)  # finding.key() + detail
+            if key not in seen:
+                seen.add(key)
                 findings.append(finding)
-    order = {"error": 0, "warning": 1, "advice": 2}
-    findings.sort(key=lambda f: (order[f.severity], f.aim_seq or 0, f.rule))
+    if len(findings) > 1:
+        findings.sort(key=_sort_key)
     return findings
 
 
@@ -63,6 +64,18 @@ def active_checks(year: str, has_learner_details: bool) -> tuple:
         message = page.message if page is not None and page.message and page.source != "workbook" else text.message
         out.append((reg, text, evidence(rid, text.grade, year, text.year_notes.get(year)), message))  # type: ignore[arg-type]
     return tuple(out)
+
+
+@functools.lru_cache(maxsize=64)
+def compiled_checks(year: str, has_learner_details: bool) -> tuple:
+    """`active_checks` flattened for the hot loop: once per year, not per learner.
+
+    Each entry: (check, rule id, severity, that year's message, explanation,
+    sources, grade, year note) — everything a finding of the rule shares.
+    """
+    return tuple((reg.check, reg.id, text.severity, message, text.explanation,
+                  ((ev.page,) if ev.page else ()) + text.sources, ev.grade, ev.note)
+                 for reg, text, ev, message in active_checks(year, has_learner_details))
 
 
 def has_errors(findings: list[Finding]) -> bool:
