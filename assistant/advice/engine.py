@@ -85,8 +85,10 @@ def _group_key(change: Change, added: set[int]) -> tuple:
 
 def _trial(learner: Learner, ctx: Context, findings: list[Finding], changes: tuple[Change, ...]) -> _Trial:
     before = {f.key() for f in findings if f.is_error}
+    if not changes:  # nothing to change (most learners of a file): no copy, no re-check
+        return _Trial(changes, learner, findings, [])
     fixed = apply_changes(learner, changes)
-    after = check_learner(fixed, ctx) if changes else findings
+    after = check_learner(fixed, ctx)
     return _Trial(changes, fixed, after, [f for f in after if f.is_error and f.key() not in before])
 
 

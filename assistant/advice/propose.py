@@ -484,7 +484,10 @@ def propose(learner: Learner, ctx: Context, facts: Facts | None = None) -> Propo
     plan_clean_values(plan, learner)  # the text as written first: later edits of a field keep its raw 'from'
     plan_common(plan, learner)
     states: dict[str | None, str] = {}
-    fixed_learner = learner.with_deliveries(tuple(plan.current.values()))
+    current = tuple(plan.current.values())
+    # Nothing planned yet (most learners): the record itself, whose programmes the checks already grouped.
+    unchanged = len(current) == len(learner.deliveries) and all(a is b for a, b in zip(current, learner.deliveries))
+    fixed_learner = learner if unchanged else learner.with_deliveries(current)
     for prog in programmes(fixed_learner):
         if not prog.programme_aims:
             plan.explain(f"The aims with ConRefNumber {fmt(prog.con_ref)} have no programme aim (ZPROG001); every bootcamp "
