@@ -51,6 +51,17 @@ TARGET_RSS_MB = 150.0
 
 # -- what runs in the child ------------------------------------------------------------
 
+def _code_root() -> str:
+    """The checkout to measure: this one, or ``--code DIR`` (e.g. main, for a before/after)."""
+    other = os.environ.get("ILR_BENCH_CODE")
+    if other:
+        # An editable install's import hook would still find this checkout's package first.
+        sys.meta_path[:] = [f for f in sys.meta_path if "editable" not in repr(f).lower()
+                            and "editable" not in type(f).__module__.lower()]
+        return other
+    return str(ROOT)
+
+
 def work_floor(path: str) -> dict:
     from lxml import etree
 
@@ -66,7 +77,7 @@ def work_floor(path: str) -> dict:
 
 
 def work_diagnose(path: str) -> dict:
-    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, _code_root())
     from assistant.faces.cli import build_parser
     from assistant.faces.diagnose import run_diagnose
 
@@ -83,7 +94,7 @@ def work_stages(path: str) -> dict:
     The first bootcamp learner is left out: it pays the one-off costs (the year's
     knowledge and XSD loaded and compiled), which the diagnose figure includes.
     """
-    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, _code_root())
     from datetime import date
 
     from assistant.advice.engine import diagnose_learner
@@ -220,9 +231,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement; the lowest CPU time is kept")
     parser.add_argument("--workdir", help="keep generated files here (default: a temporary folder)")
+    parser.add_argument("--code", help="measure the checkout in this folder instead of this one (before/after)")
     parser.add_argument("--json", dest="as_json", action="store_true", help="print the results as JSON")
     args = parser.parse_args(argv)
     shares = [float(s) for s in args.shares.split(",") if s.strip()]
+    if args.code:
+        os.environ["ILR_BENCH_CODE"] = str(Path(args.code).resolve())
     tmp = None
     if args.workdir:
         workdir = Path(args.workdir)
@@ -238,6 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.as_json:
         print(json.dumps(rows, indent=2))
         return 0
+    print(f"code: {args.code or ROOT}")
     print(f"{args.learners:,} learners, year {args.year}, seed {args.seed}, --format json, best of {args.repeat} "
           f"(CPU); Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
     print("| share | bootcamp learners | file | floor CPU | diagnose CPU | ratio (CPU) | ratio (CPU, no start-up) "
