@@ -303,6 +303,23 @@ class Learner:
             groups.setdefault(d.con_ref_number, []).append(d)
         return tuple(Programme(con_ref, tuple(aims)) for con_ref, aims in groups.items())
 
+    @cached_property
+    def pt32_deliveries(self) -> tuple[Delivery, ...]:
+        """Every ProgType 32 aim, whatever its FundModel (several cross-record rules start here)."""
+        return tuple(d for d in self.deliveries if d.prog_type == "32")
+
+    @cached_property
+    def pt32_programmes(self) -> tuple[Programme, ...]:
+        """ProgType 32 aims grouped by FundModel, ProgType and ConRefNumber, in first-seen order.
+
+        The grouping of R_135/136/140/143; cached (like ``programmes``) so that the four
+        rules share one grouping and its programmes' cached roles.
+        """
+        groups: dict[tuple, list[Delivery]] = {}
+        for d in self.pt32_deliveries:
+            groups.setdefault((d.fund_model, d.prog_type, d.con_ref_number), []).append(d)
+        return tuple(Programme(key[2], tuple(aims)) for key, aims in groups.items())
+
     def with_deliveries(self, deliveries: tuple[Delivery, ...]) -> Learner:
         return dataclasses.replace(self, deliveries=deliveries)
 

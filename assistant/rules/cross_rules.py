@@ -26,8 +26,8 @@ def evi_year(ctx: Context) -> bool:
     return ctx.year_at_least(year_of(ctx.date("evi_cutover")))
 
 
-def _pt32(learner: Learner) -> list[Delivery]:
-    return [d for d in learner.deliveries if d.prog_type == "32"]
+def _pt32(learner: Learner) -> tuple[Delivery, ...]:
+    return learner.pt32_deliveries
 
 
 def _key(d: Delivery) -> tuple:
@@ -50,12 +50,9 @@ def _unsure_contracts(learner: Learner) -> set:
                                or ("LearnStartDate" in d.problems and not d.is_component))}
 
 
-def _keyed(learner: Learner) -> list[Programme]:
+def _keyed(learner: Learner) -> tuple[Programme, ...]:
     """ProgType 32 aims grouped by FundModel, ProgType and ConRefNumber (R_135/136/140/143)."""
-    groups: dict[tuple, list[Delivery]] = {}
-    for d in _pt32(learner):
-        groups.setdefault(_key(d), []).append(d)
-    return [Programme(key[2], tuple(aims)) for key, aims in groups.items()]
+    return learner.pt32_programmes  # grouped by _key, once per learner
 
 
 def _unpartnered(learner: Learner, aim_type: str, partner_type: str, partner: str) -> Iterable[Hit]:
