@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 Kind = Literal["str", "int", "date"]
 
@@ -67,29 +67,32 @@ from .vocabulary import (  # noqa: E402,F401  (the vocabulary lives in one modul
 )
 
 
-class cached_property:  # noqa: N801  (named like the functools one it replaces)
-    """functools.cached_property without the lock Python 3.11 takes on every first read.
+if TYPE_CHECKING:  # the checker sees functools' (same behaviour, typed); the run uses the lock-free one
+    from functools import cached_property
+else:
+    class cached_property:  # noqa: N801  (named like the functools one it replaces)
+        """functools.cached_property without the lock Python 3.11 takes on every first read.
 
-    A non-data descriptor: the first read computes the value and stores it in
-    the instance's ``__dict__``, so every later read is a plain attribute look-up.
-    Safe on frozen dataclasses (it bypasses ``__setattr__``, as functools' does) and
-    never copied by ``dataclasses.replace`` (which builds a new instance from fields).
-    The hot paths (``bootcamp_deliveries``, ``is_bootcamp``) are read ~50 times a learner.
-    """
+        A non-data descriptor: the first read computes the value and stores it in
+        the instance's ``__dict__``, so every later read is a plain attribute look-up.
+        Safe on frozen dataclasses (it bypasses ``__setattr__``, as functools' does) and
+        never copied by ``dataclasses.replace`` (which builds a new instance from fields).
+        The hot paths (``bootcamp_deliveries``, ``is_bootcamp``) are read ~50 times a learner.
+        """
 
-    def __init__(self, func):
-        self.func = func
-        self.name = func.__name__
-        self.__doc__ = func.__doc__
+        def __init__(self, func):
+            self.func = func
+            self.name = func.__name__
+            self.__doc__ = func.__doc__
 
-    def __set_name__(self, owner, name):
-        self.name = name
+        def __set_name__(self, owner, name):
+            self.name = name
 
-    def __get__(self, instance, owner=None):
-        if instance is None:
-            return self
-        value = instance.__dict__[self.name] = self.func(instance)
-        return value
+        def __get__(self, instance, owner=None):
+            if instance is None:
+                return self
+            value = instance.__dict__[self.name] = self.func(instance)
+            return value
 
 
 class ValueProblem(ValueError):
