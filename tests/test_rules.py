@@ -8,7 +8,7 @@ own. A meta-test fails when a registered rule has no fire case or no quiet
 case, so a new check cannot land without tests.
 
 Rule wording followed: DfE ILR validation rules 2025-26 v3
-(`/work/shared/reference/validation-rules-2025-26.csv`).
+(`knowledge/reference/validation-rules-2025-26.csv`).
 """
 
 from __future__ import annotations
