@@ -15,7 +15,7 @@ from ...advice.types import Change
 from ...ilr.model import Delivery
 from ...ilr.vocabulary import (EVENT_AIM_NAMES, EVENT_AIMS, HGV_EVENT_AIMS, PROGRAMME_AIM_REF,  # noqa: F401
                                STATUS_MARKS, STATUS_WORDS)
-from ...rules.base import Source
+from ...dialogue.render import source_line
 from .port import SessionPort
 
 
@@ -158,11 +158,6 @@ def changes_table(changes: Sequence[Change]) -> str:
     return "\n".join(out) + "\n"
 
 
-def _source_line(source: Source) -> str:
-    where = f" <{source.url}>" if source.url else ""
-    return f"- {source.title} — *{source.grade}*{where}"
-
-
 def change_explanation(change: Change) -> str:
     """Markdown for one change: what, why, the rules with their official words, the sources.
 
@@ -182,7 +177,7 @@ def change_explanation(change: Change) -> str:
              for r in change.rules]
     if rules:
         parts.append("**Rules:**\n\n" + "\n".join(rules))
-    sources = [_source_line(s) for s in change.sources]
+    sources = [source_line(s) for s in change.sources]
     if sources:
         parts.append("**Sources:**\n\n" + "\n".join(sources))
     parts.append(f"**Evidence grade of this change:** {change.grade}"
