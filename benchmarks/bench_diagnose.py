@@ -43,6 +43,16 @@ TARGET_RATIO = 1.5
 TARGET_RSS_MB = 150.0
 
 
+def open_workdir(given: str | None, prefix: str) -> tuple[Path, tempfile.TemporaryDirectory[str] | None]:
+    """The folder for the generated files: the one given (made if missing), else a temporary one to clean up."""
+    if given:
+        workdir = Path(given)
+        workdir.mkdir(parents=True, exist_ok=True)
+        return workdir, None
+    tmp = tempfile.TemporaryDirectory(prefix=prefix)
+    return Path(tmp.name), tmp
+
+
 # -- what runs in the child ------------------------------------------------------------
 
 def work_floor(path: str) -> dict:
@@ -148,13 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-fixed", dest="fixed", action="store_false", help="leave out the --fixed measurement")
     args = parser.parse_args(argv)
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
-    tmp = None
-    if args.workdir:
-        workdir = Path(args.workdir)
-        workdir.mkdir(parents=True, exist_ok=True)
-    else:
-        tmp = tempfile.TemporaryDirectory(prefix="ilr-bench-")
-        workdir = Path(tmp.name)
+    workdir, tmp = open_workdir(args.workdir, "ilr-bench-")
     rows = []
     try:
         for n in sizes:

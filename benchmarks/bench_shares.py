@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_diagnose import work_floor  # noqa: E402 - the one floor both benchmarks measure against
+from bench_diagnose import open_workdir, work_floor  # noqa: E402 - the one floor both benchmarks measure against
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -226,13 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     shares = [float(s) for s in args.shares.split(",") if s.strip()]
     if args.code:
         os.environ["ILR_BENCH_CODE"] = str(Path(args.code).resolve())
-    tmp = None
-    if args.workdir:
-        workdir = Path(args.workdir)
-        workdir.mkdir(parents=True, exist_ok=True)
-    else:
-        tmp = tempfile.TemporaryDirectory(prefix="ilr-shares-")
-        workdir = Path(tmp.name)
+    workdir, tmp = open_workdir(args.workdir, "ilr-shares-")
     try:
         rows = [run_share(args.learners, share, args, workdir) for share in shares]
     finally:
