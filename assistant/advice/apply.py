@@ -7,12 +7,13 @@ re-checked is exactly what the user will be told to record.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 
 from ..ilr.model import Delivery, Fam, Learner, parse_iso_date
-from .types import Change
+from .types import Change, FamValue
 
 
-def fam_from_value(fam_type: str, value: dict) -> Fam:
+def fam_from_value(fam_type: str, value: FamValue) -> Fam:
     date_from = value.get("date_from")
     return Fam(fam_type, value.get("code"), parse_iso_date(date_from) if date_from else None)
 
@@ -23,15 +24,18 @@ def apply_to_delivery(d: Delivery, change: Change) -> Delivery:
         fams = list(d.fams)
         if change.from_ is not None:
             old = change.from_
+            assert isinstance(old, dict), "a FAM change's values are {code, date_from}"
             for i, f in enumerate(fams):
                 if f.type == change.fam_type and f.code == old.get("code") and (
                         (f.date_from.isoformat() if f.date_from else None) == old.get("date_from")):
                     del fams[i]
                     break
         if change.to is not None:
+            assert isinstance(change.to, dict), "a FAM change's values are {code, date_from}"
             fams.append(fam_from_value(change.fam_type, change.to))
         return d.with_fams(tuple(fams))
-    return d.with_text(change.field, change.to)  # type: ignore[arg-type]
+    assert not isinstance(change.to, dict), "only a FAM change carries {code, date_from}"
+    return d.with_text(change.field, change.to)
 
 
 def apply_changes(learner: Learner, changes: tuple[Change, ...] | list[Change]) -> Learner:
@@ -46,7 +50,7 @@ def apply_changes(learner: Learner, changes: tuple[Change, ...] | list[Change]) 
     """
     deliveries: list[Delivery | None] = list(learner.deliveries)
     by_seq: dict[int | None, list[int]] = {}
-    for i, d in enumerate(deliveries):
+    for i, d in enumerate(learner.deliveries):
         by_seq.setdefault(d.seq, []).append(i)
     for change in changes:
         if change.field == "LearningDelivery":
@@ -59,13 +63,13 @@ def apply_changes(learner: Learner, changes: tuple[Change, ...] | list[Change]) 
                 deliveries.append(new)
             continue
         for i in by_seq.get(change.aim_seq, ()):
-            d = deliveries[i]
-            if d is not None:
-                deliveries[i] = apply_to_delivery(d, change)
+            aim = deliveries[i]
+            if aim is not None:
+                deliveries[i] = apply_to_delivery(aim, change)
     return without_fixed_issues(learner.with_deliveries(tuple(d for d in deliveries if d is not None)), changes)
 
 
-def without_fixed_issues(learner: Learner, changes) -> Learner:
+def without_fixed_issues(learner: Learner, changes: Sequence[Change]) -> Learner:
     """The schema issues no change rewrites (a rewritten field or FAM is written clean)."""
     if not learner.schema_issues:
         return learner
