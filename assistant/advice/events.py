@@ -9,16 +9,52 @@ Mixed into :class:`assistant.advice.propose.ProgrammeAdvice`, whose state it rea
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from ..ilr.model import Delivery, Fam
+from ..ilr.vocabulary import EVENT_AIM_FOR
 from ..rules.base import fmt
-from .plan import Reason
+from .plan import Reason, seq_of
 from .states import BREAK, OFFER_DATE_Q, WITHDRAWN
-from .types import EVENT_AIM_FOR
+
+if TYPE_CHECKING:
+    from abc import abstractmethod
+
+    from ..rules.base import Context
+    from ..rules.milestones import Method
+    from .plan import Plan
+    from .types import Facts
 
 
 class EventPlanning:
     """Event aims and EVIs for one programme (a mixin of ProgrammeAdvice)."""
+
+    if TYPE_CHECKING:  # what ProgrammeAdvice provides: its state, and helpers (abstract, so mypy sees one go missing)
+        plan: Plan
+        ctx: Context
+        facts: Facts
+        method: Method
+        p: Delivery | None
+        start: date | None
+
+        @property
+        @abstractmethod
+        def subjects(self) -> list[Delivery]: ...
+        @property
+        @abstractmethod
+        def events(self) -> list[Delivery]: ...
+        @property
+        @abstractmethod
+        def standard_events(self) -> list[Delivery]: ...
+        @abstractmethod
+        def clamp_to_start(self, day: date) -> date: ...
+        @staticmethod
+        @abstractmethod
+        def aim_event_date(e: Delivery) -> date | None: ...
+        @abstractmethod
+        def event_date(self) -> date | None: ...
+        @abstractmethod
+        def ask_event(self) -> None: ...
 
     def plan_events(self, state: str) -> None:
         stopped = state in {WITHDRAWN, BREAK}
@@ -51,7 +87,7 @@ class EventPlanning:
         The date is the one the user gave (when there is a single event aim),
         else the aim's own date when its three dates agree; otherwise ask.
         """
-        seq = e.seq
+        seq = seq_of(e)
         day = told if told is not None and self.facts.event_date and len(self.events) == 1 else self.aim_event_date(e)
         if day is None:
             self.plan.ask("event_date", OFFER_DATE_Q, "event_date", seq)
@@ -93,11 +129,12 @@ class EventPlanning:
         """A programme starting from 1 August 2025 records events as EVI, never event aims (R_154)."""
         if self.p is None:
             return
+        seq = seq_of(self.p)
         for e in list(self.events):
             day = e.learn_act_end_date or e.learn_start_date
             self.plan.explain(f"This bootcamp started {fmt(self.start)}, so it uses event indicators (EVI on the programme "
                               f"aim) instead of the event aim {e.learn_aim_ref} (R_154).")
-            already = day and any(f.date_from == day for f in self.plan.aim(self.p.seq).fams_of("EVI"))
+            already = day and any(f.date_from == day for f in self.plan.aim(seq).fams_of("EVI"))
             if not already:
                 if not (record_again and day):  # never lose: the event aim stays until an EVI records the same event
                     self.plan.check("event_aim_kept", f"A person must check the event aim {e.learn_aim_ref} ({e.label()}) "
@@ -106,20 +143,20 @@ class EventPlanning:
                                                    " and the aim has no date") + ": keep it until its EVI is recorded.",
                                     e.seq)
                     continue
-                if not self.add_evi(max(day, self.start or day, self.ctx.date("evi_cutover"))):
+                if not self.add_evi(seq, max(day, self.start or day, self.ctx.date("evi_cutover"))):
                     continue  # keep the event aim until its EVI can be recorded: never lose the event
-            self.plan.remove_aim(e.seq, Reason(f"the programme started {fmt(self.start)}, on or after 1 August 2025, so "
+            self.plan.remove_aim(seq_of(e), Reason(f"the programme started {fmt(self.start)}, on or after 1 August 2025, so "
                                                "event aims must not be used", ("R_154",), "M2", ("psm-bootcamps-evi", "vr-2526")))
 
-    def add_evi(self, day: date) -> bool:
-        """Record an event indicator; False (and a question) while its code is unknown."""
+    def add_evi(self, seq: int, day: date) -> bool:
+        """Record an event indicator on the programme aim ``seq``; False (and a question) while its code is unknown."""
         code = self.facts.evi_code
         if code is None:
             self.plan.ask("evi_code", "Which EVI code does the 2025-26 ILR specification give for this event? (The code "
                                       "list is not published in any source we hold, so we will not guess it.)", "evi_code",
-                          self.p.seq)
+                          seq)
             return False
-        self.plan.set_fam(self.p.seq, "EVI", None, Fam("EVI", code, day), Reason(
+        self.plan.set_fam(seq, "EVI", None, Fam("EVI", code, day), Reason(
             "record the event as an event indicator on the programme aim, dated the day it happened",
             ("R_154", "LearnDelFAMType_133", "LearnDelFAMDateFrom_05"), "M2", ("psm-bootcamps-evi", "tfg-2025")))
         return True
@@ -127,7 +164,7 @@ class EventPlanning:
     def fix_evis(self, day: date | None) -> None:
         if self.p is None:
             return
-        seq = self.p.seq
+        seq = seq_of(self.p)
         evis = self.plan.aim(seq).fams_of("EVI")
         for f in evis:
             fixed = Fam("EVI", f.code, f.date_from)
@@ -142,13 +179,13 @@ class EventPlanning:
             if f.date_from is None:
                 self.plan.ask("event_date", OFFER_DATE_Q, "event_date", seq)
         if not evis and self.facts.event and day is not None:
-            self.add_evi(max(day, self.ctx.date("evi_cutover")))
+            self.add_evi(seq, max(day, self.ctx.date("evi_cutover")))
 
     def evi_to_events(self, record_again: bool) -> None:
         """A programme starting before 1 August 2025 records events as event aims, never EVI (R_152)."""
         if self.p is None:
             return
-        seq = self.p.seq
+        seq = seq_of(self.p)
         for f in self.plan.aim(seq).fams_of("EVI"):
             if not self.standard_events:  # never lose: an EVI goes only once an event aim R_138 accepts records the event
                 if not record_again:
@@ -157,7 +194,8 @@ class EventPlanning:
                                     "(R_152), because the learner stopped and no event aim records that event: keep it "
                                     "until you know which event aim it stands for.", seq)
                     continue
-                if self.facts.event is None or not (self.facts.event_date or f.date_from):
+                day = self.facts.event_date or f.date_from
+                if self.facts.event is None or not day:
                     # keep the EVI until its event aim can be recorded: never lose the event
                     self.plan.explain(f"The programme started {fmt(self.start)}, before 1 August 2025, so its events are "
                                       "recorded with event aims, not event indicators (R_152). Each EVI stays until the "
@@ -165,7 +203,7 @@ class EventPlanning:
                     self.plan.ask("event_kind", "Which event happened: an interview offer, a new role or responsibilities "
                                                 "with the existing employer, or a self-employment plan?", "event")
                     continue
-                if not self.add_event_aim(self.clamp_to_start(self.facts.event_date or f.date_from)):
+                if not self.add_event_aim(self.clamp_to_start(day)):
                     continue
                 if not self.standard_events:
                     continue

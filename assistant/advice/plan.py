@@ -22,6 +22,16 @@ def fam_value(f: Fam) -> dict[str, str | None]:
     return {"code": f.code, "date_from": format_value(f.date_from)}
 
 
+def seq_of(d: Delivery) -> int:
+    """The sequence number of an aim the plan holds.
+
+    Every aim a plan holds has one: the plan is keyed by it and leaves unnumbered aims out (so do the
+    programmes propose() builds from it), and an aim it adds is numbered first.
+    """
+    assert d.seq is not None, f"{d.label()} has no AimSeqNumber, so no plan holds it"
+    return d.seq
+
+
 @dataclass
 class Reason:
     because: str

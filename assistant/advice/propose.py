@@ -11,6 +11,7 @@ the record does not hold, a question is asked instead of a guess.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from datetime import date
 
 from ..ilr.model import Delivery, Learner, Programme, programmes
@@ -19,7 +20,7 @@ from ..rules.base import Context, fmt
 from ..rules.milestones import Method, method_for
 from .common import plan_common, plan_starts
 from .events import EventPlanning
-from .plan import Plan, Reason
+from .plan import Plan, Reason, seq_of
 from .schema_fixes import plan_clean_values
 from .states import BREAK, EVENT, IN_LEARNING, OUTCOME, SIX_MONTHS, WAITING, WITHDRAWN
 from .stopped import StoppedPlanning
@@ -57,7 +58,7 @@ class ProgrammeAdvice(EventPlanning, StoppedPlanning):
         return dataclasses.replace(facts, **later) if later else facts
 
     # -- helpers --------------------------------------------------------------
-    def seqs(self, aims) -> list[int]:
+    def seqs(self, aims: Iterable[Delivery]) -> list[int]:
         return [a.seq for a in aims if a.seq is not None and a.seq in self.plan.current]
 
     @property
@@ -111,8 +112,8 @@ class ProgrammeAdvice(EventPlanning, StoppedPlanning):
         days = [self.aim_event_date(e) or e.learn_act_end_date for e in self.prog.event_aims]
         if self.p is not None and self.method == "event-indicators":
             days += [f.date_from for f in self.p.fams_of("EVI")]
-        days = [d for d in days if d]
-        return max(days) if days else None
+        known = [d for d in days if d]
+        return max(known) if known else None
 
     @property
     def standard_events(self) -> list[Delivery]:
@@ -126,14 +127,14 @@ class ProgrammeAdvice(EventPlanning, StoppedPlanning):
         and an HGV event aim alone leaves R_138 standing). Event indicators: an EVI (or an event aim still
         to be converted).
         """
-        p = self.plan.current.get(self.p.seq) if self.p is not None else None
+        p = self.plan.current.get(seq_of(self.p)) if self.p is not None else None
         if self.method == "event-aims":
             return bool(self.standard_events)
         return bool(self.events or (p is not None and p.fams_of("EVI")))
 
     def other_recorded_event(self) -> str | None:
         """An event the record holds that this method cannot count yet (HGV event aim, kept EVI): its name."""
-        p = self.plan.current.get(self.p.seq) if self.p is not None else None
+        p = self.plan.current.get(seq_of(self.p)) if self.p is not None else None
         if self.method != "event-aims" or self.standard_events:
             return None
         hgv = [d.learn_aim_ref for d in self.events]
@@ -165,6 +166,7 @@ class ProgrammeAdvice(EventPlanning, StoppedPlanning):
     # -- state --------------------------------------------------------------------
     def state(self) -> str:
         p = self.p
+        aim_seq = p.seq if p is not None else None  # the programme aim the questions below are about
         if self.facts.withdrawn_date or (p is not None and p.comp_status == "3"):
             passed = [s for s in self.prog.subject_aims if s.comp_status == "2" and s.outcome == "1"]
             if passed and self.facts.withdrawn_date is None:
@@ -174,7 +176,7 @@ class ProgrammeAdvice(EventPlanning, StoppedPlanning):
                 self.plan.ask("withdrawn_confirm", "Did the learner really withdraw from the bootcamp? They passed the "
                                                    "learning, and a withdrawn programme aim gives up M2 and M3. If they "
                                                    "did not withdraw, the programme aim should be completed (CompStatus 2) "
-                                                   "— say which event followed, if any.", "withdrawn_date", p.seq)
+                                                   "— say which event followed, if any.", "withdrawn_date", aim_seq)
             return WITHDRAWN
         if self.facts.break_date or (p is not None and p.comp_status == "6"):
             return BREAK
@@ -187,6 +189,7 @@ class ProgrammeAdvice(EventPlanning, StoppedPlanning):
         self.outcome_pending = outcome_pending = False
         recorded = self.facts.outcome_date is None
         if self.outcome_conflict():
+            assert p is not None  # an AchDate and Outcome that disagree are a programme aim's
             self.outcome_pending = outcome_pending = True
             self.ask_positive_outcome(f"The programme aim has an AchDate ({fmt(p.ach_date)}) but Outcome "
                                       f"{fmt(p.outcome)}: an AchDate goes only with Outcome 1 (Outcome_04), so either "
@@ -196,21 +199,21 @@ class ProgrammeAdvice(EventPlanning, StoppedPlanning):
             self.outcome_pending = outcome_pending = True
             if when is None:  # without the date the outcome cannot be recorded yet: ask, and plan as if awaited
                 self.plan.ask("outcome_date", "On what date did the learner meet the requirements for the positive "
-                                              "outcome (for a job: the date of the job offer)?", "outcome_date", self.p.seq)
+                                              "outcome (for a job: the date of the job offer)?", "outcome_date", aim_seq)
             elif when > self.ctx.as_of and recorded:
                 self.plan.check("achdate_after_file", f"A person must check the AchDate ({fmt(when)}): it is after the file "
                                 f"preparation date ({fmt(self.ctx.as_of)}), because an outcome is recorded only once it has "
                                 "happened (AchDate_07). Correct the date if it is wrong; if it is right, it belongs in a "
-                                "return prepared on or after it.", p.seq)
+                                "return prepared on or after it.", aim_seq)
             elif end and when > self.ctx.add_six_months(end) and recorded:
                 self.plan.check("achdate_late", f"A person must check the AchDate ({fmt(when)}): it is more than six months "
                                 f"after the end of the programme ({fmt(end)}), because AchDate_13 forbids that. If the date "
                                 "is right, the outcome cannot be claimed as M3 and the programme aim closes with Outcome 3; "
-                                "if it is wrong, correct it.", p.seq)
+                                "if it is wrong, correct it.", aim_seq)
             elif self.start and when < self.start and recorded:
                 self.plan.check("achdate_before_start", f"A person must check the AchDate ({fmt(when)}): it is before the "
                                 f"programme started ({fmt(self.start)}), because R_144 forbids that. It must be the date "
-                                "the learner met the requirements of the positive outcome.", p.seq)
+                                "the learner met the requirements of the positive outcome.", aim_seq)
             elif end and when > self.ctx.add_six_months(end):
                 self.outcome_pending = outcome_pending = False
                 self.plan.explain(f"The positive outcome ({fmt(when)}) came more than six months after the end of the "
@@ -250,11 +253,11 @@ class ProgrammeAdvice(EventPlanning, StoppedPlanning):
         days += [d.learn_act_end_date for d in self.plan.current.values()
                  if d.is_component and d.con_ref_number == self.prog.con_ref]
         if self.p is not None and self.p.seq in self.plan.current and self.method == "event-indicators":
-            days += [f.date_from for f in self.plan.aim(self.p.seq).fams_of("EVI")]  # LearnDelFAMDateFrom_07
+            days += [f.date_from for f in self.plan.aim(seq_of(self.p)).fams_of("EVI")]  # LearnDelFAMDateFrom_07
         if keep_recorded and self.p is not None and self.p.comp_status == "2":
             days.append(self.p.learn_act_end_date)
-        days = [d for d in days if d]
-        return max(days) if days else None
+        known = [d for d in days if d]
+        return max(known) if known else None
 
     # -- planning ---------------------------------------------------------------------
     def run(self) -> str:
@@ -332,12 +335,12 @@ class ProgrammeAdvice(EventPlanning, StoppedPlanning):
         for s in self.subjects:
             if state == IN_LEARNING:
                 if s.comp_status in {None, "1"} or not s.learn_act_end_date:
-                    self.keep_open(s.seq, "subject learning aim")
+                    self.keep_open(seq_of(s), "subject learning aim")
                 continue
             self.close_subject(s)
 
     def close_subject(self, s: Delivery) -> None:
-        seq = s.seq
+        seq = seq_of(s)
         end = s.learn_act_end_date or self.facts.learning_end_date
         why = Reason("the bootcamp learning has finished, so the subject learning aim is closed", ("CompStatus_03", "R_139", "R_140"),
                      "M2", ("psm-bootcamps", "vr-2526"))

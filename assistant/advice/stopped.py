@@ -8,27 +8,49 @@ wiped without asking. Mixed into :class:`assistant.advice.propose.ProgrammeAdvic
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from ..rules.base import fmt
-from .plan import Reason
+from .plan import Reason, seq_of
 from .states import BREAK, WITHDRAWN
+
+if TYPE_CHECKING:
+    from abc import abstractmethod
+
+    from ..ilr.model import Delivery, Programme
+    from .plan import Plan
+    from .types import Facts
 
 
 class StoppedPlanning:
     """Withdrawn and paused programmes (a mixin of ProgrammeAdvice)."""
 
+    if TYPE_CHECKING:  # what ProgrammeAdvice provides: its state, and helpers (abstract, so mypy sees one go missing)
+        plan: Plan
+        prog: Programme
+        facts: Facts
+        p: Delivery | None
+
+        @property
+        @abstractmethod
+        def subjects(self) -> list[Delivery]: ...
+        @abstractmethod
+        def ask_positive_outcome(self, why: str) -> None: ...
+        @abstractmethod
+        def close_subject(self, s: Delivery) -> None: ...
+
     def complete_stopped_aims(self) -> None:
         """Any aim left withdrawn or paused still needs its Outcome and (withdrawn) its reason."""
-        for d in list(self.plan.current.values()):
+        for seq, d in list(self.plan.current.items()):
             if d.con_ref_number != self.prog.con_ref or d.is_event_aim or d.comp_status not in {"3", "6"}:
                 continue
             if d.outcome is None and d.learn_act_end_date is not None:  # Outcome_11: no Outcome without an end date
-                self.plan.set(d.seq, "Outcome", "3", Reason("a withdrawn or paused aim needs an Outcome; 3 (no achievement) "
+                self.plan.set(seq, "Outcome", "3", Reason("a withdrawn or paused aim needs an Outcome; 3 (no achievement) "
                                                             "unless it was achieved", ("CompStatus_04",), "M1",
                                                             ("field-compstatus", "field-outcome")))
             if d.comp_status == "3" and d.withdraw_reason is None:
                 if self.facts.withdraw_reason:
-                    self.plan.set(d.seq, "WithdrawReason", self.facts.withdraw_reason, Reason(
+                    self.plan.set(seq, "WithdrawReason", self.facts.withdraw_reason, Reason(
                         "a withdrawn aim needs a WithdrawReason", ("WithdrawReason_03",), sources=("field-withdrawreason",)))
                 else:
                     self.plan.ask("withdraw_reason", "Why did the learner withdraw? (the WithdrawReason code, e.g. 43 "
@@ -76,26 +98,27 @@ class StoppedPlanning:
             if s.comp_status == "2":  # learning completed before the learner stopped: it stays completed
                 self.close_subject(s)
         for d in targets:
+            seq = seq_of(d)
             why = Reason(f"{word}: CompStatus {code} with the last day of learning as LearnActEndDate and Outcome 3",
                          ("CompStatus_03", "CompStatus_04", "R_140"), "M1", sources)
-            self.plan.set(d.seq, "CompStatus", code, why)
+            self.plan.set(seq, "CompStatus", code, why)
             if day is not None:
                 end = day
                 if d.is_programme_aim:
                     others = [o.learn_act_end_date for o in self.plan.current.values()
                               if o.is_component and o.con_ref_number == self.prog.con_ref and o.learn_act_end_date]
-                    others += [f.date_from for f in self.plan.aim(d.seq).fams_of("EVI") if f.date_from]
+                    others += [f.date_from for f in self.plan.aim(seq).fams_of("EVI") if f.date_from]
                     end = max([day] + others)  # R_143 and LearnDelFAMDateFrom_07: nothing ends after the programme
-                self.plan.set(d.seq, "LearnActEndDate", end, why)
-            if self.plan.aim(d.seq).outcome not in {"1", "3", "8"}:
-                self.plan.set(d.seq, "Outcome", "3", why)
-            if d.is_programme_aim and self.plan.aim(d.seq).ach_date is not None:
-                self.plan.set(d.seq, "AchDate", None, Reason("AchDate needs CompStatus 2 on the programme aim",
+                self.plan.set(seq, "LearnActEndDate", end, why)
+            if self.plan.aim(seq).outcome not in {"1", "3", "8"}:
+                self.plan.set(seq, "Outcome", "3", why)
+            if d.is_programme_aim and self.plan.aim(seq).ach_date is not None:
+                self.plan.set(seq, "AchDate", None, Reason("AchDate needs CompStatus 2 on the programme aim",
                                                              ("CompStatus_08",), sources=("vr-2526",)))
             if state == WITHDRAWN:
-                reason = self.plan.aim(d.seq).withdraw_reason or self.facts.withdraw_reason or reason_known
-                self.plan.set(d.seq, "WithdrawReason", reason, Reason("a withdrawn aim needs a WithdrawReason",
+                reason = self.plan.aim(seq).withdraw_reason or self.facts.withdraw_reason or reason_known
+                self.plan.set(seq, "WithdrawReason", reason, Reason("a withdrawn aim needs a WithdrawReason",
                                                                        ("WithdrawReason_03",), sources=("field-withdrawreason",)))
             else:
-                self.plan.set(d.seq, "WithdrawReason", None, Reason("WithdrawReason is only for withdrawn aims",
+                self.plan.set(seq, "WithdrawReason", None, Reason("WithdrawReason is only for withdrawn aims",
                                                                      ("WithdrawReason_04",), sources=("field-withdrawreason",)))
