@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import Literal
 
 from ..ilr.model import Learner
 from ..rules.base import Context, Finding, fmt
@@ -74,7 +75,11 @@ GREEDY_LIMIT = 12
 STATUS_FIELDS = frozenset({"CompStatus", "LearnActEndDate", "Outcome", "AchDate", "WithdrawReason"})
 
 
-def _group_key(change: Change, added: set[int]) -> tuple:
+#: What a group of changes is keyed by: a whole added aim, an aim's status, or one field (with its FAM type).
+GroupKey = tuple[Literal["aim", "status"], int] | tuple[Literal["field"], int, str, str | None]
+
+
+def _group_key(change: Change, added: set[int]) -> GroupKey:
     """Changes that stand or fall together: a whole added aim, an aim's status, else one field (or FAM type)."""
     if change.aim_seq in added:
         return ("aim", change.aim_seq)
@@ -98,13 +103,13 @@ def _verify(learner: Learner, ctx: Context, findings: list[Finding], proposal: P
     if not trial.introduced:
         return proposal, trial
     added = {c.aim_seq for c in proposal.changes if c.field == "LearningDelivery" and c.from_ is None}
-    groups: dict[tuple, list[Change]] = {}
+    groups: dict[GroupKey, list[Change]] = {}
     for c in proposal.changes:
         groups.setdefault(_group_key(c, added), []).append(c)
     kept = list(groups)
-    withheld: list[tuple[tuple, list[Finding]]] = []
+    withheld: list[tuple[GroupKey, list[Finding]]] = []
 
-    def without(drop: set[tuple]) -> _Trial:
+    def without(drop: set[GroupKey]) -> _Trial:
         keep = set(kept) - drop
         return _trial(learner, ctx, findings, tuple(c for c in proposal.changes if _group_key(c, added) in keep))
 
@@ -122,7 +127,7 @@ def _verify(learner: Learner, ctx: Context, findings: list[Finding], proposal: P
                 kept.remove(key)
             trial = t
             continue
-        best: tuple[int, tuple, _Trial] | None = None
+        best: tuple[int, GroupKey, _Trial] | None = None
         for key in reversed(kept):  # later groups (programme closure, added aims) first
             t = without({key})
             if best is None or len(t.introduced) < best[0]:
