@@ -39,6 +39,7 @@ from __future__ import annotations
 import copy
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Iterator, overload
 
@@ -117,19 +118,23 @@ _WINDOW = 4096
 
 # -- patterns -------------------------------------------------------------------
 
-def _trie_pattern(words) -> str:
+#: A trie of characters: each key one character ("" marks the end of a word), each value the rest.
+_Trie = dict[str, "_Trie"]
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
     """One regex for many literal values, as a trie, so the work per character does not grow with them.
 
     Longer values win over their prefixes ("Mary Jane" before "Mary").
     """
-    trie: dict = {}
+    trie: _Trie = {}
     for word in words:
         node = trie
         for ch in word:
             node = node.setdefault(ch, {})
         node[""] = {}
 
-    def build(node: dict) -> str:
+    def build(node: _Trie) -> str:
         ends = "" in node
         branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
         if not branches:
@@ -343,7 +348,7 @@ class Redactor:
     @overload
     def xml(self, source: etree._Element) -> etree._Element: ...
 
-    def xml(self, source):
+    def xml(self, source: str | etree._Element) -> str | etree._Element:
         """A redacted copy of a tree (an element in, an element out), or of XML text (text out)."""
         if isinstance(source, str):
             return self.text(source)
@@ -362,7 +367,8 @@ class Redactor:
 
     def _redact_element(self, el: etree._Element) -> None:
         name = _local(el)
-        value = (el.text or "").strip()
+        text = el.text or ""
+        value = text.strip()
         leaf = len(el) == 0
         if name in ALIASED and leaf and value:
             el.text = self.alias(value)
@@ -373,9 +379,9 @@ class Redactor:
         elif name in TIER_B and leaf and value:
             el.text = REMOVED
         elif value and name not in SAFE:
-            el.text = self.free_text(el.text)
+            el.text = self.free_text(text)
         for key, attr in list(el.attrib.items()):
-            el.attrib[key] = self.free_text(attr)
+            el.attrib[key] = self.free_text(attr)  # type: ignore[arg-type]  # lxml-stubs say str | bytes; lxml reads str
         if el.tail and el.tail.strip():
             el.tail = self.free_text(el.tail)
 
@@ -570,7 +576,7 @@ def redact_xml(source: str, redactor: Redactor | None = None) -> str: ...
 def redact_xml(source: etree._Element, redactor: Redactor | None = None) -> etree._Element: ...
 
 
-def redact_xml(source, redactor: Redactor | None = None):
+def redact_xml(source: str | etree._Element, redactor: Redactor | None = None) -> str | etree._Element:
     """A redacted copy of a parsed tree, or of XML text (same type out as in)."""
     return (redactor or Redactor()).xml(source)
 
