@@ -409,7 +409,8 @@ def _structured(m: re.Match[str]) -> str:
         return m.group("dob_cue") + "[date of birth]"
     if kind == "uln":
         return m.group(0) if m.group(0) == PLACEHOLDER_ULN else "[ULN]"
-    return _STRUCTURED_PLACEHOLDER[kind]  # type: ignore[index]
+    assert kind is not None  # every alternative of _STRUCTURED is a named group
+    return _STRUCTURED_PLACEHOLDER[kind]
 
 
 def _is_not_name(words: str) -> bool:
