@@ -83,7 +83,7 @@ def test_meta_grade_official_only_with_a_held_page_for_that_year(year: str) -> N
 
 
 def test_the_year_constants_left_in_the_model_agree_with_the_year_data() -> None:
-    from assistant.ilr.model import EVI_CUTOVER
+    from assistant.ilr.vocabulary import EVI_CUTOVER
 
     for year in YEARS:
         assert Context(year, EVI_CUTOVER).date("evi_cutover") == EVI_CUTOVER

@@ -62,13 +62,12 @@ FAM_FIELDS: tuple[tuple[str, str, Kind], ...] = (
 FIELD_KIND: dict[str, Kind] = {name: kind for name, _, kind in DELIVERY_FIELDS + FAM_FIELDS}
 FIELD_ATTR: dict[str, str] = {name: attr for name, attr, _ in DELIVERY_FIELDS}
 
-from .vocabulary import (  # noqa: E402,F401  (the vocabulary lives in one module; re-exported for readers)
-    EVENT_AIMS, EVI_CUTOVER, HGV_EVENT_AIMS, PROGRAMME_AIM_REF, STANDARD_EVENT_AIMS,
-)
-
+from .vocabulary import EVENT_AIMS  # noqa: E402  (the vocabulary lives in one module: import it from there)
 
 if TYPE_CHECKING:  # the checker sees functools' (same behaviour, typed); the run uses the lock-free one
-    from functools import cached_property
+    from functools import cached_property as cached_property  # re-exported: the rules' Context uses it
+
+    from .schema import SchemaIssue
 else:
     class cached_property:  # noqa: N801  (named like the functools one it replaces)
         """functools.cached_property without the lock Python 3.11 takes on every first read.
@@ -278,7 +277,7 @@ class Learner:
     problems: dict[str, str] = field(default_factory=dict, compare=False)
     line: int | None = field(default=None, compare=False)
     #: What the year's XSD rejects, or the reader read past (ilr/schema.py), as written in the input.
-    schema_issues: tuple = ()
+    schema_issues: tuple[SchemaIssue, ...] = ()
 
     def delivery(self, seq: int) -> Delivery | None:
         for d in self.deliveries:
@@ -318,7 +317,7 @@ class Learner:
         The grouping of R_135/136/140/143; cached (like ``programmes``) so that the four
         rules share one grouping and its programmes' cached roles.
         """
-        groups: dict[tuple, list[Delivery]] = {}
+        groups: dict[tuple[str | None, str | None, str | None], list[Delivery]] = {}
         for d in self.pt32_deliveries:
             groups.setdefault((d.fund_model, d.prog_type, d.con_ref_number), []).append(d)
         return tuple(Programme(key[2], tuple(aims)) for key, aims in groups.items())

@@ -266,7 +266,7 @@ def _serialise(el: etree._Element, inherited: dict[str | None, str], original_ta
     head, body = (text[:end.end()], text[end.end():]) if end else (text, "")
     own = {(m.group(1), m.group(2) if m.group(2) is not None else m.group(3)) for m in _XMLNS.finditer(original_tag)}
 
-    def keep(m: re.Match) -> str:
+    def keep(m: re.Match[str]) -> str:
         prefix, uri = m.group(1), m.group(2) if m.group(2) is not None else m.group(3)
         if (prefix, uri) in own or inherited.get(prefix) != uri:
             return m.group(0)
@@ -321,7 +321,8 @@ def edit_learner(text: str, changes: list[Change], nsmap: dict[str | None, str],
     spans = _aim_spans(text)
     before = [etree.tostring(a, with_tail=False) for a in aims]
     missed = apply_to_tree(learner, aims, changes)
-    start_tag = text[:(_TAG_REST.search(text) or re.match(r".*", text)).end()]
+    head_end = _TAG_REST.search(text)
+    start_tag = text[:head_end.end()] if head_end else text.partition("\n")[0]  # else: up to the line's end
     if spans is None or len(spans) != len(aims) or not aims:
         # Unusual shapes (no aims, an aim nested oddly): the whole learner is written again.
         return Edited(_serialise(learner, inherited, start_tag, crlf), missed)
@@ -335,18 +336,18 @@ def edit_learner(text: str, changes: list[Change], nsmap: dict[str | None, str],
             start, end = spans[i]
             ws = len(text[:start].rstrip(" \t\r\n"))
             edits.append((ws, end, ""))
-    last_original = None
+    last_original: int | None = None
     for a in now:
-        i = original.get(id(a))
-        if i is None:  # an added aim: after the aim before it, indented like that one
+        at = original.get(id(a))
+        if at is None:  # an added aim: after the aim before it, indented like that one
             anchor = spans[last_original] if last_original is not None else spans[-1]
             indent_from = len(text[:anchor[0]].rstrip(" \t\r\n"))
             indent = text[indent_from:anchor[0]]
             edits.append((anchor[1], anchor[1], indent + _serialise(a, in_learner, "", crlf)))
             continue
-        last_original = i
-        if etree.tostring(a, with_tail=False) != before[i]:
-            start, end = spans[i]
+        last_original = at
+        if etree.tostring(a, with_tail=False) != before[at]:
+            start, end = spans[at]
             tag_end = _TAG_REST.search(text, start)
             original_tag = text[start:tag_end.end()] if tag_end else ""
             edits.append((start, end, _serialise(a, in_learner, original_tag, crlf)))

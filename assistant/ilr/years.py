@@ -5,6 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..knowledge_loader import Knowledge
 
 _LONG = re.compile(r"^(\d{4})-(\d{2})$")
 _SHORT = re.compile(r"^(\d{2})(\d{2})$")
@@ -100,7 +104,8 @@ class Year:
     namespace_source: str
     xsd: str | None
     specification: str | None
-    rule_list: dict | None
+    #: The year's published rule workbook (``file``, ``title``, ``url``), as knowledge/years/<year>.yaml gives it.
+    rule_list: dict[str, str] | None
     pages: dict[str, RulePage]
     notes: tuple[str, ...]
     changes: tuple[str, ...]
@@ -136,17 +141,17 @@ def _rule_key(rule_id: str) -> str:
     return rule_id.lower().replace("_", "")
 
 
-def held_years(kb=None) -> tuple[str, ...]:
+def held_years(kb: Knowledge | None = None) -> tuple[str, ...]:
     """Every teaching year with a file in knowledge/years/, oldest first."""
     from ..knowledge_loader import knowledge_or_shipped
 
-    def build(k) -> tuple[str, ...]:
+    def build(k: Knowledge) -> tuple[str, ...]:
         return tuple(sorted(p.stem for p in k.path("years").glob("[0-9][0-9][0-9][0-9]-[0-9][0-9].yaml")))
 
     return knowledge_or_shipped(kb).memo("years-held", build)
 
 
-def year_facts(year: str, kb=None) -> Year:
+def year_facts(year: str, kb: Knowledge | None = None) -> Year:
     """The facts of a teaching year (built once per Knowledge)."""
     from ..knowledge_loader import knowledge_or_shipped
 
@@ -154,7 +159,7 @@ def year_facts(year: str, kb=None) -> Year:
     return k.memo(f"year:{year}", lambda kb_: _build_year(year, kb_))
 
 
-def _build_year(year: str, kb) -> Year:
+def _build_year(year: str, kb: Knowledge) -> Year:
     from ..knowledge_loader import KnowledgeError
 
     common = kb.file("years/common.yaml") or {}
@@ -175,6 +180,8 @@ def _build_year(year: str, kb) -> Year:
     base = data.get("page_base") or PAGE_BASE.format(short=year[2:], id="")
     pages: dict[str, RulePage] = {}
     rule_list = data.get("rule_list")
+    if rule_list and not (isinstance(rule_list, dict) and isinstance(rule_list.get("file"), str)):
+        raise KnowledgeError(path, "rule_list", "should be a mapping naming the workbook's file (and its title, url)")
     if rule_list:
         pages.update(_workbook_pages(kb, year, rule_list))
     for rid, entry in (data.get("rules") or {}).items():
@@ -199,7 +206,7 @@ def _build_year(year: str, kb) -> Year:
     )
 
 
-def _workbook_pages(kb, year: str, rule_list: dict) -> dict[str, RulePage]:
+def _workbook_pages(kb: Knowledge, year: str, rule_list: dict[str, str]) -> dict[str, RulePage]:
     """Every rule of a year's published workbook (CSV), as held pages."""
     import csv
 
@@ -217,7 +224,7 @@ def _workbook_pages(kb, year: str, rule_list: dict) -> dict[str, RulePage]:
     return out
 
 
-def nearest_held(year: str, rule_id: str, kb=None) -> Year | None:
+def nearest_held(year: str, rule_id: str, kb: Knowledge | None = None) -> Year | None:
     """The held year nearest to ``year`` whose page for the rule is held (later years first on a tie)."""
     best: tuple[int, int] | None = None
     found: Year | None = None

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..ilr.model import HGV_EVENT_AIMS, STANDARD_EVENT_AIMS, Delivery, Learner
+from ..ilr.model import Delivery, Learner
+from ..ilr.vocabulary import HGV_EVENT_AIMS, STANDARD_EVENT_AIMS
 from ..ilr.schema import CONSEQUENCE
 from ..ilr.years import year_end, year_of
 from .base import Context, Hit, bootcamp_aims, fmt, rule

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..ilr.model import STANDARD_EVENT_AIMS, Delivery, Learner, Programme, programmes
+from ..ilr.model import Delivery, Learner, Programme, programmes
+from ..ilr.vocabulary import STANDARD_EVENT_AIMS
 from ..ilr.years import year_of
 from .base import Context, Hit, fmt, rule
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from ..ilr.model import EVI_CUTOVER, Delivery, Learner, Programme, programmes
+from ..ilr.model import Delivery, Learner, Programme, programmes
 from ..ilr.vocabulary import Status  # noqa: F401  (re-exported)
-from ..ilr.vocabulary import STANDARD_EVENT_AIMS
+from ..ilr.vocabulary import EVI_CUTOVER, STANDARD_EVENT_AIMS
 from .base import Context, Finding, fmt
 
 Method = Literal["event-aims", "event-indicators"]
