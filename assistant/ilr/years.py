@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from ..knowledge_loader import Knowledge
@@ -66,6 +66,10 @@ def year_index(year: str) -> int:
 PAGE_BASE = "https://guidance.submit-learner-data.service.gov.uk/{short}/validation-rules/rule/{id}"
 
 
+#: Where a held rule page was read from: its own page, a category list, or the year's workbook.
+PageSource = Literal["page", "category list", "workbook"]
+
+
 @dataclass(frozen=True)
 class RulePage:
     """What DfE published for one rule in one teaching year, as held here.
@@ -85,7 +89,7 @@ class RulePage:
     exclusions: str | None = None
     change: str | None = None
     url: str | None = None
-    source: str = "page"
+    source: PageSource = "page"
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,14 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..ilr.model import Delivery, Learner
-from ..ilr.vocabulary import HGV_EVENT_AIMS, STANDARD_EVENT_AIMS
 from ..ilr.schema import CONSEQUENCE
+from ..ilr.schema import Kind as IssueKind
+from ..ilr.vocabulary import HGV_EVENT_AIMS, STANDARD_EVENT_AIMS
 from ..ilr.years import year_end, year_of
-from .base import Context, Hit, bootcamp_aims, fmt, rule
+from .base import Check, Context, Hit, bootcamp_aims, fmt, rule
+
+#: (AimSeqNumber, element): where a value was unreadable or rejected.
+Place = tuple[int | None, str]
 
 COMP_STATUS_CODES = {"1", "2", "3", "6"}
 OUTCOME_CODES = {"1", "2", "3", "8"}
@@ -42,11 +46,11 @@ def hit(d: Delivery, field: str | None, detail: str, fam_type: str | None = None
 @rule("Schema")
 def schema(learner: Learner, ctx: Context) -> Iterable[Hit]:
     """Values the reader could not read, and what the year's XSD rejects as written (ilr/schema.py)."""
-    unreadable: set[tuple] = set()
+    unreadable: set[Place] = set()
     # Where the XSD rejects the same value, say what that means for the file.
     rejected = {(i.aim_seq, i.element) for i in learner.schema_issues if i.kind == "xsd"}
 
-    def said(seq, name: str, why: str) -> str:
+    def said(seq: int | None, name: str, why: str) -> str:
         return f"{why}: {CONSEQUENCE}" if (seq, name) in rejected else why
 
     for name, why in learner.problems.items():
@@ -64,7 +68,7 @@ def schema(learner: Learner, ctx: Context) -> Iterable[Hit]:
     yield from _issues(learner, "xsd", unreadable)
 
 
-def _issues(learner: Learner, kind: str, skip: set[tuple]) -> Iterable[Hit]:
+def _issues(learner: Learner, kind: IssueKind, skip: set[Place]) -> Iterable[Hit]:
     aims = {d.seq: d for d in learner.deliveries if readable(d, "AimSeqNumber")}
     for issue in learner.schema_issues:
         if issue.kind != kind or (issue.aim_seq, issue.element) in skip:
@@ -81,7 +85,7 @@ def normalised(learner: Learner, ctx: Context) -> Iterable[Hit]:
     yield from _issues(learner, "normalised", set())
 
 
-def _mandatory(field: str):
+def _mandatory(field: str) -> Check:
     def check(learner: Learner, ctx: Context) -> Iterable[Hit]:
         for d in bootcamp_aims(learner):
             if readable(d, field) and d.get(field) is None:

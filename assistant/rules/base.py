@@ -8,12 +8,12 @@ refuses to start if either side names an id the other does not know.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from datetime import date
 from typing import Callable, Iterable, Literal
 
-
-from ..ilr.model import Learner, cached_property
+from ..ilr.model import Delivery, Learner, cached_property
 from ..ilr.years import Year, year_facts, year_index
 
 Severity = Literal["error", "warning", "advice"]
@@ -48,7 +48,7 @@ class Context:
         """A cut-over date of the rules by name (``evi_cutover``, ``r144_from``…), from knowledge/years/common.yaml."""
         return self.facts.dates[name]
 
-    def add_six_months(self, day: date) -> date:
+    def add_six_months(self, day: datetime.date) -> datetime.date:  # (``date`` here is the method above)
         """The six-month rule (AchDate_13, the R_138 exclusion): months from knowledge/years/common.yaml."""
         return add_months(day, self.facts.six_month_rule_months)
 
@@ -85,6 +85,10 @@ class Hit:
     fam_type: str | None = None
 
 
+#: A finding's identity: rule, AimSeqNumber, field, ConRefNumber, FAM type.
+FindingKey = tuple[str, int | None, str | None, str | None, str | None]
+
+
 @dataclass(frozen=True)
 class Finding:
     """A rule that fired on this record, with everything needed to explain it."""
@@ -107,7 +111,7 @@ class Finding:
     def is_error(self) -> bool:
         return self.severity == "error"
 
-    def key(self) -> tuple:
+    def key(self) -> FindingKey:
         """Identity for comparing findings before and after a proposed change."""
         return (self.rule, self.aim_seq, self.field, self.con_ref, self.fam_type)
 
@@ -159,7 +163,7 @@ def add_months(day: date, months: int) -> date:
     raise AssertionError("unreachable")
 
 
-def bootcamp_aims(learner: Learner) -> tuple:
+def bootcamp_aims(learner: Learner) -> tuple[Delivery, ...]:
     """The aims our checks look at: FundModel 37 or ProgType 32."""
     return learner.bootcamp_deliveries
 

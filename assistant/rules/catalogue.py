@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..ilr.years import YearError, normalise_year, year_index
 from ..knowledge_loader import GRADES, Knowledge, KnowledgeError, knowledge_or_shipped, line_of, require
-from .base import Context, Grade, Source
+from .base import Context, Grade, Severity, Source
 from .registered import REGISTRY
 
 SEVERITIES = ("error", "warning", "advice")
@@ -21,7 +21,7 @@ SEVERITIES = ("error", "warning", "advice")
 @dataclass(frozen=True)
 class RuleText:
     id: str
-    severity: str
+    severity: Severity
     message: str
     explanation: str
     sources: tuple[Source, ...]

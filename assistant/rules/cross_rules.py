@@ -8,7 +8,8 @@ to be a subject aim, and the explanation of those rules says so.
 
 from __future__ import annotations
 
-from typing import Iterable
+from datetime import date
+from typing import Callable, Iterable, Iterator
 
 from ..ilr.model import Delivery, Learner, Programme, programmes
 from ..ilr.vocabulary import STANDARD_EVENT_AIMS
@@ -31,7 +32,7 @@ def _pt32(learner: Learner) -> tuple[Delivery, ...]:
     return learner.pt32_deliveries
 
 
-def _key(d: Delivery) -> tuple:
+def _key(d: Delivery) -> tuple[str | None, str | None, str | None]:
     return (d.fund_model, d.prog_type, d.con_ref_number)
 
 
@@ -44,7 +45,7 @@ def _unsure(learner: Learner, con_ref: str | None) -> bool:
     return con_ref in _unsure_contracts(learner)
 
 
-def _unsure_contracts(learner: Learner) -> set:
+def _unsure_contracts(learner: Learner) -> set[str | None]:
     """Every contract with an unsure aim, in one pass (asked once per aim, a pass each was quadratic)."""
     return {d.con_ref_number for d in learner.deliveries
             if d.problems and (any(f in d.problems for f in STRUCTURE)
@@ -146,15 +147,16 @@ def r141(learner: Learner, ctx: Context) -> Iterable[Hit]:
 def r143(learner: Learner, ctx: Context) -> Iterable[Hit]:
     for group in _keyed(learner):
         latest = group.latest_programme_aim
-        if latest is None or not _closed(latest) or _unsure(learner, group.con_ref):
+        latest_end = latest.learn_act_end_date if latest is not None else None  # None: not _closed
+        if latest is None or latest_end is None or _unsure(learner, group.con_ref):
             continue
-        ends = [c for c in group.components if c.learn_act_end_date]
+        ends = [(c.learn_act_end_date, c) for c in group.components if c.learn_act_end_date]
         if not ends:
             continue
-        last = max(ends, key=lambda c: c.learn_act_end_date)
-        if latest.learn_act_end_date < last.learn_act_end_date:
-            yield _hit(latest, "LearnActEndDate", f"the programme aim ends {fmt(latest.learn_act_end_date)}, before "
-                                                  f"{last.learn_aim_ref} ends ({fmt(last.learn_act_end_date)})")
+        last_end, last = max(ends, key=lambda e: e[0])
+        if latest_end < last_end:
+            yield _hit(latest, "LearnActEndDate", f"the programme aim ends {fmt(latest_end)}, before "
+                                                  f"{last.learn_aim_ref} ends ({fmt(last_end)})")
 
 
 @rule("R_144")
@@ -169,7 +171,8 @@ def r144(learner: Learner, ctx: Context) -> Iterable[Hit]:
                 yield _hit(p, "AchDate", f"AchDate {fmt(p.ach_date)} is before the programme started ({fmt(earliest)})")
 
 
-def _starts_before_programme(learner: Learner, ctx: Context, pick, window) -> Iterable[Hit]:
+def _starts_before_programme(learner: Learner, ctx: Context, pick: Callable[[Programme], tuple[Delivery, ...]],
+                             window: Callable[[date], bool]) -> Iterable[Hit]:
     for prog in programmes(learner):
         earliest = prog.earliest_start
         if earliest is None or _unsure(learner, prog.con_ref):
@@ -197,7 +200,7 @@ def r150(learner: Learner, ctx: Context) -> Iterable[Hit]:
     yield from _starts_before_programme(learner, ctx, lambda p: p.event_aims, window)
 
 
-def _evi_programmes(learner: Learner):
+def _evi_programmes(learner: Learner) -> Iterator[tuple[Programme, Delivery, date]]:
     for prog in programmes(learner):
         earliest = prog.earliest_start
         if _unsure(learner, prog.con_ref):

@@ -53,20 +53,21 @@ def evidence(rule_id: str, rule_grade: Grade, year: str, year_note: str | None =
     if rule_id == "Schema":
         if year_facts(year).xsd:
             return Evidence(rule_grade, year_note, None, year)
-        near = nearest_xsd_year(year)
-        note = year_note or (f"No {year} XSD is held here; the file was checked against the {near} schema."
-                             if near else f"No XSD is held for {year} or any other year.")
-        return Evidence("inference", note, None, near)
+        near_xsd = nearest_xsd_year(year)
+        note = year_note or (f"No {year} XSD is held here; the file was checked against the {near_xsd} schema."
+                             if near_xsd else f"No XSD is held for {year} or any other year.")
+        return Evidence("inference", note, None, near_xsd)
     if rule_id in OWN_RULES:
         return Evidence(rule_grade, year_note, None, None)
     page = year_facts(year).page(rule_id)
     if page is not None and page.exists:
         return Evidence(rule_grade, year_note, page_source(rule_id, year), year)
     near = nearest_held(year, rule_id)
-    if near is None:
+    near_page = near.page(rule_id) if near is not None else None  # held whenever near is (nearest_held)
+    if near is None or near_page is None:
         note = year_note or f"No DfE page for {rule_id} is held for {year} or any other year; this is our reading."
         return Evidence("inference", note, None, None)
     kind = {"page": "rule page", "workbook": "rule list (workbook)", "category list": "category list"}[
-        near.page(rule_id).source]
+        near_page.source]
     note = year_note or f"No {year} page for {rule_id} is held here; this check follows DfE's {near.name} {kind}."
     return Evidence("inference", note, page_source(rule_id, near.name), near.name)

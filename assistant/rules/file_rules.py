@@ -38,9 +38,9 @@ def duplicate_findings(duplicates: Iterable[Duplicate], ctx: Context) -> list[tu
     text = catalogue()[DUPLICATE_RULE]
     if not text.applies_in(ctx):
         return []
-    ev = evidence(DUPLICATE_RULE, text.grade, ctx.year, text.year_notes.get(ctx.year))  # type: ignore[arg-type]
+    ev = evidence(DUPLICATE_RULE, text.grade, ctx.year, text.year_notes.get(ctx.year))
     sources = ((ev.page,) if ev.page else ()) + text.sources
-    return [(d.ref, Finding(rule=DUPLICATE_RULE, severity=text.severity, aim_seq=None, field="LearnRefNumber",  # type: ignore[arg-type]
+    return [(d.ref, Finding(rule=DUPLICATE_RULE, severity=text.severity, aim_seq=None, field="LearnRefNumber",
                             message=text.message,
                             detail=(f"LearnRefNumber {d.ref} of {_where(d.position, d.line)} is already used by "
                                     f"{_where(d.first_position, d.first_line)}; each learner's changes are kept to "

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Iterable
 
-from ..ilr.model import Learner
+from ..ilr.model import Delivery, Learner
 from ..ilr.years import year_of, year_start
 from .base import Context, Hit, fmt, rule
 
@@ -19,7 +19,7 @@ def age_on(dob: date, day: date) -> int:
     return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
 
 
-def _fm37(learner: Learner):
+def _fm37(learner: Learner) -> list[Delivery]:
     return [d for d in learner.deliveries if d.fund_model == "37"]
 
 

@@ -50,8 +50,7 @@ def _closed(d: Delivery | None) -> bool:
 def event_dates(prog: Programme, method: Method) -> list[date]:
     """Dates of the M2 events the record shows, by the programme's method."""
     if method == "event-aims":
-        return [e.learn_act_end_date or e.learn_start_date for e in prog.event_aims
-                if (e.learn_act_end_date or e.learn_start_date)]
+        return [day for e in prog.event_aims if (day := e.learn_act_end_date or e.learn_start_date)]
     latest = prog.latest_programme_aim
     return [f.date_from for f in (latest.fams_of("EVI") if latest else ()) if f.date_from]
 
