@@ -11,16 +11,20 @@ import functools
 from datetime import date
 
 from ..ilr.model import Learner
-from .base import Context, Finding
-from .catalogue import catalogue
-from .evidence import evidence
+from .base import Check, Context, Finding, Grade, Registered, Severity, Source
+from .catalogue import RuleText, catalogue
+from .evidence import Evidence, evidence
 from .registered import REGISTRY
 
+#: A check that runs this year: its registration, words, evidence and that year's message.
+ActiveCheck = tuple[Registered, RuleText, Evidence, str]
+#: What every finding of one rule shares: check, rule id, severity, message, explanation, sources, grade, year note.
+CompiledCheck = tuple[Check, str, Severity, str, str, tuple[Source, ...], Grade, str | None]
 
 _ORDER = {"error": 0, "warning": 1, "advice": 2}
 
 
-def _sort_key(f: Finding) -> tuple:
+def _sort_key(f: Finding) -> tuple[int, int, str]:
     return (_ORDER[f.severity], f.aim_seq or 0, f.rule)
 
 
@@ -32,7 +36,7 @@ def check_learner(learner: Learner, ctx: Context) -> list[Finding]:
     and one `Finding` per hit — every rule still runs on every bootcamp learner.
     """
     findings: list[Finding] = []
-    seen: set[tuple] = set()
+    seen: set[tuple[str, int | None, str | None, str | None, str | None, str]] = set()
     for check, rid, severity, message, explanation, sources, grade, note in compiled_checks(
             ctx.year, learner.has_learner_details):
         for hit in check(learner, ctx):
@@ -48,11 +52,11 @@ def check_learner(learner: Learner, ctx: Context) -> list[Finding]:
 
 
 @functools.lru_cache(maxsize=64)
-def active_checks(year: str, has_learner_details: bool) -> tuple:
+def active_checks(year: str, has_learner_details: bool) -> tuple[ActiveCheck, ...]:
     """The checks that run for a teaching year, with their words, evidence and that year's message: once per year."""
     texts = catalogue()
     ctx = Context(year, date.min)
-    out = []
+    out: list[ActiveCheck] = []
     for rid, reg in REGISTRY.items():
         text = texts[rid]
         if not text.applies_in(ctx) or not (has_learner_details or not reg.needs_learner_details):
@@ -62,12 +66,12 @@ def active_checks(year: str, has_learner_details: bool) -> tuple:
             continue  # published as deleted this year
         # The year's own message where its page is held (DfE's wording differs slightly between years).
         message = page.message if page is not None and page.message and page.source != "workbook" else text.message
-        out.append((reg, text, evidence(rid, text.grade, year, text.year_notes.get(year)), message))  # type: ignore[arg-type]
+        out.append((reg, text, evidence(rid, text.grade, year, text.year_notes.get(year)), message))
     return tuple(out)
 
 
 @functools.lru_cache(maxsize=64)
-def compiled_checks(year: str, has_learner_details: bool) -> tuple:
+def compiled_checks(year: str, has_learner_details: bool) -> tuple[CompiledCheck, ...]:
     """`active_checks` flattened for the hot loop: once per year, not per learner.
 
     Each entry: (check, rule id, severity, that year's message, explanation,
