@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 Kind = Literal["str", "int", "date"]
 
@@ -98,7 +98,13 @@ class ValueProblem(ValueError):
     """A value that is present but cannot be read as its ILR type."""
 
 
-def parse_value(kind: Kind, text: str | None) -> Any:
+@overload
+def parse_value(kind: Literal["str", "int"], text: str | None) -> str | None: ...
+@overload
+def parse_value(kind: Literal["date"], text: str | None) -> date | None: ...
+@overload
+def parse_value(kind: Kind, text: str | None) -> str | date | None: ...
+def parse_value(kind: Kind, text: str | None) -> str | date | None:
     """Read one ILR leaf value; ``None`` for absent or empty. Raises ValueProblem.
 
     Integers are normalised the way the XSD reads ``xs:int`` (whitespace
@@ -138,7 +144,7 @@ def parse_iso_date(text: str) -> date:
         raise ValueProblem(f"'{text}' is not a real date ({exc})") from None
 
 
-def format_value(value: Any) -> str | None:
+def format_value(value: object) -> str | None:
     """The ILR text for a model value (the inverse of parse_value)."""
     if value is None:
         return None
@@ -248,6 +254,9 @@ class Delivery:
         attr = FIELD_ATTR[name]
         problems = dict(self.problems)
         problems.pop(name, None)
+        # Any: the field is chosen by name, and FIELD_KIND gives the value that field's type (the
+        # tables tie the two; a checker cannot follow a name into ``replace``).
+        value: Any
         try:
             value = parse_value(FIELD_KIND[name], text)
         except ValueProblem as exc:

@@ -22,15 +22,20 @@ import re
 import stat
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable, Iterable, Literal
+from typing import Any, BinaryIO, Callable, Iterable, Literal, Mapping, overload
 
 from lxml import etree
+
+# lxml-stubs 0.5.1 lags lxml: ``sourceline`` is typed ``...`` (lxml-stubs#93, fixed upstream, not released),
+# ``_ErrorLog`` is declared empty, and slicing an element, ``clear(keep_tail=)`` and XMLSyntaxError's
+# (message, code, line, column) are missing; each ``type: ignore`` naming lxml-stubs is one of those.
 
 from .model import (
     DELIVERY_FIELDS,
     FAM_FIELDS,
     Delivery,
     Fam,
+    Kind,
     Learner,
     ValueProblem,
     parse_value,
@@ -564,14 +569,15 @@ def syntax_error(exc: etree.XMLSyntaxError, first_line_shift: int = 0, *,
     reports a text cut off mid-tag as whatever it was expecting next, so an
     error at or past the end is explained as a cut-short paste instead.
     """
-    line, col = exc.position if exc.position else (None, None)
+    position: tuple[int, int] | None = exc.position
+    line, col = position if position else (None, None)
     if line == 1 and col:
         col = max(1, col - first_line_shift)
     msg = (exc.msg or str(exc)).strip()
     msg = re.sub(r",? line \d+, column \d+$", "", msg)
     what, hint = _explain(msg.split("\n", 1)[0])
     at_end = text_end is not None and line is not None and col is not None and (line, col) >= text_end
-    if at_end and msg.startswith(_MID_TAG):
+    if at_end and text_end is not None and msg.startswith(_MID_TAG):  # (at_end says text_end is set)
         what = "the text ends in the middle of a tag, so the paste looks cut short"
         hint = "Copy the whole element, down to its closing tag, and try again"
         line, col = text_end
@@ -588,24 +594,24 @@ def read_tree(root: etree._Element, *, year: str | None = None) -> ReadResult:
     if len(messages) > 1:
         raise InputError(
             f"the text holds {len(messages)} ILR files (<Message> elements); the second starts here",
-            messages[1].sourceline, hint="Paste or open one file at a time")
+            messages[1].sourceline, hint="Paste or open one file at a time")  # type: ignore[arg-type]  # lxml-stubs#93 (sourceline)
     message = messages[0] if messages else None
     headers = list(root.iter("{*}Header"))
     if len(headers) > 1:
-        raise two_headers(headers[1].sourceline)
+        raise two_headers(headers[1].sourceline)  # type: ignore[arg-type]  # lxml-stubs#93 (sourceline)
     learner_els = list(root.iter("{*}Learner"))
     for el in learner_els:
         check_learner_shape(el)
     learners = [learner_from_element(el) for el in learner_els]
     stray = [el for el in root.iter("{*}LearningDelivery")
-             if (el.getparent() is None or local(el.getparent()) != "Learner") and next(el.iterancestors("{*}Learner"), None) is None]
+             if ((up := el.getparent()) is None or local(up) != "Learner") and next(el.iterancestors("{*}Learner"), None) is None]
     kind: Literal["file", "learners", "deliveries"] = "file" if message is not None else "learners"
     if stray:
         learners.append(Learner(
             learn_ref="(snippet)",
             deliveries=tuple(delivery_from_element(el) for el in stray),
             has_learner_details=False,
-            line=stray[0].sourceline,
+            line=stray[0].sourceline,  # type: ignore[arg-type]  # lxml-stubs#93 (sourceline)
         ))
         if not learner_els:
             kind = "deliveries"
@@ -658,25 +664,25 @@ def too_many_aims(line: int | None, limit: int) -> InputError:
 def check_learner_shape(el: etree._Element) -> None:
     """The per-learner limits, for input read whole: not inside another Learner, not too many aims."""
     if next(el.iterancestors("{*}Learner"), None) is not None:
-        raise InputError("a <Learner> is inside another <Learner>, which no ILR file has", el.sourceline,
+        raise InputError("a <Learner> is inside another <Learner>, which no ILR file has", el.sourceline,  # type: ignore[arg-type]  # lxml-stubs#93 (sourceline)
                          hint="Check that every <Learner> is closed before the next one starts")
     limit = MAX_AIMS_PER_LEARNER
     count = 0
     for _ in el.iterchildren("{*}LearningDelivery"):
         count += 1
         if count > limit:
-            raise too_many_aims(el.sourceline, limit)
+            raise too_many_aims(el.sourceline, limit)  # type: ignore[arg-type]  # lxml-stubs#93 (sourceline)
 
 
 def _namespace_candidates(scope: etree._Element, learner_els: list[etree._Element],
                           stray: list[etree._Element]) -> Iterable[etree._Element]:
     """The few elements whose namespace says the year: bounded, however large the input."""
     yield scope
-    for el in scope[:20]:
+    for el in scope[:20]:  # type: ignore[index]  # lxml-stubs: _Element.__getitem__ takes slices too
         yield el
     for el in learner_els[:20] + stray[:20]:
         yield el
-        yield from el[:40]
+        yield from el[:40]  # type: ignore[index]  # (as above)
 
 
 def header_info(result: ReadResult, scope: etree._Element,
@@ -735,7 +741,11 @@ def apply_year(result: ReadResult, year: str | None) -> None:
 MIN_YEAR, MAX_YEAR = 1900, 2099
 
 
-def _parse(kind, text: str | None):
+@overload
+def _parse(kind: Literal["str", "int"], text: str | None) -> str | None: ...
+@overload
+def _parse(kind: Literal["date"], text: str | None) -> date | None: ...
+def _parse(kind: Kind, text: str | None) -> str | date | None:
     """parse_value, plus the plausible-year check for dates."""
     value = parse_value(kind, text)
     if isinstance(value, date) and not MIN_YEAR <= value.year <= MAX_YEAR:
@@ -749,13 +759,13 @@ def _parse(kind, text: str | None):
 # below, so each kind has its own reader with a fast path for the ordinary value; anything
 # else goes through `_parse`, which has the last word (and the error messages).
 
-def _read_str(text: str | None):
+def _read_str(text: str | None) -> str | None:
     if text is None:
         return None
     return text.strip() or None
 
 
-def _read_int(text: str | None):
+def _read_int(text: str | None) -> str | None:
     if text is None:
         return None
     t = text.strip()
@@ -764,7 +774,7 @@ def _read_int(text: str | None):
     return _parse("int", text)
 
 
-def _read_date(text: str | None):
+def _read_date(text: str | None) -> date | None:
     if text is not None:
         t = text.strip()
         if len(t) == 10 and t[4] == "-" and t[7] == "-" and t.isascii():
@@ -777,7 +787,9 @@ def _read_date(text: str | None):
     return _parse("date", text)
 
 
-_READERS = {"str": _read_str, "int": _read_int, "date": _read_date}
+#: One field's reader: its text to its model value; raises ValueProblem.
+FieldReader = Callable[[str | None], str | date | None]
+_READERS: dict[Kind, FieldReader] = {"str": _read_str, "int": _read_int, "date": _read_date}
 _DELIVERY_SPEC = {name: (attr, _READERS[kind]) for name, attr, kind in DELIVERY_FIELDS}
 _FAM_SPEC = {name: (attr, _READERS[kind]) for name, attr, kind in FAM_FIELDS}
 
@@ -797,15 +809,17 @@ def _local_name(tag: str) -> str:
     return name
 
 
-def _read_fields(el: etree._Element, spec: dict[str, tuple[str, Callable[[str | None], object]]],
-                 problems: dict[str, str], keep: str | None = None) -> tuple[dict[str, object], list[etree._Element]]:
+def _read_fields(el: etree._Element, spec: Mapping[str, tuple[str, FieldReader]],
+                 problems: dict[str, str], keep: str | None = None) -> tuple[dict[str, Any], list[etree._Element]]:
     """One pass over the children: the first of each wanted field, typed, and the ``keep`` children.
 
     One pass matters: a college file holds ~100 000 learners and lxml makes a
     Python object for every child it hands back. A field already read (or
     found unreadable) is in ``values`` (or ``problems``): later copies are ignored.
     """
-    values: dict[str, object] = {}
+    # Any: each value has its field's type by the spec's reader (DELIVERY_FIELDS, FAM_FIELDS), a tie the
+    # checker cannot follow through a name; checking it per value would cost on the hot path.
+    values: dict[str, Any] = {}
     kept: list[etree._Element] = []
     local_of = _LOCAL
     for child in el:
@@ -834,11 +848,11 @@ def fam_from_element(el: etree._Element) -> Fam:
     values, _ = _read_fields(el, _FAM_SPEC, problems)
     return Fam(
         type=str(values.get("type") or "").upper(),
-        code=values.get("code"),  # type: ignore[arg-type]
-        date_from=values.get("date_from"),  # type: ignore[arg-type]
-        date_to=values.get("date_to"),  # type: ignore[arg-type]
+        code=values.get("code"),
+        date_from=values.get("date_from"),
+        date_to=values.get("date_to"),
         problems=problems,
-        line=el.sourceline,
+        line=el.sourceline,  # type: ignore[arg-type]  # lxml-stubs#93 (sourceline)
     )
 
 
@@ -846,7 +860,7 @@ def delivery_from_element(el: etree._Element) -> Delivery:
     problems: dict[str, str] = {}
     values, fam_els = _read_fields(el, _DELIVERY_SPEC, problems, keep="LearningDeliveryFAM")
     fams = tuple([fam_from_element(f) for f in fam_els])
-    return Delivery(**values, fams=fams, problems=problems, line=el.sourceline)  # type: ignore[arg-type]
+    return Delivery(**values, fams=fams, problems=problems, line=el.sourceline)  # type: ignore[arg-type]  # lxml-stubs#93 (sourceline)
 
 
 def _dates(elements: list[etree._Element], entity: str, field_name: str, problems: dict[str, str]) -> tuple[date, ...]:
@@ -892,7 +906,7 @@ def learner_from_element(el: etree._Element) -> Learner:
         # learner-level rules run only when some of those details were given.
         has_learner_details=any(name not in {"LearnRefNumber", "LearningDelivery"} for name in groups),
         problems=problems,
-        line=el.sourceline,
+        line=el.sourceline,  # type: ignore[arg-type]  # lxml-stubs#93 (sourceline)
     )
 
 
@@ -918,7 +932,7 @@ def read_input_bytes(path: str) -> bytes:
     limit = MAX_FILE_BYTES
     try:
         if path == "-":
-            stdin = getattr(sys.stdin, "buffer", None) if sys.stdin is not None else None
+            stdin: BinaryIO | None = getattr(sys.stdin, "buffer", None) if sys.stdin is not None else None
             if stdin is None:
                 raise InputError("standard input is closed, so there is nothing to read",
                                  hint="Give a file name, or pipe the XML in")

@@ -34,9 +34,13 @@ import re
 import time
 from dataclasses import dataclass, field
 from datetime import date
-from typing import BinaryIO, Callable, Iterator
+from typing import BinaryIO, Callable, Iterator, TypedDict, Unpack
 
 from lxml import etree
+
+# lxml-stubs 0.5.1 lags lxml: ``sourceline`` is typed ``...`` (lxml-stubs#93, fixed upstream, not released),
+# ``_ErrorLog`` is declared empty, and slicing an element, ``clear(keep_tail=)`` and XMLSyntaxError's
+# (message, code, line, column) are missing; each ``type: ignore`` naming lxml-stubs is one of those.
 
 from .model import Learner, ValueProblem, parse_value
 from . import reader as _reader
@@ -46,6 +50,9 @@ from .reader import (InputError, ReadResult, YearSource, apply_year, attach_sche
 #: How much of the file start may be prolog (declaration, comments) before the root element.
 MAX_PROLOG_BYTES = 16 * 1024 * 1024
 _CHUNK = 256 * 1024
+
+#: A path, or a binary file already open (standard input, a BytesIO).
+PathOrFile = str | os.PathLike[str] | BinaryIO
 
 
 @dataclass
@@ -133,20 +140,20 @@ def read_prolog(fh: BinaryIO) -> Prolog:
                              hint="Check that this is an ILR XML file")
 
 
-def open_source(path_or_file) -> tuple[BinaryIO, int | None, bool]:
+def open_source(path_or_file: PathOrFile) -> tuple[BinaryIO, int | None, bool]:
     """(binary file, size if known, whether we opened it). Raises InputError."""
     if isinstance(path_or_file, (str, os.PathLike)):
         name = os.fspath(path_or_file)
         try:
-            fh = open(name, "rb")
-            size = os.fstat(fh.fileno()).st_size
+            fh: BinaryIO = open(name, "rb")
+            size: int | None = os.fstat(fh.fileno()).st_size
         except OSError as exc:
             raise InputError(f"cannot open {name}: {exc.strerror or exc}") from None
         return fh, size, True
     fh = path_or_file
     size = None
     try:
-        size = os.fstat(fh.fileno()).st_size or None  # type: ignore[attr-defined]
+        size = os.fstat(fh.fileno()).st_size or None
     except (AttributeError, OSError, io.UnsupportedOperation, ValueError):
         pass
     return fh, size, False
@@ -256,7 +263,8 @@ def bootcamp_code(text: str | None, code: str) -> bool:
     if t.isdigit() and len(t) <= 2:
         return t == code
     try:
-        return parse_value("int", t) == code
+        value = parse_value("int", t)
+        return value == code
     except ValueProblem:
         return False
 
@@ -294,7 +302,7 @@ class LearnerStream:
     With ``bootcamp_only=False`` every learner is yielded (for tests and tools).
     """
 
-    def __init__(self, path_or_file, *, year: str | None = None, bootcamp_only: bool = True,
+    def __init__(self, path_or_file: PathOrFile, *, year: str | None = None, bootcamp_only: bool = True,
                  on_progress: ProgressCallback | None = None, progress_every: int = 500):
         self.source = path_or_file
         self.year_option = year
@@ -425,10 +433,10 @@ class LearnerStream:
         # position (0, 0); libxml2's own first fatal error (in the log) has the real
         # message and position.
         if not exc.position or exc.position == (0, 0) or (exc.msg or "").startswith("no element found"):
-            fatal = next((e for e in exc.error_log if e.level_name == "FATAL"), None)
+            fatal = next((e for e in exc.error_log if e.level_name == "FATAL"), None)  # type: ignore[attr-defined]  # lxml-stubs (_ErrorLog)
             if fatal is not None:
-                exc = etree.XMLSyntaxError(f"{fatal.message}, line {fatal.line}, column {fatal.column}",
-                                           fatal.type, fatal.line, fatal.column)
+                exc = etree.XMLSyntaxError(f"{fatal.message}, line {fatal.line}, column {fatal.column}",  # type: ignore[call-arg]
+                                           fatal.type, fatal.line, fatal.column)  # (lxml-stubs: lxml's takes code, line, column)
         base = syntax_error(exc)
         n = self.stats.learners_read
         read = ("no learner came before this point" if n == 0 else
@@ -468,14 +476,22 @@ class LearnerStream:
 
 def _release(el: etree._Element) -> None:
     """Free a handled element and everything read before it, so memory stays flat."""
-    el.clear(keep_tail=False)
+    el.clear(keep_tail=False)  # type: ignore[call-arg]  # lxml-stubs (clear)
     parent = el.getparent()
     if parent is not None:
         while el.getprevious() is not None:
             del parent[0]
 
 
-def iter_learners(path_or_file, year: str | None = None, **options) -> LearnerStream:
+class StreamOptions(TypedDict, total=False):
+    """The LearnerStream options `iter_learners` passes on."""
+
+    bootcamp_only: bool
+    on_progress: ProgressCallback | None
+    progress_every: int
+
+
+def iter_learners(path_or_file: PathOrFile, year: str | None = None, **options: Unpack[StreamOptions]) -> LearnerStream:
     """Stream a whole ILR file: iterate the result for learners; ``.info`` holds the Header.
 
     ``options`` go to LearnerStream (``bootcamp_only``, ``on_progress``).
