@@ -339,3 +339,20 @@ def test_lint_catches_a_page_held_for_a_rule_that_does_not_exist(tmp_path) -> No
     problems = lint_knowledge(copy)
     assert any("R_1380" in p and "2024-25.yaml" in p for p in problems), problems
     assert lint_knowledge() == []
+
+
+def test_a_rule_list_that_is_not_a_mapping_is_a_knowledge_error_not_a_traceback(tmp_path) -> None:
+    """A year file's ``rule_list`` written as a bare file name once crashed with a TypeError."""
+    import shutil
+
+    from assistant.knowledge_loader import Knowledge, KnowledgeError, shipped
+
+    copy = tmp_path / "knowledge"
+    shutil.copytree(shipped().root, copy)
+    path = copy / "years" / "2025-26.yaml"
+    text, n = re.subn(r"(?m)^rule_list:\n(?:  .*\n)+", "rule_list: reference/validation-rules-2025-26.csv\n",
+                      path.read_text(encoding="utf-8"))
+    assert n == 1
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="rule_list"):
+        year_facts("2025-26", Knowledge(copy))
