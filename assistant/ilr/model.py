@@ -190,9 +190,10 @@ class Delivery:
     line: int | None = field(default=None, compare=False)
 
     # -- reading ------------------------------------------------------------
-    def get(self, name: str) -> Any:
+    def get(self, name: str) -> str | date | None:
         """The typed value of an ILR field by its XML name."""
-        return getattr(self, FIELD_ATTR[name])
+        value: str | date | None = getattr(self, FIELD_ATTR[name])  # every DELIVERY_FIELDS attribute is one of these
+        return value
 
     def text(self, name: str) -> str | None:
         """The value as the XML would write it."""
