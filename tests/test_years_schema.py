@@ -356,3 +356,18 @@ def test_a_rule_list_that_is_not_a_mapping_is_a_knowledge_error_not_a_traceback(
     path.write_text(text, encoding="utf-8")
     with pytest.raises(KnowledgeError, match="rule_list"):
         year_facts("2025-26", Knowledge(copy))
+
+
+def test_a_year_files_xsd_that_is_not_text_is_a_knowledge_error(tmp_path) -> None:
+    import shutil
+
+    from assistant.knowledge_loader import Knowledge, KnowledgeError, shipped
+
+    copy = tmp_path / "knowledge"
+    shutil.copytree(shipped().root, copy)
+    path = copy / "years" / "2025-26.yaml"
+    text, n = re.subn(r"(?m)^xsd: .*$", "xsd: [ILR-2025-26.xsd]", path.read_text(encoding="utf-8"))
+    assert n == 1
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="xsd"):
+        year_facts("2025-26", Knowledge(copy))

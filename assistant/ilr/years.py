@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ..knowledge_loader import Knowledge
 
 _LONG = re.compile(r"^(\d{4})-(\d{2})$")
@@ -181,7 +183,7 @@ def _build_year(year: str, kb: Knowledge) -> Year:
     data = kb.file(f"years/{year}.yaml")
     if not isinstance(data, dict) or data.get("year") != year:
         raise KnowledgeError(path, "year", f"should say year: \"{year}\"")
-    base = data.get("page_base") or PAGE_BASE.format(short=year[2:], id="")
+    base = _optional_text(data, "page_base", path) or PAGE_BASE.format(short=year[2:], id="")
     pages: dict[str, RulePage] = {}
     rule_list = data.get("rule_list")
     if rule_list and not (isinstance(rule_list, dict) and isinstance(rule_list.get("file"), str)):
@@ -203,11 +205,21 @@ def _build_year(year: str, kb: Knowledge) -> Year:
         pages[_rule_key(rid)] = RulePage(**merged)
     return Year(
         name=year, held=True, namespace=str(data.get("namespace") or f"ESFA/ILR/{year}"),
-        namespace_source=str(data.get("namespace_source") or ""), xsd=data.get("xsd"),
-        specification=data.get("specification"), rule_list=rule_list, pages=pages,
+        namespace_source=str(data.get("namespace_source") or ""), xsd=_optional_text(data, "xsd", path),
+        specification=_optional_text(data, "specification", path), rule_list=rule_list, pages=pages,
         notes=tuple(str(n).strip() for n in data.get("notes") or ()),
         changes=tuple(str(c).strip() for c in data.get("changes") or ()), dates=dates, six_month_rule_months=months,
     )
+
+
+def _optional_text(data: dict[str, Any], key: str, path: Path) -> str | None:
+    """A year file's value that is text or absent; anything else is a KnowledgeError naming the key."""
+    from ..knowledge_loader import KnowledgeError
+
+    value = data.get(key)
+    if value is None or isinstance(value, str):
+        return value
+    raise KnowledgeError(path, key, f"should be text, not {type(value).__name__}")
 
 
 def _workbook_pages(kb: Knowledge, year: str, rule_list: dict[str, str]) -> dict[str, RulePage]:
