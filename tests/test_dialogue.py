@@ -198,6 +198,15 @@ def test_pasted_xml_at_the_start_goes_to_the_check_and_asks_the_year_if_unknown(
     assert s.prompt.id == "ilr_year"
 
 
+def test_a_pasted_record_says_what_is_not_held_for_its_year():
+    """As diagnose's header does: a year without its XSD or rule list is said, not hidden (issue 10)."""
+    lrn = learner(prog(LearnStartDate="2022-08-01", Outcome="8"), subject(CompStatus="2", LearnActEndDate="2022-11-30", Outcome="1"))
+    read = session(year="2022-23").send(to_xml(lrn))[0].text
+    assert "No 2022-23 XSD is held" in read and "2022-23 rule list is not held" in read
+    read = session(year="2025-26").send(to_xml(lrn))[0].text
+    assert "XSD is held" not in read and "rule list is not held" not in read
+
+
 def test_broken_xml_is_explained_and_the_session_continues():
     s = drive(session(), ["m2", "01/08/2022"])
     out = s.send("<Learner><LearningDelivery><CompStatus>2</LearningDelivery>")

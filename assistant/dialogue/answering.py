@@ -316,6 +316,7 @@ class AnsweringMixin(Conversation):
     # -- pasted XML --------------------------------------------------------------------------------
     def _paste(self, text: str) -> list[Message]:
         from ..ilr.reader import InputError, read_text
+        from ..rules.evidence import year_header_notes
         from .render import record_table
 
         try:
@@ -341,6 +342,9 @@ class AnsweringMixin(Conversation):
                 notes.append(f"The XML says it is a {result.year} file; I keep checking it as {self._year_given}, "
                              "the year you started with.")
             self._base_year = result.year
+        checked_as = self._year_given or self._base_year
+        if checked_as:
+            notes.extend(year_header_notes(checked_as))
         self._base_date = result.file_preparation_date
         replaced = ("programme", "subject", "event", "all") + (("session",) if self._base_year else ())
         dropped = [q for q in list(self._answers) if (n := self._tree.nodes.get(q)) is not None

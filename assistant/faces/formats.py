@@ -25,7 +25,7 @@ from ..ilr.model import Learner
 from ..ilr.reader import InputError
 from ..ilr.years import YearError, normalise_year, year_of
 from ..rules.base import Context, Finding
-from ..rules.evidence import nearest_xsd_year
+from ..rules.evidence import year_header_notes
 from ..rules.milestones import ProgrammeStatus
 
 
@@ -77,20 +77,6 @@ def resolve_input(year: str | None, year_source: str | None, file_date: date | N
         notes.append(f"No file preparation date; checked as of today, {as_of.isoformat()}. Use --as-of to set it.")
     notes.extend(year_header_notes(year))
     return InputInfo(year, year_source or "assumed", as_of, notes, as_of_assumed)
-
-
-def year_header_notes(year: str) -> list[str]:
-    """Said once per run: what is held for this teaching year (knowledge/years/)."""
-    facts = Context(year, date.min).facts
-    notes = []
-    if not facts.rule_list:
-        notes.append(f"DfE's {year} rule list is not held here: a finding is official only where its {year} rule page "
-                     "is held; the others follow the nearest held year's wording and are graded inference.")
-    if not facts.xsd:
-        near = nearest_xsd_year(year)
-        notes.append(f"No {year} XSD is held: the schema check used the {near} XSD (inference)." if near
-                     else f"No XSD is held for {year}: the schema was not checked.")
-    return notes
 
 
 def context_for(info: InputInfo) -> Context:

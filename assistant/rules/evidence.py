@@ -71,3 +71,17 @@ def evidence(rule_id: str, rule_grade: Grade, year: str, year_note: str | None =
         near_page.source]
     note = year_note or f"No {year} page for {rule_id} is held here; this check follows DfE's {near.name} {kind}."
     return Evidence("inference", note, page_source(rule_id, near.name), near.name)
+
+
+def year_header_notes(year: str) -> list[str]:
+    """What is not held for this teaching year (knowledge/years/), said once wherever a record is checked."""
+    facts = year_facts(year)
+    notes = []
+    if not facts.rule_list:
+        notes.append(f"DfE's {year} rule list is not held here: a finding is official only where its {year} rule page "
+                     "is held; the others follow the nearest held year's wording and are graded inference.")
+    if not facts.xsd:
+        near = nearest_xsd_year(year)
+        notes.append(f"No {year} XSD is held: the schema check used the {near} XSD (inference)." if near
+                     else f"No XSD is held for {year}: the schema was not checked.")
+    return notes
