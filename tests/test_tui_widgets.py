@@ -213,6 +213,22 @@ async def test_date_question_validates_as_you_type_and_blocks_sending():
         assert session.sent == ["20/12/2024"]
 
 
+async def test_enter_on_an_empty_date_box_says_what_it_takes_and_sends_nothing():
+    session = ScriptedSession(Prompt("d", "When was the offer made?", "date", help="The date of the formal offer."))
+    app = make_app(session)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        bar = app.screen.query_one(AnswerBar)
+        await pilot.press("enter")
+        await settle(pilot)
+        hint = str(bar.hint.render())
+        assert "✘" in hint and "a date, like" in hint and "don't know" in hint
+        assert session.sent == []
+        await pilot.press(*"20/12/2024")
+        await settle(pilot)
+        assert "✘" not in str(bar.hint.render())  # typing a good date clears it
+
+
 async def test_month_first_date_is_flagged_but_allowed():
     session = ScriptedSession(Prompt("d", "When?", "date"))
     app = make_app(session)

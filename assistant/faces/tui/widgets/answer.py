@@ -454,6 +454,7 @@ class AnswerBar(Vertical):
         event.stop()
         text = event.value.strip()
         if not text:
+            self._show_empty()
             return
         result = event.validation_result
         if result is not None and not result.is_valid:
@@ -518,6 +519,13 @@ class AnswerBar(Vertical):
         help_text = self.prompt.help.strip() if self.prompt is not None else ""
         first = help_text.splitlines()[0] if help_text else ""
         self.hint.update(" · ".join(p for p in (self._progress, first) if p))
+
+    def _show_empty(self) -> None:
+        """Enter on an empty box: say what the question takes, where the typing happens (nothing is sent)."""
+        kind = self.prompt.kind if self.prompt is not None else None
+        what = "a date, like 15/01/2025" if kind == "date" else "an answer"
+        self.hint.add_class("-invalid")
+        self.hint.update(f"✘ Type {what} first (or `help`; `don't know` is an answer too).")
 
     def _show_invalid(self, result: ValidationResult) -> None:
         self.hint.add_class("-invalid")
