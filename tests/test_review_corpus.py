@@ -1,8 +1,9 @@
-"""The review corpus: 65 synthetic learners with verdicts written from the sources before the tool ran.
+"""The review corpus: synthetic learners with verdicts written from the sources before the tool ran.
 
-`tests/fixtures/review/records.yaml` holds the learners (rendered here to ILR
-XML and read through the reader, the route a pasted snippet takes);
-`expected.yaml` beside it holds what an expert reviewer expects from the
+`tests/fixtures/review/records.yaml` (and the second, blind batch
+`records2.yaml`) hold the learners (rendered here to ILR XML and read through
+the reader, the route a pasted snippet takes); `expected.yaml` (`expected2.yaml`)
+beside it holds what an expert reviewer expects from the
 guidance (domain states, milestones, the exact changes, the questions). Every
 learner must also keep the four promises: the changes are verified (add no
 error), every error left ends in a question on its aim, and no recorded event
@@ -23,8 +24,12 @@ from tests.builders import ctx as make_ctx
 from tests.promises import events_lost, stops_short
 
 HERE = Path(__file__).parent / "fixtures" / "review"
-RECORDS = yaml.safe_load((HERE / "records.yaml").read_text(encoding="utf-8"))
-EXPECTED = yaml.safe_load((HERE / "expected.yaml").read_text(encoding="utf-8"))
+BATCHES = (("records.yaml", "expected.yaml"), ("records2.yaml", "expected2.yaml"))
+RECORDS: dict = {}
+EXPECTED: dict = {}
+for _records, _expected in BATCHES:
+    RECORDS.update(yaml.safe_load((HERE / _records).read_text(encoding="utf-8")))
+    EXPECTED.update(yaml.safe_load((HERE / _expected).read_text(encoding="utf-8")))
 ORDER = ("LearnAimRef", "AimType", "AimSeqNumber", "LearnStartDate", "LearnPlanEndDate", "FundModel", "ProgType",
          "ConRefNumber", "CompStatus", "LearnActEndDate", "WithdrawReason", "Outcome", "AchDate")
 
