@@ -118,7 +118,8 @@ def test_the_tool_agrees_with_the_reviewer(case_id):
     assert set(want.get("errors") or ()) <= errors, (why, errors)
     if want.get("clean"):
         assert errors == set(), why
-    text = " ".join(dg.proposal.explanations + tuple(q.text for q in dg.proposal.questions))
+    text = " ".join(dg.proposal.explanations + tuple(q.text for q in dg.proposal.questions)
+                    + tuple(r for p in dg.programmes for m in p.milestones.values() for r in m.reasons))
     for words in want.get("says") or ():
         assert words in text, (why, words)
     for words in want.get("not_says") or ():

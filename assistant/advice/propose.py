@@ -275,7 +275,9 @@ class ProgrammeAdvice(EventPlanning, StoppedPlanning):
                               "Outcome 3 (not passed): M2 pays for learning completed with its assessments passed. Did "
                               "the learner pass? If so, its Outcome is 1; if not, M2 will not pay.", None, x.seq)
             stopped = [x for x in self.subjects if x.comp_status in {"3", "6"}]
-            if stopped and not any(x.comp_status == "2" for x in self.subjects) and self.facts.learning_achieved is None:
+            # a subject aim still continuing (a restart after a break, a transfer to a new aim) carries the learning on
+            if stopped and not any(x.comp_status in {None, "1", "2"} for x in self.subjects) \
+                    and self.facts.learning_achieved is None:
                 x = stopped[0]
                 self.plan.ask("learning_completed", f"The subject aim {x.learn_aim_ref} (aim {x.seq}) is recorded as "
                               f"{'withdrawn' if x.comp_status == '3' else 'on a break'} (CompStatus {x.comp_status}) but "

@@ -158,7 +158,8 @@ def assess_m2(prog: Programme, latest: Delivery | None, method: Method, errors: 
                                                    f"({fmt(passed)}) with no event recorded (the PSM six-month rule)"
                                                    f"{ctx.assumed_as_of()}",),
                                    "official", ("psm-bootcamps",))
-        learning_done = any(_closed(s) for s in prog.subject_aims)
+        # a subject aim still open (a restart after a break, a transfer to a new aim) means the learning goes on
+        learning_done = bool(prog.subject_aims) and all(_closed(s) for s in prog.subject_aims)
         return MilestoneStatus("not-yet", (("the learning is finished but " if learning_done else "") +
                                            "no event (interview offer, new role with the existing employer or "
                                            "self-employment plan) is recorded yet",), "official", ("psm-bootcamps",))
