@@ -59,6 +59,7 @@ class EventPlanning:
     def plan_events(self, state: str) -> None:
         stopped = state in {WITHDRAWN, BREAK}
         if self.method == "event-indicators":
+            self.evis_to_programme_aim()
             self.events_to_evi(record_again=not stopped)
         else:
             self.evi_to_events(record_again=not stopped)
@@ -80,6 +81,25 @@ class EventPlanning:
                 self.add_event_aim(day)
         else:
             self.fix_evis(day)
+
+    def evis_to_programme_aim(self) -> None:
+        """An EVI goes on the programme aim only (LearnDelFAMType_133): one on a component moves there, same code and date.
+
+        Never lose: the move is one change set (removed from the component, added to the programme aim), so
+        the event it records stays recorded; an identical EVI already on the programme aim is not doubled.
+        """
+        if self.p is None or self.p.seq not in self.plan.current:
+            return
+        why = Reason("an event indicator belongs on the programme aim only: moved there with its code and date",
+                     ("LearnDelFAMType_133",), "M2", ("psm-bootcamps-evi", "vr-2526"))
+        for seq in self.seqs(self.prog.aims):
+            if seq == self.p.seq:
+                continue
+            for f in self.plan.aim(seq).fams_of("EVI"):
+                held = self.plan.aim(self.p.seq).fams_of("EVI")
+                if not any(h.code == f.code and h.date_from == f.date_from for h in held):
+                    self.plan.set_fam(self.p.seq, "EVI", None, Fam("EVI", f.code, f.date_from), why)
+                self.plan.set_fam(seq, "EVI", f, None, why)
 
     def fix_event_aim(self, e: Delivery, told: date | None) -> None:
         """Bring an event aim to one date, CompStatus 2, Outcome 1.

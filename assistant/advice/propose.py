@@ -110,8 +110,8 @@ class ProgrammeAdvice(EventPlanning, StoppedPlanning):
         if self.facts.event_date:
             return self.facts.event_date
         days = [self.aim_event_date(e) or e.learn_act_end_date for e in self.prog.event_aims]
-        if self.p is not None and self.method == "event-indicators":
-            days += [f.date_from for f in self.p.fams_of("EVI")]
+        if self.p is not None and self.method == "event-indicators":  # as planned: an EVI may have moved onto it
+            days += [f.date_from for f in self.plan.current.get(seq_of(self.p), self.p).fams_of("EVI")]
         known = [d for d in days if d]
         return max(known) if known else None
 
@@ -131,6 +131,13 @@ class ProgrammeAdvice(EventPlanning, StoppedPlanning):
         if self.method == "event-aims":
             return bool(self.standard_events)
         return bool(self.events or (p is not None and p.fams_of("EVI")))
+
+    def event_needed(self, where: str = "") -> str:
+        """What needs the event on a closed programme, by method: R_138 runs only on starts up to 31 July 2025."""
+        if self.method == "event-aims":
+            return "R_138 needs an event aim or an AchDate" + where
+        return ("M2 needs the event recorded as an event indicator (EVI) on the programme aim, within its dates "
+                "(LearnDelFAMDateFrom_07; R_138 does not apply to programmes starting from 1 August 2025)")
 
     def other_recorded_event(self) -> str | None:
         """An event the record holds that this method cannot count yet (HGV event aim, kept EVI): its name."""
@@ -232,7 +239,7 @@ class ProgrammeAdvice(EventPlanning, StoppedPlanning):
             if self.has_event() or six_months_passed:
                 return SIX_MONTHS  # closed with no positive outcome, as recorded
             self.plan.explain("The programme aim is closed with Outcome 3 before six months have passed and with no "
-                              "event recorded: R_138 needs an event aim or an AchDate until the six months are up.")
+                              "event recorded: " + self.event_needed() + " until the six months are up.")
         if six_months_passed and not outcome_pending:
             self.plan.explain(f"It is more than six months since the end of learning ({fmt(end)}) with no positive outcome "
                               "that can be recorded: the PSM six-month rule says to close the programme aim with "
@@ -390,8 +397,8 @@ class ProgrammeAdvice(EventPlanning, StoppedPlanning):
         if state in {IN_LEARNING, WAITING}:
             if self.plan.aim(seq).comp_status == "2" and state == WAITING and self.plan.aim(seq).outcome != "3":
                 self.plan.explain("The programme aim is closed but no event (interview offer, new role with the existing "
-                                  "employer, self-employment plan) is recorded: R_138 needs an event aim or an AchDate on a "
-                                  "completed programme. Keep it open until the event, or until six months have passed.")
+                                  "employer, self-employment plan) is recorded: " + self.event_needed(" on a completed programme")
+                                  + ". Keep it open until the event, or until six months have passed.")
             self.keep_open(seq, "programme aim (it spans the events that follow the learning)")
             if state == WAITING:
                 self.ask_event()

@@ -146,6 +146,9 @@ def assess_m2(prog: Programme, latest: Delivery | None, method: Method, errors: 
         return MilestoneStatus("not-yet", (why,), "inference", ("field-compstatus", "our-reading"))
     wrong_method = (method == "event-indicators" and prog.event_aims) or (
         method == "event-aims" and latest.fams_of("EVI"))
+    if not events and method == "event-indicators" and any(a.fams_of("EVI") for a in prog.components):
+        return MilestoneStatus("blocked", ("the event indicator (EVI) is on a component aim; an EVI goes on the programme "
+                                           "aim only (LearnDelFAMType_133)",), "official", ("vr-2526",))
     if not events and not wrong_method:
         if latest.ach_date is not None:
             return MilestoneStatus("blocked", ("no M2 event (interview offer, new role with the existing employer or "
