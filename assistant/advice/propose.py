@@ -240,6 +240,15 @@ class ProgrammeAdvice(EventPlanning, StoppedPlanning):
                 return SIX_MONTHS  # closed with no positive outcome, as recorded
             self.plan.explain("The programme aim is closed with Outcome 3 before six months have passed and with no "
                               "event recorded: " + self.event_needed() + " until the six months are up.")
+        if six_months_passed and not outcome_pending and self.has_event() and self.facts.positive_outcome is None:
+            # An event is recorded, so the PSM six-month rule (no event recorded) does not decide this; an outcome
+            # reached inside the window can still be recorded (AchDate_13 bounds the AchDate, not the return).
+            # Whether there was one is a fact: ask, and leave the record claiming M2 as it is until answered.
+            self.ask_positive_outcome(f"More than six months have passed since the end of the programme ({fmt(end)}) "
+                                      "with an event recorded but no positive outcome. An outcome reached by "
+                                      f"{fmt(self.ctx.add_six_months(end))} can still be recorded (AchDate_13); if there "
+                                      "was none, the programme aim closes with Outcome 3.")
+            return EVENT
         if six_months_passed and not outcome_pending:
             self.plan.explain(f"It is more than six months since the end of learning ({fmt(end)}) with no positive outcome "
                               "that can be recorded: the PSM six-month rule says to close the programme aim with "

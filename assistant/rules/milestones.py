@@ -235,8 +235,9 @@ def assess_m3(prog: Programme, latest: Delivery | None, method: Method, findings
         end = latest.learn_act_end_date if latest.comp_status == "2" else None
         if end and ctx.as_of > ctx.add_six_months(end):
             return MilestoneStatus("not-payable", (f"more than six months have passed since the programme ended "
-                                                   f"({fmt(end)}) with no positive outcome; an AchDate later than that is "
-                                                   f"not allowed (AchDate_13){ctx.assumed_as_of()}",), "official",
+                                                   f"({fmt(end)}) with no positive outcome recorded; an AchDate after "
+                                                   f"{fmt(ctx.add_six_months(end))} is not allowed (AchDate_13), so only an "
+                                                   f"outcome reached by then can still be recorded{ctx.assumed_as_of()}",), "official",
                                    ("vr-2526", "field-achdate"))
         return MilestoneStatus("not-yet", ("no positive outcome (AchDate with Outcome 1) is recorded yet",), "official", ("field-achdate",))
     # The rule engine has judged the AchDate against Outcome, CompStatus and the six months: use its findings.
