@@ -191,6 +191,8 @@ class ProgrammeAdvice(EventPlanning, StoppedPlanning):
         if not finished:
             return IN_LEARNING
         end = self.closing_date(include_event=True, keep_recorded=False)
+        # AchDate_13 measures the AchDate from the programme aim's own end, which the advice never moves earlier
+        ach_end = self.closing_date(include_event=True)
         # A positive outcome we cannot place yet (its date is asked for, or a recorded one must be checked):
         # the programme aim's Outcome and AchDate stay as recorded (never guess, never lose).
         self.outcome_pending = outcome_pending = False
@@ -212,23 +214,25 @@ class ProgrammeAdvice(EventPlanning, StoppedPlanning):
                                 f"preparation date ({fmt(self.ctx.as_of)}), because an outcome is recorded only once it has "
                                 "happened (AchDate_07). Correct the date if it is wrong; if it is right, it belongs in a "
                                 "return prepared on or after it.", aim_seq)
-            elif end and when > self.ctx.add_six_months(end) and recorded:
+            elif ach_end and when > self.ctx.add_six_months(ach_end) and recorded:
                 self.plan.check("achdate_late", f"A person must check the AchDate ({fmt(when)}): it is more than six months "
-                                f"after the end of the programme ({fmt(end)}), because AchDate_13 forbids that. If the date "
+                                f"after the end of the programme ({fmt(ach_end)}), because AchDate_13 forbids that. If the date "
                                 "is right, the outcome cannot be claimed as M3 and the programme aim closes with Outcome 3; "
                                 "if it is wrong, correct it.", aim_seq)
             elif self.start and when < self.start and recorded:
                 self.plan.check("achdate_before_start", f"A person must check the AchDate ({fmt(when)}): it is before the "
                                 f"programme started ({fmt(self.start)}), because R_144 forbids that. It must be the date "
                                 "the learner met the requirements of the positive outcome.", aim_seq)
-            elif end and when > self.ctx.add_six_months(end):
+            elif ach_end and when > self.ctx.add_six_months(ach_end):
                 self.outcome_pending = outcome_pending = False
                 self.plan.explain(f"The positive outcome ({fmt(when)}) came more than six months after the end of the "
-                                  f"programme ({fmt(end)}): AchDate_13 forbids recording it, so it cannot be claimed as M3.")
+                                  f"programme ({fmt(ach_end)}): AchDate_13 forbids recording it, so it cannot be claimed as M3.")
             else:
                 self.outcome_pending = False
                 return OUTCOME
         six_months_passed = bool(end and self.ctx.as_of > self.ctx.add_six_months(end))
+        if self.has_event():  # after an event the window that decides is AchDate_13's: an outcome may still be recorded
+            six_months_passed = bool(ach_end and self.ctx.as_of > self.ctx.add_six_months(ach_end))
         if p is not None and p.comp_status == "2" and p.outcome == "3":
             if self.has_event() and not six_months_passed and not outcome_pending:
                 self.plan.explain("The programme aim is closed with Outcome 3 (no achievement) although an event is "
@@ -244,13 +248,14 @@ class ProgrammeAdvice(EventPlanning, StoppedPlanning):
             # An event is recorded, so the PSM six-month rule (no event recorded) does not decide this; an outcome
             # reached inside the window can still be recorded (AchDate_13 bounds the AchDate, not the return).
             # Whether there was one is a fact: ask, and leave the record claiming M2 as it is until answered.
-            self.ask_positive_outcome(f"More than six months have passed since the end of the programme ({fmt(end)}) "
+            self.ask_positive_outcome(f"More than six months have passed since the end of the programme ({fmt(ach_end)}) "
                                       "with an event recorded but no positive outcome. An outcome reached by "
-                                      f"{fmt(self.ctx.add_six_months(end))} can still be recorded (AchDate_13); if there "
+                                      f"{fmt(self.ctx.add_six_months(ach_end))} can still be recorded (AchDate_13); if there "
                                       "was none, the programme aim closes with Outcome 3.")
             return EVENT
         if six_months_passed and not outcome_pending:
-            self.plan.explain(f"It is more than six months since the end of learning ({fmt(end)}) with no positive outcome "
+            since = f"the end of the programme ({fmt(ach_end)})" if self.has_event() else f"the end of learning ({fmt(end)})"
+            self.plan.explain(f"It is more than six months since {since} with no positive outcome "
                               "that can be recorded: the PSM six-month rule says to close the programme aim with "
                               "CompStatus 2 and Outcome 3.")
             return SIX_MONTHS

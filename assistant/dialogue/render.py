@@ -127,7 +127,8 @@ def six_month_window(state: State) -> str:
         where = "still inside it"
     else:
         where = ("past it: with no positive outcome by then, the programme aim is closed with Outcome 3 (the "
-                 "six-month rule), and a later outcome cannot be recorded as an AchDate (AchDate_13)")
+                 "six-month rule); an AchDate can be no later than six months after the programme aim's own "
+                 "LearnActEndDate (AchDate_13)")
     now = (f"On the file preparation date ({say(state.as_of)}) it is" if state.as_of_given
            else f"Today ({say(state.as_of)}) is")
     return (f"**Six-month window:** the learning ended {say(end)}; six months later is {say(limit)}. "
