@@ -74,6 +74,37 @@ SCENARIOS = {
             "none", "Z0059747", "9/1/2026", "1", "yes", "4", "no"],
         xml=["yes", "4", "no"],
         expect=[(3, "LearningDelivery", "None"), (1, "CompStatus", "2")]),
+    # review2 (blind review corpus): three learners walked through both routes
+    "review S05: 2025-26 EVI recorded, programme aim left open": dict(
+        year="2025-26", as_of="2026-01-31",
+        learner=learner(
+            prog(LearnStartDate="2025-09-01", LearnPlanEndDate="2025-11-28", Outcome="8",
+                 fams=(("SOF", "105"), ("FFI", "1"), ("EVI", "4", "2025-12-10"))),
+            subject(LearnStartDate="2025-09-01", LearnPlanEndDate="2025-11-28", CompStatus="2",
+                    LearnActEndDate="2025-11-28", Outcome="1")),
+        qa=["m2", "1/9/2025", "28/11/2025", "1", "1", "none", "8", "Z0059758", "2", "28/11/2025", "1", "4",
+            "10/12/2025", "no", "interview offer", "10/12/2025", "no"],
+        xml=["interview offer", "10/12/2025", "no"],  # the EVI code is read from the record, not asked again
+        expect=[(1, "CompStatus", "2"), (1, "LearnActEndDate", "2025-12-10")]),
+    "review S26: six months after an event, no job came": dict(
+        year="2024-25", as_of="2025-08-29",
+        learner=learner(
+            prog(CompStatus="2", LearnActEndDate="2025-01-10", Outcome="8"),
+            subject(CompStatus="2", LearnActEndDate="2024-12-20", Outcome="1"),
+            event("2025-01-10")),
+        qa=["m3", "2/9/2024", "20/12/2024", "1", "2", "10/01/2025", "8", "Z0059758", "2", "20/12/2024", "1",
+            "Z0059747", "10/01/2025", "completed, achieved", "yes", "no"],
+        xml=["yes", "no"],
+        expect=[(1, "Outcome", "3")]),
+    "review S09: withdrawn with no end date": dict(
+        year="2024-25", as_of="2025-01-31",
+        learner=learner(
+            prog(CompStatus="3", Outcome="3", WithdrawReason="44"),
+            subject(CompStatus="3", Outcome="3", WithdrawReason="44")),
+        qa=["m1", "2/9/2024", "20/12/2024", "1", "3", "44", "none", "3", "Z0059758", "3", "44", "none", "3", "none",
+            "15/10/2024"],
+        xml=["15/10/2024"],
+        expect=[(1, "LearnActEndDate", "2024-10-15"), (2, "LearnActEndDate", "2024-10-15")]),
 }
 
 

@@ -44,12 +44,26 @@ ACH_8 = learner(
             Outcome="1"),
     event("2024-05-10"))
 
+EVI_OPEN = learner(
+    prog(LearnStartDate="2025-09-01", LearnPlanEndDate="2025-11-28", Outcome="8",
+         fams=(("SOF", "105"), ("FFI", "1"), ("EVI", "4", "2025-12-10"))),
+    subject(LearnStartDate="2025-09-01", LearnPlanEndDate="2025-11-28", CompStatus="2", LearnActEndDate="2025-11-28",
+            Outcome="1"))
+SIX_MONTHS_AFTER_EVENT = learner(
+    prog(CompStatus="2", LearnActEndDate="2025-01-10", Outcome="8"),
+    subject(CompStatus="2", LearnActEndDate="2024-12-20", Outcome="1"),
+    event("2025-01-10"))
+
 CASES = {
     "withdrawal, reason recorded": (WITHDRAWN, "2024-25", "2024-03-29", []),
     "withdrawal, outcome missing": (WITHDRAWN_NO_OUTCOME, "2024-25", "2024-03-29", []),
     "HGV event aim only, interview offered": (HGV, "2024-25", "2025-02-28", ["interview offer", "no", "15/01/2025", "no"]),
     "AchDate with Outcome 8, job confirmed": (ACH_8, "2024-25", "2024-08-30", ["yes", "yes", "01/07/2024"]),
     "AchDate with Outcome 8, no job after all": (ACH_8, "2024-25", "2024-08-30", ["yes", "no"]),
+    "EVI recorded, the offer was made on another day": (EVI_OPEN, "2025-26", "2026-01-31",
+                                                        ["interview offer", "05/12/2025", "no"]),
+    "six months after an event, a job inside AchDate_13's window": (SIX_MONTHS_AFTER_EVENT, "2024-25", "2025-08-29",
+                                                                   ["yes", "yes", "05/07/2025"]),
 }
 
 
@@ -122,3 +136,19 @@ def test_typing_hgv_for_the_recorded_event_aim_picks_nothing():
     assert "Z0060439 (HGV event aim)" in s.transcript[-2].text or \
         {o.value for o in s.prompt.options} >= {"Z0060439", "Z0060443"}
     assert s.learner is None or not any(x.is_event_aim for x in s.learner.deliveries)
+
+
+def test_the_date_the_user_gives_dates_the_recorded_evi():
+    """The offer date answered re-dates the one EVI (as it re-dates a single event aim), and the programme ends then."""
+    s = chat(EVI_OPEN, "2025-26", "2026-01-31", ["interview offer", "05/12/2025", "no"])
+    got = {(c[0], c[2], c[5]) for c in change_keys(s.diagnosis)}
+    assert (1, "LearningDeliveryFAM", str({"code": "4", "date_from": "2025-12-05"})) in got
+    assert (1, "LearnActEndDate", "2025-12-05") in got
+    assert s.facts.evi_code == "4"  # read from the record (and said so), not asked a second time
+
+
+def test_six_months_after_an_event_asks_before_closing_with_outcome_3():
+    """An event recorded: a job inside AchDate_13's window can still be recorded, so the chat asks first."""
+    s = chat(SIX_MONTHS_AFTER_EVENT, "2024-25", "2025-08-29", ["yes", "yes", "05/07/2025"])
+    got = {(c[0], c[2], c[5]) for c in change_keys(s.diagnosis)}
+    assert got == {(1, "Outcome", "1"), (1, "AchDate", "2025-07-05")}

@@ -186,17 +186,21 @@ class EventPlanning:
             return
         seq = seq_of(self.p)
         evis = self.plan.aim(seq).fams_of("EVI")
+        # the date the user gave for the event dates its EVI, as it does a single event aim (fix_event_aim)
+        told = self.facts.event_date if len(evis) == 1 else None
         for f in evis:
-            fixed = Fam("EVI", f.code, f.date_from)
+            fixed = Fam("EVI", f.code, told or f.date_from)
             if f.date_from and self.start and f.date_from < self.start:
                 fixed = Fam("EVI", f.code, self.start)
             if fixed.date_from and fixed.date_from < self.ctx.date("evi_cutover"):
                 fixed = Fam("EVI", f.code, self.ctx.date("evi_cutover"))
             if fixed != Fam("EVI", f.code, f.date_from, f.date_to) or f.date_to is not None:
                 self.plan.set_fam(seq, "EVI", f, fixed, Reason(
+                    "an EVI is dated the day the event happened (the date you gave), within the programme (from its "
+                    "start), and carries no date-to" if told and told != f.date_from else
                     "an EVI is dated within the programme (from its start) and carries no date-to",
                     ("LearnDelFAMDateFrom_07", "LearnDelFAMDateTo_04", "R_153"), "M2", ("psm-bootcamps-evi", "vr-2526")))
-            if f.date_from is None:
+            if fixed.date_from is None:
                 self.plan.ask("event_date", OFFER_DATE_Q, "event_date", seq)
         if not evis and self.facts.event and day is not None:
             self.add_evi(seq, max(day, self.ctx.date("evi_cutover")))

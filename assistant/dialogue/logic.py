@@ -165,6 +165,16 @@ def event_from_record(state: State) -> tuple[str, str] | None:
     return (kind, f"the record has the event aim {ref}")
 
 
+@inference("evi_code_from_record")
+def evi_code_from_record(state: State) -> tuple[str, str] | None:
+    """One EVI on the programme aim already says which code stands for the event (codes are never guessed)."""
+    prog = role_aim(state.learner, "programme")
+    codes = [f.code for f in prog.fams_of("EVI")] if prog is not None else []
+    if len(codes) != 1 or not codes[0]:
+        return None
+    return (codes[0], f"the programme aim already records the event indicator EVI {codes[0]}")
+
+
 @inference("outcome_from_record")
 def outcome_from_record(state: State) -> tuple[str, str] | None:
     prog = role_aim(state.learner, "programme")

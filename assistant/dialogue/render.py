@@ -16,7 +16,7 @@ from ..rules.catalogue import catalogue
 from ..rules.catalogue import sources as all_sources
 from .logic import RENDERERS, Rendered, learning_end, renderer
 from .matching import Candidate, match
-from .state import QA_CON_REF, UNKNOWN, State
+from .state import QA_CON_REF, UNKNOWN, State, role_aim
 from .walk import Walk, diagnose, fill
 
 if TYPE_CHECKING:
@@ -122,6 +122,13 @@ def six_month_window(state: State) -> str:
     end = learning_end(state)
     if end is None:
         return ""
+    what = f"the learning ended {say(end)}"
+    if state.facts.event not in (None, "none") and state.facts.event_date is not None:
+        # after an event the window that decides is AchDate_13's, from the programme's end (learning and event)
+        prog = role_aim(state.learner, "programme")
+        recorded = prog.learn_act_end_date if prog is not None and prog.comp_status == "2" else None
+        end = max(d for d in (end, state.facts.event_date, recorded) if d is not None)
+        what = f"the programme ends {say(end)} (the learning and the event)"
     limit = add_months(end, 6)
     if state.as_of <= limit:
         where = "still inside it"
@@ -131,8 +138,7 @@ def six_month_window(state: State) -> str:
                  "LearnActEndDate (AchDate_13)")
     now = (f"On the file preparation date ({say(state.as_of)}) it is" if state.as_of_given
            else f"Today ({say(state.as_of)}) is")
-    return (f"**Six-month window:** the learning ended {say(end)}; six months later is {say(limit)}. "
-            f"{now} {where}.")
+    return f"**Six-month window:** {what}; six months later is {say(limit)}. {now} {where}."
 
 
 def unknown_text(state: State) -> str:
