@@ -88,18 +88,19 @@ class EventPlanning:
         Never lose: the move is one change set (removed from the component, added to the programme aim), so
         the event it records stays recorded; an identical EVI already on the programme aim is not doubled.
         """
-        if self.p is None or self.p.seq not in self.plan.current:
+        if self.p is None or seq_of(self.p) not in self.plan.current:
             return
+        prog_seq = seq_of(self.p)
         why = Reason("an event indicator belongs on the programme aim only: moved there with its code and date",
                      ("LearnDelFAMType_133",), "M2", ("psm-bootcamps-evi", "vr-2526"))
-        for seq in self.seqs(self.prog.aims):
-            if seq == self.p.seq:
+        for d in list(self.plan.current.values()):  # this bootcamp's other aims (the same ConRefNumber)
+            if seq_of(d) == prog_seq or d.con_ref_number != self.p.con_ref_number:
                 continue
-            for f in self.plan.aim(seq).fams_of("EVI"):
-                held = self.plan.aim(self.p.seq).fams_of("EVI")
+            for f in d.fams_of("EVI"):
+                held = self.plan.aim(prog_seq).fams_of("EVI")
                 if not any(h.code == f.code and h.date_from == f.date_from for h in held):
-                    self.plan.set_fam(self.p.seq, "EVI", None, Fam("EVI", f.code, f.date_from), why)
-                self.plan.set_fam(seq, "EVI", f, None, why)
+                    self.plan.set_fam(prog_seq, "EVI", None, Fam("EVI", f.code, f.date_from), why)
+                self.plan.set_fam(seq_of(d), "EVI", f, None, why)
 
     def fix_event_aim(self, e: Delivery, told: date | None) -> None:
         """Bring an event aim to one date, CompStatus 2, Outcome 1.

@@ -244,7 +244,8 @@ class ProgrammeAdvice(EventPlanning, StoppedPlanning):
                 return SIX_MONTHS  # closed with no positive outcome, as recorded
             self.plan.explain("The programme aim is closed with Outcome 3 before six months have passed and with no "
                               "event recorded: " + self.event_needed() + " until the six months are up.")
-        if six_months_passed and not outcome_pending and self.has_event() and self.facts.positive_outcome is None:
+        if six_months_passed and ach_end and not outcome_pending and self.has_event() \
+                and self.facts.positive_outcome is None:
             # An event is recorded, so the PSM six-month rule (no event recorded) does not decide this; an outcome
             # reached inside the window can still be recorded (AchDate_13 bounds the AchDate, not the return).
             # Whether there was one is a fact: ask, and leave the record claiming M2 as it is until answered.
