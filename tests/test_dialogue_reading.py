@@ -275,3 +275,15 @@ def test_the_plain_chat_is_the_same_every_time():
         run_plain(io.StringIO(text), out, year="2024-25", as_of="2025-02-15")
         runs.append(out.getvalue())
     assert runs[0] == runs[1]
+
+
+@pytest.mark.parametrize("typed", ["¹ March 2024", "1 March ²⁰²⁴"])
+def test_superscript_digits_are_not_read_as_a_date(typed):
+    """str.isdigit() is true of '¹' but int() refuses it: a clear 'cannot read' instead of a crash."""
+    assert parse_date(typed).error is not None
+
+
+def test_a_superscript_digit_in_a_code_answer_does_not_crash_the_session():
+    s = drive(Session(year="2024-25", as_of=date(2025, 1, 31)),
+              ["m2", "2/9/2024", "20/12/2024", "1", "it's ¹"])
+    assert "Something went wrong" not in s.transcript[-1].text

@@ -128,9 +128,9 @@ def parse_date(text: str, today: date | None = None) -> DateReading:
     words = _ORDINAL.sub(r"\1", t.replace(",", " "))
     parts = words.split()
     if len(parts) == 3:
-        if parts[0].isdigit() and parts[1] in MONTHS and parts[2].isdigit():
+        if parts[0].isdecimal() and parts[1] in MONTHS and parts[2].isdecimal():
             return _checked(raw, _year(parts[2]), MONTHS[parts[1]], int(parts[0]))
-        if parts[0] in MONTHS and parts[1].isdigit() and parts[2].isdigit():
+        if parts[0] in MONTHS and parts[1].isdecimal() and parts[2].isdecimal():
             return _checked(raw, _year(parts[2]), MONTHS[parts[0]], int(parts[1]))
         if parts[1][:3] in MONTHS or parts[0][:3] in MONTHS:
             name = parts[1] if parts[1][:3] in MONTHS else parts[0]

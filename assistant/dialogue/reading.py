@@ -279,7 +279,7 @@ def read(text: str, choices: Sequence[Choice], *, codes: bool = False) -> Readin
     # 3. A code in a short answer ("CompStatus 2", "it's 8", "outcome is 1").
     if codes:
         # Digits as typed: "this one" is not code 1 (a whole answer "one" was read above).
-        numbers = [w for w in norm.split() if w.isdigit() and re.search(rf"(?<!\d){w}(?!\d)", text)]
+        numbers = [w for w in norm.split() if w.isdecimal() and re.search(rf"(?<!\d){w}(?!\d)", text)]
         if len(numbers) == 1 and len(norm.split()) <= 5:
             hit = [c for c in choices if c.key == str(int(numbers[0]))]
             if not hit:
