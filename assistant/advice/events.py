@@ -9,52 +9,18 @@ Mixed into :class:`assistant.advice.propose.ProgrammeAdvice`, whose state it rea
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
 
 from ..ilr.model import Delivery, Fam
 from ..ilr.vocabulary import EVENT_AIM_FOR
 from ..rules.base import fmt
 from .plan import Reason, seq_of
+from .programme_base import ProgrammeBase
 from .states import BREAK, OFFER_DATE_Q, WITHDRAWN
 
-if TYPE_CHECKING:
-    from abc import abstractmethod
-
-    from ..rules.base import Context
-    from ..rules.milestones import Method
-    from .plan import Plan
-    from .types import Facts
 
 
-class EventPlanning:
+class EventPlanning(ProgrammeBase):
     """Event aims and EVIs for one programme (a mixin of ProgrammeAdvice)."""
-
-    if TYPE_CHECKING:  # what ProgrammeAdvice provides: its state, and helpers (abstract, so mypy sees one go missing)
-        plan: Plan
-        ctx: Context
-        facts: Facts
-        method: Method
-        p: Delivery | None
-        start: date | None
-
-        @property
-        @abstractmethod
-        def subjects(self) -> list[Delivery]: ...
-        @property
-        @abstractmethod
-        def events(self) -> list[Delivery]: ...
-        @property
-        @abstractmethod
-        def standard_events(self) -> list[Delivery]: ...
-        @abstractmethod
-        def clamp_to_start(self, day: date) -> date: ...
-        @staticmethod
-        @abstractmethod
-        def aim_event_date(e: Delivery) -> date | None: ...
-        @abstractmethod
-        def event_date(self) -> date | None: ...
-        @abstractmethod
-        def ask_event(self) -> None: ...
 
     def plan_events(self, state: str) -> None:
         stopped = state in {WITHDRAWN, BREAK}

@@ -8,36 +8,16 @@ wiped without asking. Mixed into :class:`assistant.advice.propose.ProgrammeAdvic
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
 
 from ..rules.base import fmt
 from .plan import Reason, seq_of
+from .programme_base import ProgrammeBase
 from .states import BREAK, WITHDRAWN
 
-if TYPE_CHECKING:
-    from abc import abstractmethod
-
-    from ..ilr.model import Delivery, Programme
-    from .plan import Plan
-    from .types import Facts
 
 
-class StoppedPlanning:
+class StoppedPlanning(ProgrammeBase):
     """Withdrawn and paused programmes (a mixin of ProgrammeAdvice)."""
-
-    if TYPE_CHECKING:  # what ProgrammeAdvice provides: its state, and helpers (abstract, so mypy sees one go missing)
-        plan: Plan
-        prog: Programme
-        facts: Facts
-        p: Delivery | None
-
-        @property
-        @abstractmethod
-        def subjects(self) -> list[Delivery]: ...
-        @abstractmethod
-        def ask_positive_outcome(self, why: str) -> None: ...
-        @abstractmethod
-        def close_subject(self, s: Delivery) -> None: ...
 
     def complete_stopped_aims(self) -> None:
         """Any aim left withdrawn or paused still needs its Outcome and (withdrawn) its reason."""
