@@ -113,12 +113,16 @@ def not_future(text: str, state: State) -> Checked:
     return Checked(error=problem) if problem else Checked(value=text)
 
 
+def _between_start_and_now(text: str, state: State, what: str) -> Checked:
+    day = _date_of(text)
+    problem = _before_start(day, state, what) or _future(day, state)
+    return Checked(error=problem) if problem else Checked(value=text)
+
+
 @validator("after_start")
 def after_start(text: str, state: State) -> Checked:
     """A date in the learner's bootcamp (an end, a withdrawal, an outcome): not before the start, not future."""
-    day = _date_of(text)
-    problem = _before_start(day, state, "this date") or _future(day, state)
-    return Checked(error=problem) if problem else Checked(value=text)
+    return _between_start_and_now(text, state, "this date")
 
 
 @validator("start_date")
@@ -146,9 +150,7 @@ def plan_end(text: str, state: State) -> Checked:
 @validator("act_end")
 def act_end(text: str, state: State) -> Checked:
     """An actual end recorded on an aim: not before the start, not in the future."""
-    day = _date_of(text)
-    problem = _before_start(day, state, "an actual end date") or _future(day, state)
-    return Checked(error=problem) if problem else Checked(value=text)
+    return _between_start_and_now(text, state, "an actual end date")
 
 
 #: Returns for a teaching year go on after it ends (the final collection closes in the autumn).
