@@ -14,7 +14,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Sequence
+from types import FrameType
+from typing import Any, Sequence
 
 from .status import EXIT_TABLE, ExitStatus, OutputError, Terminated, help_epilog, say
 
@@ -27,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    def add(name: str, **kw) -> argparse.ArgumentParser:
+    def add(name: str, **kw: Any) -> argparse.ArgumentParser:
         return sub.add_parser(name, epilog=help_epilog(), formatter_class=argparse.RawDescriptionHelpFormatter, **kw)
 
     tui = add("tui", help="the chat assistant in the terminal (the default)")
@@ -113,7 +114,7 @@ def _run(args: argparse.Namespace) -> int:
     return run(year=getattr(args, "year", None))
 
 
-def _on_sigterm(signum, frame) -> None:
+def _on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise Terminated()
 
 

@@ -223,7 +223,7 @@ class StreamedFixed:
             raise
         self.splicer = Splicer(decoded_chunks(self._fh.read, codec), self.writer.write)
 
-    def add(self, position: int, dg: Diagnosis, nsmap: dict) -> None:
+    def add(self, position: int, dg: Diagnosis, nsmap: dict[str | None, str]) -> None:
         if not dg.verified:
             self.left_out.append(dg)
         changes = changes_to_write(dg)

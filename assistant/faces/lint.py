@@ -14,12 +14,15 @@ Checks, reporting every problem at once (each names file, key and line):
 from __future__ import annotations
 
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from ..knowledge_loader import Knowledge, KnowledgeError, shipped
 
+if TYPE_CHECKING:
+    from ..dialogue.tree import Tree
 
-def _graph_problems(tree) -> list[KnowledgeError]:
+
+def _graph_problems(tree: Tree) -> list[KnowledgeError]:
     from ..dialogue.session import REQUIRED_ENTRIES
     from ..dialogue.logic import VALUES
     from ..dialogue.walk import placeholders

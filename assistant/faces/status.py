@@ -16,7 +16,7 @@ import sys
 from enum import IntEnum
 from typing import TextIO
 
-from ..ilr.output import OutputError  # noqa: F401  - the output problem every face reports as OUTPUT
+from ..ilr.output import OutputError as OutputError  # the output problem every face reports as OUTPUT
 
 
 class ExitStatus(IntEnum):

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import sys
 from datetime import date, datetime
-from pathlib import Path
-from typing import Callable
+from pathlib import Path, PurePath
+from typing import Callable, ClassVar, TypedDict
 
 from textual.app import App
 from textual.binding import Binding
@@ -25,11 +25,21 @@ DARK = "textual-dark"
 LIGHT = "textual-light"
 
 
-def make_session(year: str | None = None, as_of: date | str | None = None) -> SessionPort:
+def make_session(year: str | None = None, as_of: date | None = None) -> SessionPort:
     """The real conversation engine (imported here so the app module loads without it)."""
     from ...dialogue.session import Session
 
-    return Session(year=year, as_of=as_of)  # type: ignore[arg-type]
+    return Session(year=year, as_of=as_of)
+
+
+class ScreenOptions(TypedDict):
+    """What the app hands on to its main screen (tests set them so that every run is the same)."""
+
+    clock: Callable[[], datetime]
+    export_dir: Path | None
+    redact: Callable[[str], str] | None
+    system_copy: Callable[[str], None] | None | str
+    as_of: date | None
 
 
 class AssistantApp(App[int]):
@@ -37,7 +47,8 @@ class AssistantApp(App[int]):
 
     TITLE = "ILR assistant"
     SUB_TITLE = "why a bootcamp milestone has not paid, and what to record instead"
-    CSS_PATH = "app.tcss"
+    #: Typed as Textual types it, so the browser face can give a list.
+    CSS_PATH: ClassVar[str | PurePath | list[str | PurePath] | None] = "app.tcss"
     COMMANDS = App.COMMANDS | {AssistantCommands}
     #: Textual's own quit key, but shown in the footer (the issue asks for quit to be visible).
     BINDINGS = [
@@ -47,14 +58,14 @@ class AssistantApp(App[int]):
     #: The screen class pushed at start; the browser face (tui/served_app.py) swaps in a subclass.
     MAIN_SCREEN: type[MainScreen] = MainScreen
 
-    def __init__(self, session: SessionPort | None = None, *, year: str | None = None, as_of: date | str | None = None,
+    def __init__(self, session: SessionPort | None = None, *, year: str | None = None, as_of: date | None = None,
                  clock: Callable[[], datetime] = datetime.now, export_dir: Path | None = None,
                  redact: Callable[[str], str] | None = None,
                  system_copy: Callable[[str], None] | None | str = "default", theme: str = DARK) -> None:
         super().__init__()
         self.session = session if session is not None else make_session(year, as_of)
-        self._screen_options = dict(clock=clock, export_dir=export_dir, redact=redact, system_copy=system_copy,
-                                    as_of=as_of if isinstance(as_of, date) else None)
+        self._screen_options = ScreenOptions(clock=clock, export_dir=export_dir, redact=redact,
+                                             system_copy=system_copy, as_of=as_of)
         self.theme = theme
 
     async def on_mount(self) -> None:

@@ -13,8 +13,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from ...advice.types import Change
 from ...ilr.model import Delivery
-from ...ilr.vocabulary import (EVENT_AIM_NAMES, EVENT_AIMS, HGV_EVENT_AIMS, PROGRAMME_AIM_REF,  # noqa: F401
-                               STATUS_MARKS, STATUS_WORDS)
+from ...ilr.vocabulary import EVENT_AIM_NAMES, EVENT_AIMS, HGV_EVENT_AIMS, PROGRAMME_AIM_REF
 from ...dialogue.render import source_line
 from .port import SessionPort
 

@@ -21,10 +21,11 @@ import sys
 import time
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, Callable, TextIO
+from typing import Any, TextIO
 
 import textual_serve
 from aiohttp import web
+from aiohttp.typedefs import Handler
 from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
@@ -116,7 +117,7 @@ def make_server(settings: ServeSettings, out: TextIO | None = None) -> Server:
     stream = out or sys.stdout
 
     @web.middleware
-    async def guard(request: web.Request, handler: Callable[[web.Request], Any]) -> web.StreamResponse:
+    async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
         host = request.headers.get("Host", "")
         if not allowed_host(host, settings):
             return web.Response(status=421, text="This server only answers requests addressed to this machine.")
@@ -161,8 +162,10 @@ def make_server(settings: ServeSettings, out: TextIO | None = None) -> Server:
             app_service: AppService | None = None
             try:
                 await websocket.prepare(request)
+                # textual-serve hints ``close`` as returning None; it awaits it and drops aiohttp's bool.
                 app_service = WarmAppService(self.command, write_bytes=websocket.send_bytes,
-                                             write_str=websocket.send_str, close=websocket.close,
+                                             write_str=websocket.send_str,
+                                             close=websocket.close,  # type: ignore[arg-type]
                                              download_manager=self.download_manager, debug=self.debug)
                 await app_service.start(width, height)
                 try:

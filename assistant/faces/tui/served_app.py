@@ -12,8 +12,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
-from typing import Any, Sequence
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING, Any, Sequence
+
+if TYPE_CHECKING:  # Textual is imported only when the app is built
+    from textual.app import App
+    from textual.screen import Screen
 
 
 def browser_copy(text: str) -> None:
@@ -24,14 +28,14 @@ def browser_copy(text: str) -> None:
     """
 
 
-def css_of(cls: type) -> list[str]:
+def css_of(cls: type[App[Any]] | type[Screen[Any]]) -> list[str | PurePath]:
     """``cls.CSS_PATH`` as absolute paths: Textual reads a relative CSS_PATH beside the module that
     defines the class, and the subclasses below live here, not beside their .tcss files."""
     import inspect
 
     paths = cls.CSS_PATH or []
     folder = Path(inspect.getfile(cls)).parent
-    return [str(folder / p) for p in ([paths] if isinstance(paths, (str, Path)) else paths)]
+    return [str(folder / p) for p in ([paths] if isinstance(paths, (str, PurePath)) else paths)]
 
 
 def served_app(year: str | None = None, remote: bool = False) -> Any:

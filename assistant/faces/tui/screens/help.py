@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 INTRO = """\
 The assistant works out why a Skills Bootcamp milestone (M1, M2, M3) has not
@@ -48,7 +48,7 @@ def _key(binding: Binding) -> str:
 WHERE = {False: "on the right", True: "behind F2 (the screen is too narrow to show it beside the chat)"}
 
 
-def help_markdown(bindings: Iterable[Binding | tuple], *, narrow: bool = False) -> str:
+def help_markdown(bindings: Iterable[BindingType], *, narrow: bool = False) -> str:
     bindings = list(bindings)
     rows = ["| key | what it does |", "|---|---|"]
     for b in bindings:

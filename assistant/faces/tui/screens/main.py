@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date, datetime
-from pathlib import Path
-from typing import Callable, Sequence
+from pathlib import Path, PurePath
+from typing import Callable, ClassVar, Sequence
 
 from textual import on
 from textual.app import ComposeResult
@@ -52,8 +52,9 @@ __all__ = ["MainScreen", "Note", "WIDE"]
 WIDE = 110
 
 
-class MainScreen(Screen):
-    CSS_PATH = "main.tcss"
+class MainScreen(Screen[None]):
+    #: Typed as Textual types it (a path or a list of them), so the browser face can give a list.
+    CSS_PATH: ClassVar[str | PurePath | list[str | PurePath] | None] = "main.tcss"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]
     #: A tall terminal shows more options at once (the answer box must always fit under them).
     VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
@@ -340,8 +341,11 @@ class MainScreen(Screen):
 
     async def _copy(self, text: str, what: str, shown: str) -> None:
         """Copy ``text``; if that may have failed, one plain sentence and ``shown`` to select by hand."""
-        kwargs = {} if self._system_copy == "default" else {"system_copy": self._system_copy}
-        result = clipboard.copy_text(text, self.app.copy_to_clipboard, **kwargs)
+        system_copy = self._system_copy
+        if isinstance(system_copy, str):  # "default": the clipboard module's own (pyperclip)
+            result = clipboard.copy_text(text, self.app.copy_to_clipboard)
+        else:
+            result = clipboard.copy_text(text, self.app.copy_to_clipboard, system_copy=system_copy)
         message = clipboard.describe(result, what)
         if result.certain:
             self.notify(message, timeout=4)
@@ -353,7 +357,9 @@ class MainScreen(Screen):
     async def action_export(self) -> None:
         redact = self._redact
         if redact is None:
-            from ....privacy import redact_text as redact
+            from ....privacy import redact_text
+
+            redact = redact_text
         changes = self.proposal_table.changes
         messages = since_restart(self.session.transcript)
         restarted = len(messages) < len(self.session.transcript)

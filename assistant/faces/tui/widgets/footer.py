@@ -10,6 +10,7 @@ on every change of focus, which cost most of F2's time.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.screen import Screen
@@ -22,15 +23,15 @@ class WrappingFooter(Footer):
     #: Rows used when the screen is narrow (the ``-narrow`` class on the screen).
     NARROW_ROWS = 2
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._shown: tuple[tuple[str, str, bool], ...] | None = None
 
-    def _shown_keys(self, screen: Screen) -> tuple[tuple[str, str, bool], ...]:
+    def _shown_keys(self, screen: Screen[Any]) -> tuple[tuple[str, str, bool], ...]:
         return tuple((binding.key, binding.description, enabled)
                      for _, binding, enabled, _ in screen.active_bindings.values() if binding.show)
 
-    def bindings_changed(self, screen: Screen) -> None:
+    def bindings_changed(self, screen: Screen[Any]) -> None:
         shown = self._shown_keys(screen) if screen.app.app_focus else None
         if shown is not None and shown == self._shown and self._bindings_ready:
             return

@@ -23,9 +23,12 @@ from textual.widgets.option_list import Option
 
 if TYPE_CHECKING:
     from ....advice.engine import Diagnosis
-    from ....ilr.model import Learner
+    from rich.style import Style
 
-from ..format import (STATUS_MARKS, STATUS_WORDS, change_aim, change_field, change_source,
+    from ....ilr.model import Delivery, Learner
+
+from ....ilr.vocabulary import STATUS_MARKS, STATUS_WORDS
+from ..format import (change_aim, change_field, change_source,
                       change_values, dash, describe_aim)
 
 #: Record columns: (key, header, ILR fields whose change highlights the cell, one per line of the cell).
@@ -61,7 +64,7 @@ def _has_evi(learner: Any) -> bool:
     return learner is not None and any(d.fams_of("EVI") for d in learner.deliveries)
 
 
-class RecordTable(DataTable):
+class RecordTable(DataTable[Text]):
     """One row per aim: reference and what it is, start and planned end, actual end,
     CompStatus, Outcome, AchDate and — when the record or the proposal has one — EVI.
 
@@ -95,7 +98,7 @@ class RecordTable(DataTable):
             self.add_column(header, key=key)
         changed = self.get_component_rich_style("record--changed", partial=True)
         note = self.get_component_rich_style("record--note", partial=True)
-        shown = set()
+        shown: set[int | None] = set()
         for d in sorted(learner.deliveries, key=lambda a: (a.seq or 0)):
             shown.add(d.seq)
             self._add(d, columns, touched, changed, note, new=False)
@@ -105,7 +108,8 @@ class RecordTable(DataTable):
                 if d.seq not in shown:
                     self._add(d, columns, touched, changed, note, new=True)
 
-    def _add(self, d: Any, columns: list, touched: set, changed: Any, note: Any, *, new: bool) -> None:
+    def _add(self, d: Delivery, columns: list[tuple[str, str, tuple[str, ...]]], touched: set[tuple[int, str]],
+             changed: Style, note: Style, *, new: bool) -> None:
         seq = d.seq or 0
         first = f"{d.aim_seq or '?'} {d.learn_aim_ref or '?'}"
         values = {
