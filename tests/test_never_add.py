@@ -91,7 +91,7 @@ def test_text_presents_unverified_changes_as_not_to_be_made():
     info = face.resolve_input("2025-26", "option", None, None, "2025-01-08")
     dg = engine.diagnose_learner(learner, face.context_for(info))
     fake = dataclasses.replace(dg, introduced=[dataclasses.replace(dg.findings[0], rule="R_999")])
-    text = face.text_learner(fake)
+    text = face.text_learner(face.learner_view(fake))
     assert "NOT VERIFIED" in text and "R_999" in text
     buf = io.StringIO()
     face.write_report("json", info, [fake], buf)

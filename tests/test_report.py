@@ -77,7 +77,7 @@ def test_streamed_json_equals_diagnosing_each_learner_on_its_own(ilr):
     streamed = json.loads(out)
     result = read_path(str(path))
     ctx = face.context_for(face.resolve_input(result.year, result.year_source, result.file_preparation_date, None, None))
-    alone = [face.learner_json(diagnose_learner(x, ctx)) for x in result.learners if x.is_bootcamp_learner]
+    alone = [face.learner_json(face.learner_view(diagnose_learner(x, ctx))) for x in result.learners if x.is_bootcamp_learner]
     assert streamed["learners"] == json.loads(json.dumps(alone))
     assert len(streamed["learners"]) == planted["bootcamp_learners"] == 64
     assert streamed["summary"]["learners_checked"] == N

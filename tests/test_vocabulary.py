@@ -31,11 +31,11 @@ def test_no_module_spells_an_aim_reference_or_a_status_word_of_its_own():
 
 def test_chat_tui_and_reports_share_one_set_of_status_words():
     from assistant.dialogue import render
-    from assistant.faces import report
+    from assistant.faces import counts, markdown
     from assistant.faces.tui.widgets import record as tui_record
 
     assert render.STATUS_WORDS is v.STATUS_WORDS is tui_record.STATUS_WORDS
-    assert report.STATUS_ORDER is v.STATUS_ORDER
+    assert counts.STATUS_ORDER is markdown.STATUS_ORDER is v.STATUS_ORDER
     assert set(v.STATUS_WORDS) == set(v.STATUS_ORDER) == set(v.STATUS_MARKS) == set(v.STATUS_URGENCY)
     assert "not-payable" in v.STATUS_ORDER
 

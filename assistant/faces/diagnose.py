@@ -3,7 +3,9 @@
 This is the driver: it checks the options, sends whole files (on disk or on
 standard input) to the stream (`report.py`) and reads anything else whole,
 and writes ``--fixed`` (`fixed.py`). What is said, and in which format, is
-`formats.py`.
+one renderer per form (`formats.py`: text, JSON, CSV; `markdown.py`: the
+manager's report and ``--summary``), each drawing on one `LearnerView` per
+learner (`view.py`).
 
 Exit statuses are `status.ExitStatus` (0 nothing wrong, 1 findings, 2 input
 or option refused, 3 --fixed incomplete (a learner's unverified changes left
@@ -16,29 +18,30 @@ import sys
 from typing import Any, BinaryIO, TextIO
 
 from ..advice.engine import Diagnosis, diagnose_learner
+from ..ilr.model import Learner
 from ..ilr.output import OutputError
 from ..ilr import reader
 from ..ilr.reader import InputError, ReadResult, read_data, read_input_bytes
 from ..ilr.stream import read_prolog
+from ..rules.base import Context
 from .fixed import FixedPlan, plan_fixed, write_fixed_whole
-from .formats import (  # noqa: F401  - the names other modules and tests use from here
-    CSV_COLUMNS, InputInfo, change_json, context_for, csv_rows, diagnose_all, finding_json, learner_json,
-    parse_as_of, programme_json, render, resolve_input, show, source_json, text_header, text_learner,
-    write_report,
-)
-from .report import file_findings_for, run_whole_file, should_stream, write_markdown_or_summary
+from .formats import FileFindings, context_for, resolve_input
+from .formats import diagnose_all, learner_json, text_learner  # noqa: F401  - the names tests and benchmarks use
+from .report import file_findings_for, run_whole_file, should_stream, write_report
+from .report import render  # noqa: F401  - as above
 from .status import ExitStatus, printable_path, say
+from .view import learner_view  # noqa: F401  - as above
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_FIXED_INCOMPLETE, EXIT_OUTPUT = (
     ExitStatus.CLEAN, ExitStatus.FINDINGS, ExitStatus.INPUT, ExitStatus.FIXED_INCOMPLETE, ExitStatus.OUTPUT)
 
 
-def _diagnose(learner, ctx):
+def _diagnose(learner: Learner, ctx: Context) -> Diagnosis:
     """Through this module's name, so that tests (and callers) can stand in for the engine on every path."""
     return diagnose_learner(learner, ctx)
 
 
-def exit_status(diagnoses: list[Diagnosis], file_findings: list | None = None) -> int:
+def exit_status(diagnoses: list[Diagnosis], file_findings: FileFindings | None = None) -> int:
     found = any(dg.has_findings for dg in diagnoses) or bool(file_findings)
     return EXIT_FINDINGS if found else EXIT_CLEAN
 
@@ -131,12 +134,9 @@ def _run_whole_input(args: Any, out: TextIO, err: TextIO, plan: FixedPlan | None
                   for position, learner in enumerate(result.learners, 1) if learner.is_bootcamp_learner]
     diagnoses = [dg for _, dg in positioned]
     file_findings = file_findings_for(result.learners, ctx)
-    fmt = args.format
-    if fmt == "md" or getattr(args, "summary", False):
-        write_markdown_or_summary(args, info, diagnoses, out, learners_read=len(result.learners),
-                                  file_findings=file_findings)
-    else:
-        write_report(fmt, info, diagnoses, out, file_findings=file_findings)
+    write_report(args.format, info, diagnoses, out, file_findings=file_findings,
+                 summary=bool(getattr(args, "summary", False)), learners_read=len(result.learners),
+                 path=getattr(args, "path", "") or "")
     if plan is not None and not write_fixed_whole(plan, data, result, positioned, xml_out, err):
         return EXIT_FIXED_INCOMPLETE
     return exit_status(diagnoses, file_findings)

@@ -1,7 +1,11 @@
-"""What `diagnose` says and in which format: input facts, JSON, CSV and text for each learner.
+"""What `diagnose` says and in which format: the input facts, and one renderer each for JSON, CSV and text.
 
-Shared by the snippet driver (`diagnose.py`) and the whole-file stream
-(`report.py`); it imports neither, so the two drivers do not import each other.
+Each renderer is a `Sink`: it is given the learners one `LearnerView` at a
+time (`view.py`) and writes its form as it goes, for a whole file streamed
+(`report.py`) and for input read whole (a snippet, standard input) alike; the
+Markdown report and ``--summary`` are the other two sinks (`markdown.py`). A
+sink for a whole file ends with the counts; one for input read whole does not.
+
 The JSON shape is a contract other tools read (see issue 2); keys may be
 added, never renamed. Each learner carries ``verified`` (true when making its
 changes adds no validation error), ``introduced`` (the rule ids they would
@@ -13,20 +17,19 @@ what a person must check first).
 from __future__ import annotations
 
 import csv
-import io
 import json
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Iterable, TextIO
+from typing import Any, Iterable, Iterator, Protocol
 
 from ..advice.engine import Diagnosis, diagnose_learner
-from ..advice.types import Change
 from ..ilr.model import Learner
 from ..ilr.reader import InputError
 from ..ilr.years import YearError, normalise_year, year_of
 from ..rules.base import Context, Finding
 from ..rules.evidence import year_header_notes
-from ..rules.milestones import ProgrammeStatus
+from .counts import Tally, error_json, summary_text
+from .view import FileFindingData, FindingData, LearnerView, field_name
 
 
 
@@ -83,56 +86,98 @@ def context_for(info: InputInfo) -> Context:
     return Context(info.year, info.as_of, as_of_assumed=info.as_of_assumed, year_assumed=info.year_source == "assumed")
 
 
+def diagnose_all(learners: Iterable[Learner], ctx: Context) -> Iterable[Diagnosis]:
+    for learner in learners:
+        if learner.is_bootcamp_learner:
+            yield diagnose_learner(learner, ctx)
+
+
+#: (LearnRefNumber, finding) about the file as a whole, such as R_06 (a reference used twice).
+FileFindings = list[tuple[str, Finding]]
+
+
+# -- the renderers ----------------------------------------------------------------------------
+
+class Out(Protocol):
+    """Where a sink writes: a text stream (or the whole-file path's wrapper that clears the progress line)."""
+
+    def write(self, text: str, /) -> int: ...
+
+
+class Sink:
+    """One output form: given the learners as they are diagnosed, it writes its form as it goes.
+
+    ``whole_file``: the input is a whole file, streamed, and the form ends
+    with the counts; otherwise (a snippet, input read whole) it does not.
+    """
+
+    def __init__(self, out: Out, info: InputInfo, tally: Tally, path: str, *, whole_file: bool = True) -> None:
+        self.out, self.info, self.tally, self.path, self.whole_file = out, info, tally, path, whole_file
+
+    def start(self) -> None: ...
+
+    def add(self, v: LearnerView) -> None: ...
+
+    def finish(self, error: InputError | None) -> None: ...
+
+
 # -- JSON ----------------------------------------------------------------------------------
 
-def source_json(s) -> dict[str, str]:
-    return {"title": s.title, "url": s.url, "grade": s.grade}
-
-
-def finding_json(f: Finding) -> dict[str, Any]:
-    out = {"rule": f.rule, "severity": f.severity, "aim_seq": f.aim_seq, "field": f.field, "message": f.message,
-           "detail": f.detail, "explanation": f.explanation, "sources": [source_json(s) for s in f.sources],
-           "con_ref": f.con_ref}
-    if f.fam_type:
-        out["fam_type"] = f.fam_type
-    if f.year_note:
-        out["year_note"] = f.year_note
-    return out
-
-
-def change_json(c: Change) -> dict[str, Any]:
-    out = {"aim_seq": c.aim_seq, "aim_ref": c.aim_ref, "field": c.field, "from": c.from_, "to": c.to,
-           "because": list(c.because), "rules": list(c.rules), "milestone": c.milestone, "grade": c.grade,
-           "sources": [source_json(s) for s in c.sources]}
-    if c.fam_type:
-        out["fam_type"] = c.fam_type
-    return out
-
-
-def programme_json(p: ProgrammeStatus) -> dict[str, Any]:
-    return {"con_ref": p.con_ref, "programme_aim_seq": p.programme_aim_seq, "method": p.method,
-            "start": p.start.isoformat() if p.start else None,
-            "milestones": {k: {"status": m.status, "reasons": list(m.reasons), "evidence": m.evidence}
-                           for k, m in p.milestones.items()}}
-
-
-def learner_json(dg: Diagnosis) -> dict[str, Any]:
+def learner_json(v: LearnerView) -> dict[str, Any]:
+    """One learner in the JSON contract's shape and key order."""
     return {
-        "learn_ref": dg.learner.learn_ref,
-        "verified": dg.verified,
-        "introduced": dg.introduced_rules,
-        "programmes": [programme_json(p) for p in dg.programmes],
-        "findings": [finding_json(f) for f in dg.findings],
-        "changes": [change_json(c) for c in dg.proposal.changes],
-        "withheld": [change_json(c) for c in dg.proposal.withheld],
-        "questions": [{"id": q.id, "aim_seq": q.aim_seq, "text": q.text} for q in dg.proposal.questions],
-        "explanations": list(dg.proposal.explanations),
-        "states": {str(k): v for k, v in dg.proposal.states.items()},
-        "after_changes": {
-            "programmes": [programme_json(p) for p in dg.programmes_after],
-            "findings": [finding_json(f) for f in dg.findings_after],
-        },
+        "learn_ref": v.learn_ref,
+        "verified": v.verified,
+        "introduced": v.introduced,
+        "programmes": v.programmes,
+        "findings": v.findings,
+        "changes": v.changes,
+        "withheld": v.withheld,
+        "questions": v.questions,
+        "explanations": v.explanations,
+        "states": {str(k): s for k, s in v.states.items()},
+        "after_changes": {"programmes": v.programmes_after, "findings": v.findings_after},
     }
+
+
+def _indent(text: str, by: int) -> str:
+    pad = " " * by
+    return "\n".join(pad + line if line else line for line in text.split("\n"))
+
+
+def _nested(value: Any, depth: int = 2) -> str:
+    """``value`` indented as it would be at ``depth`` inside an indented document (first line not padded)."""
+    return _indent(json.dumps(value, indent=2), depth).lstrip()
+
+
+class JsonSink(Sink):
+    """The JSON contract, written learner by learner; a whole file adds ``summary`` (and ``error``).
+
+    For a whole file each learner is one compact line: Python's C encoder is
+    used only without ``indent``, and on a big file the indented encoder costs
+    more than the checks themselves. Input read whole is indented throughout.
+    Either way it is the same JSON document.
+    """
+
+    def start(self) -> None:
+        self.out.write("{\n  \"input\": " + _nested(self.info.as_json()) + ",\n  \"learners\": [")
+        self._first = True
+
+    def add(self, v: LearnerView) -> None:
+        learner = json.dumps(learner_json(v)) if self.whole_file else _nested(learner_json(v), 4)
+        self.out.write(("\n    " if self._first else ",\n    ") + learner)
+        self._first = False
+
+    def finish(self, error: InputError | None) -> None:
+        self.out.write("]" if self._first else "\n  ]")
+        found = self.tally.file_findings
+        if found:
+            self.out.write(",\n  \"file_findings\": " + (json.dumps(found) if self.whole_file else _nested(found)))
+        if self.whole_file:
+            self.out.write(",\n  \"summary\": " + _nested(self.tally.as_json()))
+            if error is not None:
+                self.out.write(",\n  \"error\": " + _nested(error_json(error, self.tally)))
+        self.out.write("\n}\n")
 
 
 # -- CSV -----------------------------------------------------------------------------------
@@ -148,16 +193,36 @@ def _csv_value(v: Any) -> str:
     return str(v)
 
 
-def csv_rows(dg: Diagnosis) -> Iterable[dict[str, str]]:
-    aims = {d.seq: d.learn_aim_ref for d in dg.learner.deliveries}
-    for f in dg.findings:
-        yield {"learn_ref": dg.learner.learn_ref, "kind": "finding", "aim_seq": _csv_value(f.aim_seq),
-               "aim_ref": aims.get(f.aim_seq) or "", "rule": f.rule, "severity": f.severity, "field": f.field or "",
-               "fam_type": f.fam_type or "", "from": "", "to": "", "message": f.message, "because": f.detail}
-    for c in dg.proposal.changes:
-        yield {"learn_ref": dg.learner.learn_ref, "kind": "change", "aim_seq": str(c.aim_seq), "aim_ref": c.aim_ref,
-               "rule": " ".join(c.rules), "severity": "", "field": c.field, "fam_type": c.fam_type or "",
-               "from": _csv_value(c.from_), "to": _csv_value(c.to), "message": "", "because": "; ".join(c.because)}
+def _finding_row(ref: str, f: FindingData, aim_ref: str | None) -> dict[str, str]:
+    return {"learn_ref": ref, "kind": "finding", "aim_seq": _csv_value(f["aim_seq"]), "aim_ref": aim_ref or "",
+            "rule": f["rule"], "severity": f["severity"], "field": f["field"] or "", "fam_type": f.get("fam_type") or "",
+            "from": "", "to": "", "message": f["message"], "because": f["detail"]}
+
+
+def csv_rows(v: LearnerView) -> Iterator[dict[str, str]]:
+    """A row per finding, then a row per change."""
+    ref = v.learn_ref
+    for f in v.findings:
+        yield _finding_row(ref, f, v.aim_refs.get(f["aim_seq"]))
+    for c in v.changes:
+        yield {"learn_ref": ref, "kind": "change", "aim_seq": str(c["aim_seq"]), "aim_ref": c["aim_ref"],
+               "rule": " ".join(c["rules"]), "severity": "", "field": c["field"], "fam_type": c.get("fam_type") or "",
+               "from": _csv_value(c["from"]), "to": _csv_value(c["to"]), "message": "",
+               "because": "; ".join(c["because"])}
+
+
+class CsvSink(Sink):
+    """A row per finding and per change of each learner, then the findings about the whole file."""
+
+    def start(self) -> None:
+        self.writer = csv.DictWriter(self.out, CSV_COLUMNS)
+        self.writer.writeheader()
+
+    def add(self, v: LearnerView) -> None:
+        self.writer.writerows(csv_rows(v))
+
+    def finish(self, error: InputError | None) -> None:
+        self.writer.writerows(_finding_row(f["learn_ref"], f, None) for f in self.tally.file_findings)
 
 
 # -- text ----------------------------------------------------------------------------------
@@ -174,64 +239,63 @@ def show(value: Any) -> str:
     return str(value)
 
 
-def text_learner(dg: Diagnosis) -> str:
-    out: list[str] = [f"Learner {dg.learner.learn_ref}"]
-    if not dg.programmes:
+def text_learner(v: LearnerView) -> str:
+    out: list[str] = [f"Learner {v.learn_ref}"]
+    if not v.programmes:
         out.append("  No Skills Bootcamp aims (FundModel 37 / ProgType 32): nothing to check.")
         return "\n".join(out)
-    after = {p.con_ref: p for p in dg.programmes_after}
-    for p in dg.programmes:
-        state = dg.proposal.states.get(p.con_ref)
-        out.append(f"  Bootcamp {p.con_ref or '(no ConRefNumber)'}: {p.method}, started {show(p.start)}"
+    after = {p["con_ref"]: p for p in v.programmes_after}
+    for p in v.programmes:
+        state = v.states.get(p["con_ref"])
+        out.append(f"  Bootcamp {p['con_ref'] or '(no ConRefNumber)'}: {p['method']}, started {show(p['start'])}"
                    + (f"; taken to be: {state}" if state else ""))
-        for name, m in p.milestones.items():
-            out.append(f"    {name} {m.status:<8} {m.reasons[0]} [{m.evidence}]")
-            for extra in m.reasons[1:]:
+        for name, m in p["milestones"].items():
+            out.append(f"    {name} {m['status']:<8} {m['reasons'][0]} [{m['evidence']}]")
+            for extra in m["reasons"][1:]:
                 out.append(f"    {'':12}{extra}")
-        fixed = after.get(p.con_ref)
-        if dg.proposal.changes and fixed:
-            out.append("    After the changes below: " + ", ".join(f"{k} {m.status}" for k, m in fixed.milestones.items()))
-    if dg.proposal.explanations:
+        fixed = after.get(p["con_ref"])
+        if v.changes and fixed is not None:
+            out.append("    After the changes below: "
+                       + ", ".join(f"{k} {m['status']}" for k, m in fixed["milestones"].items()))
+    if v.explanations:
         out.append("")
         out.append("  What is wrong, in plain words:")
-        out.extend(f"  - {e}" for e in dg.proposal.explanations)
-    if dg.findings:
+        out.extend(f"  - {e}" for e in v.explanations)
+    if v.findings:
         out.append("")
         out.append("  Findings:")
-        for f in dg.findings:
-            where = f"aim {f.aim_seq}" if f.aim_seq is not None else "learner"
-            out.append(f"  {f.severity.upper():<7} {f.rule} ({where}, {f.field or '-'}): {f.message}")
-            out.append(f"          {f.detail}")
-            out.append(f"          {f.explanation}")
-            if f.year_note:
-                out.append(f"          Note: {f.year_note}")
-            if f.sources:
-                s = f.sources[0]
-                out.append(f"          Source ({s.grade}): {s.title} {s.url}".rstrip())
-    if dg.proposal.changes:
+        for f in v.findings:
+            where = f"aim {f['aim_seq']}" if f["aim_seq"] is not None else "learner"
+            out.append(f"  {f['severity'].upper():<7} {f['rule']} ({where}, {f['field'] or '-'}): {f['message']}")
+            out.append(f"          {f['detail']}")
+            out.append(f"          {f['explanation']}")
+            if f.get("year_note"):
+                out.append(f"          Note: {f['year_note']}")
+            if f["sources"]:
+                s = f["sources"][0]
+                out.append(f"          Source ({s['grade']}): {s['title']} {s['url']}".rstrip())
+    if v.changes:
         out.append("")
         out.append("  Changes to make:")
         current = None
-        for c in dg.proposal.changes:
-            if c.aim_seq != current:
-                current = c.aim_seq
-                out.append(f"  aim {c.aim_seq} {c.aim_ref}:")
-            name = f"{c.field} {c.fam_type}" if c.fam_type else c.field
-            out.append(f"    {name:<22} {show(c.from_):>12} -> {show(c.to):<12} {c.because[0]}")
-            grade_src = c.sources[0] if c.sources else None
-            if grade_src:
-                out.append(f"    {'':22} source ({c.grade}): {grade_src.title}")
-    if dg.proposal.questions:
+        for c in v.changes:
+            if c["aim_seq"] != current:
+                current = c["aim_seq"]
+                out.append(f"  aim {c['aim_seq']} {c['aim_ref']}:")
+            out.append(f"    {field_name(c):<22} {show(c['from']):>12} -> {show(c['to']):<12} {c['because'][0]}")
+            if c["sources"]:
+                out.append(f"    {'':22} source ({c['grade']}): {c['sources'][0]['title']}")
+    if v.questions:
         out.append("")
         out.append("  Questions the record can't answer (answer them, or use `ilr-assistant chat`):")
-        out.extend(f"  ? {q.text}" for q in dg.proposal.questions)
-    remaining = [f for f in dg.findings_after if f.is_error] if dg.proposal.changes else []
+        out.extend(f"  ? {q['text']}" for q in v.questions)
+    remaining = sorted({f["rule"] for f in v.findings_after if f["severity"] == "error"}) if v.changes else []
     if remaining:
         out.append("")
         out.append("  Errors these changes cannot fix (they need facts or data not in the record): "
-                   + ", ".join(sorted({f.rule for f in remaining})))
-    if dg.introduced:
-        out.append("  NOT VERIFIED: making these changes as they stand would add " + ", ".join(dg.introduced_rules)
+                   + ", ".join(remaining))
+    if not v.verified:
+        out.append("  NOT VERIFIED: making these changes as they stand would add " + ", ".join(v.introduced)
                    + ". Do not make them as they are: a person must check the record (--fixed leaves this learner "
                    "as recorded).")
     return "\n".join(out)
@@ -243,63 +307,27 @@ def text_header(info: InputInfo) -> str:
     return "\n".join(lines)
 
 
-# -- driver --------------------------------------------------------------------------------
-
-def diagnose_all(learners: Iterable[Learner], ctx: Context) -> Iterable[Diagnosis]:
-    for learner in learners:
-        if learner.is_bootcamp_learner:
-            yield diagnose_learner(learner, ctx)
-
-
-#: (LearnRefNumber, finding) about the file as a whole, such as R_06 (a reference used twice).
-FileFindings = list[tuple[str, Finding]]
-
-
-def file_findings_json(found: FileFindings) -> list[dict[str, Any]]:
-    return [{"learn_ref": ref, **finding_json(f)} for ref, f in found]
-
-
-def file_finding_rows(found: FileFindings) -> Iterable[dict[str, str]]:
-    for ref, f in found:
-        yield {"learn_ref": ref, "kind": "finding", "aim_seq": "", "aim_ref": "", "rule": f.rule,
-               "severity": f.severity, "field": f.field or "", "fam_type": "", "from": "", "to": "",
-               "message": f.message, "because": f.detail}
-
-
-def text_file_findings(found: FileFindings) -> str:
+def text_file_findings(found: list[FileFindingData]) -> str:
     out = ["The file as a whole:"]
-    for _, f in found:
-        out.append(f"  {f.severity.upper():<7} {f.rule} ({f.field}): {f.message}")
-        out.append(f"          {f.detail}")
+    for f in found:
+        out.append(f"  {f['severity'].upper():<7} {f['rule']} ({f['field']}): {f['message']}")
+        out.append(f"          {f['detail']}")
     return "\n".join(out)
 
 
-def write_report(fmt: str, info: InputInfo, diagnoses: list[Diagnosis], out: TextIO,
-                 file_findings: FileFindings | None = None) -> None:
-    found = file_findings or []
-    if fmt == "json":
-        body: dict[str, Any] = {"input": info.as_json(), "learners": [learner_json(dg) for dg in diagnoses]}
-        if found:
-            body["file_findings"] = file_findings_json(found)
-        json.dump(body, out, indent=2)
-        out.write("\n")
-    elif fmt == "csv":
-        writer = csv.DictWriter(out, CSV_COLUMNS)
-        writer.writeheader()
-        for dg in diagnoses:
-            writer.writerows(csv_rows(dg))
-        writer.writerows(file_finding_rows(found))
-    else:
-        out.write(text_header(info) + "\n")
-        if not diagnoses:
-            out.write("No Skills Bootcamp learners (FundModel 37 / ProgType 32) in the input.\n")
-        for dg in diagnoses:
-            out.write("\n" + text_learner(dg) + "\n")
-        if found:
-            out.write("\n" + text_file_findings(found) + "\n")
+class TextSink(Sink):
+    """The header, each learner in words, the findings about the whole file; for a whole file, the counts."""
 
+    def start(self) -> None:
+        self.out.write(text_header(self.info) + "\n")
 
-def render(fmt: str, info: InputInfo, diagnoses: list[Diagnosis]) -> str:
-    buf = io.StringIO()
-    write_report(fmt, info, diagnoses, buf)
-    return buf.getvalue()
+    def add(self, v: LearnerView) -> None:
+        self.out.write("\n" + text_learner(v) + "\n")
+
+    def finish(self, error: InputError | None) -> None:
+        if not self.tally.bootcamp_learners:
+            self.out.write("No Skills Bootcamp learners (FundModel 37 / ProgType 32) in the input.\n")
+        if self.tally.file_findings:
+            self.out.write("\n" + text_file_findings(self.tally.file_findings) + "\n")
+        if self.whole_file:
+            self.out.write("\n" + summary_text(self.tally, error) + "\n")
