@@ -91,7 +91,7 @@ class Tally:
             self.learners_with_errors += 1
         if v.changes:
             self.learners_with_changes += 1
-            for key in {(aim_kind(c["aim_ref"]), change_kind(c)) for c in v.changes}:
+            for key in dict.fromkeys((aim_kind(c["aim_ref"]), change_kind(c)) for c in v.changes):
                 self.changes[key] += 1
         if v.questions:
             self.learners_with_questions += 1
@@ -163,7 +163,7 @@ class Tally:
         return ranked if limit is None else ranked[:limit]
 
     def top_changes(self, limit: int = TOP_PROBLEMS) -> list[tuple[tuple[str, str], int]]:
-        """The changes proposed most often."""
+        """The changes proposed most often; ties in the order first proposed."""
         return self.changes.most_common(limit)
 
 
