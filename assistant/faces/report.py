@@ -25,7 +25,7 @@ import os
 import stat
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Iterable, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Iterable, TextIO
 
 from ..advice.engine import Diagnosis
 from ..ilr.model import Learner
@@ -40,8 +40,6 @@ from .status import ExitStatus, printable_path
 from .view import file_findings_data, learner_view
 
 if TYPE_CHECKING:
-    from _typeshed import SupportsRead
-
     from .fixed import FixedPlan
 
 #: What diagnoses one learner (the engine, or a test's stand-in).
@@ -194,7 +192,7 @@ class FileRun:
 def diagnose_file(path: str, out: TextIO, err: TextIO, *, fmt: str = "text", summary: bool = False,
                   year: str | None = None, as_of: str | None = None, progress: bool | None = None,
                   plan: FixedPlan | None = None, xml_out: TextIO | None = None,
-                  source: SupportsRead[bytes] | None = None, diagnose: Diagnose | None = None) -> FileRun:
+                  source: BinaryIO | None = None, diagnose: Diagnose | None = None) -> FileRun:
     """Stream one whole ILR file through diagnosis, writing ``fmt`` to ``out`` as it goes.
 
     With ``plan`` (a checked ``--fixed``), the corrected file is written in the
@@ -298,7 +296,7 @@ def diagnose_file(path: str, out: TextIO, err: TextIO, *, fmt: str = "text", sum
 
 
 def run_whole_file(args: Any, stdout: TextIO, stderr: TextIO, *, plan: FixedPlan | None = None,
-                   xml_out: TextIO | None = None, source: SupportsRead[bytes] | None = None,
+                   xml_out: TextIO | None = None, source: BinaryIO | None = None,
                    diagnose: Diagnose | None = None) -> int:
     """`diagnose` on a whole file; the exit codes are `status.ExitStatus`."""
     try:
