@@ -15,7 +15,7 @@ out), 4 output not written, 130 interrupted, 143 terminated).
 from __future__ import annotations
 
 import sys
-from typing import Any, BinaryIO, TextIO, cast
+from typing import Any, BinaryIO, TextIO
 
 from ..advice.engine import Diagnosis, diagnose_learner
 from ..ilr.model import Learner
@@ -68,9 +68,7 @@ def run_diagnose(args: Any, stdout: TextIO | None = None, stderr: TextIO | None 
         try:
             head, stdin, root = _peek_stdin()
             if root == "Message":
-                # The stream only read()s its source (and does without fileno), which Prepended serves.
-                source = cast(BinaryIO, Prepended(head, stdin))
-                return run_whole_file(args, report_out, stderr, source=source, diagnose=_diagnose)
+                return run_whole_file(args, report_out, stderr, source=Prepended(head, stdin), diagnose=_diagnose)
             data = head + _read_rest(stdin, len(head))
         except InputError as exc:
             say(stderr, f"ilr-assistant: cannot read -: {exc.describe()}")

@@ -25,12 +25,12 @@ import os
 import stat
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Iterable, TextIO
+from typing import TYPE_CHECKING, Any, Callable, Iterable, TextIO
 
 from ..advice.engine import Diagnosis
 from ..ilr.model import Learner
 from ..ilr.reader import InputError
-from ..ilr.stream import LearnerStream, RefTracker, StreamStats, is_whole_file
+from ..ilr.stream import LearnerStream, ReadsBytes, RefTracker, StreamStats, is_whole_file
 from ..rules.base import Context
 from . import formats as dg_face
 from .counts import Tally, error_sentence
@@ -192,7 +192,7 @@ class FileRun:
 def diagnose_file(path: str, out: TextIO, err: TextIO, *, fmt: str = "text", summary: bool = False,
                   year: str | None = None, as_of: str | None = None, progress: bool | None = None,
                   plan: FixedPlan | None = None, xml_out: TextIO | None = None,
-                  source: BinaryIO | None = None, diagnose: Diagnose | None = None) -> FileRun:
+                  source: ReadsBytes | None = None, diagnose: Diagnose | None = None) -> FileRun:
     """Stream one whole ILR file through diagnosis, writing ``fmt`` to ``out`` as it goes.
 
     With ``plan`` (a checked ``--fixed``), the corrected file is written in the
@@ -296,7 +296,7 @@ def diagnose_file(path: str, out: TextIO, err: TextIO, *, fmt: str = "text", sum
 
 
 def run_whole_file(args: Any, stdout: TextIO, stderr: TextIO, *, plan: FixedPlan | None = None,
-                   xml_out: TextIO | None = None, source: BinaryIO | None = None,
+                   xml_out: TextIO | None = None, source: ReadsBytes | None = None,
                    diagnose: Diagnose | None = None) -> int:
     """`diagnose` on a whole file; the exit codes are `status.ExitStatus`."""
     try:

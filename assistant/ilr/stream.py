@@ -34,7 +34,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from datetime import date
-from typing import BinaryIO, Callable, Iterator, TypedDict, Unpack
+from typing import BinaryIO, Callable, Iterator, Protocol, TypedDict, Unpack
 
 from lxml import etree
 
@@ -51,8 +51,14 @@ from .reader import (InputError, ReadResult, YearSource, apply_year, attach_sche
 MAX_PROLOG_BYTES = 16 * 1024 * 1024
 _CHUNK = 256 * 1024
 
-#: A path, or a binary file already open (standard input, a BytesIO).
-PathOrFile = str | os.PathLike[str] | BinaryIO
+class ReadsBytes(Protocol):
+    """All the stream asks of a source it did not open: ``read`` (standard input, a BytesIO, a wrapper)."""
+
+    def read(self, n: int = -1, /) -> bytes: ...
+
+
+#: A path, or a binary source already open.
+PathOrFile = str | os.PathLike[str] | ReadsBytes
 
 
 @dataclass
@@ -103,7 +109,7 @@ def _decode_head(data: bytes) -> str:
     return data.decode(codec, errors="replace").lstrip("\ufeff")
 
 
-def read_prolog(fh: BinaryIO) -> Prolog:
+def read_prolog(fh: ReadsBytes) -> Prolog:
     """Read up to the root element's name; refuse a DOCTYPE. Raises InputError.
 
     Only the prolog can hold a DTD, so this is the whole DTD check for a
@@ -140,23 +146,22 @@ def read_prolog(fh: BinaryIO) -> Prolog:
                              hint="Check that this is an ILR XML file")
 
 
-def open_source(path_or_file: PathOrFile) -> tuple[BinaryIO, int | None, bool]:
-    """(binary file, size if known, whether we opened it). Raises InputError."""
+def open_source(path_or_file: PathOrFile) -> tuple[ReadsBytes, int | None, BinaryIO | None]:
+    """(source, size if known, the file we opened and must close, if any). Raises InputError."""
     if isinstance(path_or_file, (str, os.PathLike)):
         name = os.fspath(path_or_file)
         try:
-            fh: BinaryIO = open(name, "rb")
-            size: int | None = os.fstat(fh.fileno()).st_size
+            opened: BinaryIO = open(name, "rb")
+            size: int | None = os.fstat(opened.fileno()).st_size
         except OSError as exc:
             raise InputError(f"cannot open {name}: {exc.strerror or exc}") from None
-        return fh, size, True
-    fh = path_or_file
+        return opened, size, opened
     size = None
     try:
-        size = os.fstat(fh.fileno()).st_size or None
+        size = os.fstat(path_or_file.fileno()).st_size or None  # type: ignore[attr-defined]  # a real file has one
     except (AttributeError, OSError, io.UnsupportedOperation, ValueError):
         pass
-    return fh, size, False
+    return path_or_file, size, None
 
 
 def is_whole_file(path: str | os.PathLike[str]) -> bool:
@@ -164,9 +169,12 @@ def is_whole_file(path: str | os.PathLike[str]) -> bool:
 
     Raises InputError for a file that cannot be opened or declares a DTD.
     """
-    fh, _, _ = open_source(path)
-    with fh:
+    fh, _, opened = open_source(path)
+    try:
         return read_prolog(fh).root == "Message"
+    finally:
+        if opened is not None:
+            opened.close()
 
 
 class _LimitReached(Exception):
@@ -188,7 +196,7 @@ class _CountingReader:
     is one huge learner or something else between two learners.
     """
 
-    def __init__(self, head: bytes, fh: BinaryIO, stats: StreamStats, max_bytes: int, max_learner: int):
+    def __init__(self, head: bytes, fh: ReadsBytes, stats: StreamStats, max_bytes: int, max_learner: int):
         self._head = head
         self._fh = fh
         self._stats = stats
@@ -318,14 +326,14 @@ class LearnerStream:
         self.refs = RefTracker()
 
     def __iter__(self) -> Iterator[Learner]:
-        fh, size, owned = open_source(self.source)
+        fh, size, opened = open_source(self.source)
         try:
             yield from self._iterate(fh, size)
         finally:
-            if owned:
-                fh.close()
+            if opened is not None:
+                opened.close()
 
-    def _iterate(self, fh: BinaryIO, size: int | None) -> Iterator[Learner]:
+    def _iterate(self, fh: ReadsBytes, size: int | None) -> Iterator[Learner]:
         self.stats = stats = StreamStats(total_bytes=size)
         max_bytes = _reader.MAX_FILE_BYTES
         if size is not None and size > max_bytes:
