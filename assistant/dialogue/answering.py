@@ -87,6 +87,11 @@ class AnsweringMixin(Conversation):
         named = set(_MILESTONE.findall(norm))
         if len(named) == 1 and self._tree.entry(f"m{next(iter(named))}") is not None:
             return self._begin(self._tree.entry(f"m{next(iter(named))}"))  # type: ignore[arg-type]
+        # DfE's own message pasted (or one holding a rule id) is that rule, before any how-to shortcut sharing its
+        # words: "… six months after the Learning actual end date …" is AchDate_13, not the six-month how-to.
+        pasted = find_rules_by_text(text) if len(norm.split()) >= 6 else []
+        if pasted:
+            return self._begin(self._tree.entry("validation_error"), {"rule_lookup": text})  # type: ignore[arg-type]
         m = match(text, cands)
         if m.kind == "ambiguous":
             # A shortcut beats the general entry it leads into ("what do I put for an interview offer?").
