@@ -36,3 +36,32 @@ def test_plain_how_to_words_still_reach_their_shortcut():
                          ("what do I put for an interveiw offer?", "Recording an interview offer")):
         s = drive(session(), [typed])
         assert title in s.transcript[-1].text, typed
+
+
+# A 2025-26 start: the learning ended 28/11/25, an interview was offered 5/12/25, no EVI recorded yet, and the
+# user does not have the EVI code to hand. The code is the one thing not known: the programme aim still closes
+# (as it does when the record holds the event as an event aim, transcript 09), the code is asked for, and the
+# event the user named is not asked about again.
+EVI_QA = ["m2 isnt paying", "8/9/25", "28/11/25", "1", "1", "none", "none", "Z0059758", "2", "28/11/25", "1",
+          "none", "none", "interview offered", "5/12/25", "not sure", "no"]
+
+
+def _evi_xml() -> str:
+    from tests.builders import learner, prog, subject
+    from tests.test_dialogue_helpers import to_xml
+    return to_xml(learner(prog(LearnStartDate="2025-09-08", LearnPlanEndDate="2025-11-28"),
+                          subject(LearnStartDate="2025-09-08", LearnPlanEndDate="2025-11-28", CompStatus="2",
+                                  LearnActEndDate="2025-11-28", Outcome="1")))
+
+
+@pytest.mark.parametrize("route", ["qa", "xml"])
+def test_an_event_told_without_its_evi_code_still_closes_the_programme(route: str):
+    inputs = EVI_QA if route == "qa" else ["check xml", _evi_xml(), "interview offered", "5/12/25", "not sure", "no"]
+    s = drive(session(), inputs)
+    d = s.diagnosis
+    assert d is not None and s.prompt is None
+    assert list(d.proposal.states.values()) == ["event happened (M2 due)"]
+    got = {(c.aim_seq, c.field, str(c.to)) for c in d.proposal.changes}
+    assert {(1, "CompStatus", "2"), (1, "LearnActEndDate", "2025-12-05"), (1, "Outcome", "8")} <= got
+    asked = [q.fact for q in d.proposal.questions]
+    assert "evi_code" in asked and "event" not in asked, asked

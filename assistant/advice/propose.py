@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from ..ilr.model import Delivery, Learner, Programme, programmes
-from ..ilr.vocabulary import STANDARD_EVENT_AIMS
+from ..ilr.vocabulary import EVENT_AIM_FOR, STANDARD_EVENT_AIMS
 from ..rules.base import Context, fmt
 from ..rules.milestones import Method, method_for
 from .common import plan_common, plan_starts
@@ -260,7 +260,16 @@ class ProgrammeAdvice(EventPlanning, StoppedPlanning):
                               "that can be recorded: the PSM six-month rule says to close the programme aim with "
                               "CompStatus 2 and Outcome 3.")
             return SIX_MONTHS
-        return EVENT if self.has_event() else WAITING
+        return EVENT if self.has_event() or self.event_awaits_code() else WAITING
+
+    def event_awaits_code(self) -> bool:
+        """An event the user named and dated whose EVI waits only for its code: the event has happened.
+
+        The programme aim then closes as it does when the record holds the event (the code is asked for),
+        rather than staying open as if no event had come.
+        """
+        return (self.method == "event-indicators" and self.facts.event is not None
+                and self.facts.event_date is not None and self.facts.evi_code is None)
 
     def closing_date(self, include_event: bool, keep_recorded: bool = True) -> date | None:
         """The programme's end: the latest of learning end, event date and every component end (R_143).
@@ -389,6 +398,8 @@ class ProgrammeAdvice(EventPlanning, StoppedPlanning):
                                                                sources=("field-withdrawreason",)))
 
     def ask_event(self) -> None:
+        if self.facts.event in EVENT_AIM_FOR:
+            return  # the user named the event: what it still needs (its date, its EVI code) is asked on its own
         self.plan.ask("event", "Has the learner had an interview offer, an offer of a new role or responsibilities "
                                "with their existing employer, or handed in a self-employment plan? If so, which one, "
                                "and on what date was it made? M2 needs one of these events.", "event")
