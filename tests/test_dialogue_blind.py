@@ -65,3 +65,16 @@ def test_an_event_told_without_its_evi_code_still_closes_the_programme(route: st
     assert {(1, "CompStatus", "2"), (1, "LearnActEndDate", "2025-12-05"), (1, "Outcome", "8")} <= got
     asked = [q.fact for q in d.proposal.questions]
     assert "evi_code" in asked and "event" not in asked, asked
+
+
+def test_an_unknown_start_date_holds_back_every_change():
+    """The start decides event aims or EVI (R_152/R_154) and where events are dated from (R_150): not known, so
+    no aim's change is offered as if it were — not even a new event aim (it would be an R_154 error for a
+    2025-26 start)."""
+    s = drive(session(), ["m2 not paying", "not sure", "dunno", "fully funded", "continuing", "none", "none",
+                          "Z0059758", "completed", "12/12/25", "passed", "none", "interview offered", "15/12/25", "no"])
+    text = s.transcript[-1].text
+    assert s.prompt is None and "start date" in text
+    assert "(new event aim)" not in text and "**What to record**" not in text, text
+    assert "left out what depends on them" in text and "aim 3 LearningDelivery" in text
+    assert "nothing needs to change" not in text and "FD_LearnStartDate_MA on aim" not in text

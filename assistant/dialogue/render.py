@@ -177,7 +177,8 @@ def proposal_text(state: State) -> Rendered:
     unknown = unknown_fields(state)
     # A change on an aim with an unknown field may rest on it (an Outcome cleared because the aim looks
     # continuing): every change on that aim waits for the answer.
-    tainted = {seq for seq, _ in unknown}
+    # An unknown start taints every aim: it decides event aims or EVI (R_152, R_154) and R_150's dates.
+    tainted = {c.aim_seq for c in p.changes} if any(f == "LearnStartDate" for _, f in unknown) else {s for s, _ in unknown}
     held_back = [c for c in p.changes if c.aim_seq in tainted]
     changes = [c for c in p.changes if c.aim_seq not in tainted]
     parts: list[str] = []
@@ -243,9 +244,11 @@ def proposal_text(state: State) -> Rendered:
             blocks.append(f"Aim {seq} — {ref} ({role}):\n\n" + "\n".join(rows))
         parts.append("**What to record**\n\n" + "\n\n".join(blocks))
     else:
-        parts.append("**What to record:** nothing needs to change on what I know.")
-    if p.questions:
-        parts.append("**Still open** (answer these to finish the proposal):\n\n" + "\n".join(f"- {q.text}" for q in p.questions))
+        parts.append("**What to record:** " + ("nothing yet: every change waits for what is not known (above)."
+                                                 if held_back else "nothing needs to change on what I know."))
+    blank = {f"check:{f.rule}:{f.aim_seq}" for f in d.findings if (f.aim_seq, f.field) in unknown}
+    if questions := [q for q in p.questions if q.id not in blank]:  # not missing from the record: unknown to the user
+        parts.append("**Still open** (answer these to finish the proposal):\n\n" + "\n".join(f"- {q.text}" for q in questions))
     if changes and d.programmes_after:
         after = _milestone_lines(d.programmes_after, state.focus)
         parts.append("**After these changes**\n\n" + "\n".join(after))
