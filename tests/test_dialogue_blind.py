@@ -78,3 +78,26 @@ def test_an_unknown_start_date_holds_back_every_change():
     assert "(new event aim)" not in text and "**What to record**" not in text, text
     assert "left out what depends on them" in text and "aim 3 LearningDelivery" in text
     assert "nothing needs to change" not in text and "FD_LearnStartDate_MA on aim" not in text
+
+
+@pytest.mark.parametrize("typed", ["how do I record a restart", "restarted"])
+def test_a_restart_after_a_break_has_its_own_answer(typed: str):
+    """ESFA: on return, new aims start on the restart date with the restart indicator (RES 1); the aims on the
+    break are not reopened. The bootcamp treatment is not published: said so."""
+    s = drive(session(year="2024-25", as_of=date(2025, 3, 31)), [typed])
+    text = s.transcript[-1].text
+    assert s.prompt is None and "Recording a restart" in text, text[:300]
+    assert "RES" in text and "not reopened" in text and "not published" in text
+    assert "official" in text
+
+
+def test_the_break_how_to_points_to_the_restart():
+    s = drive(session(year="2024-25", as_of=date(2025, 3, 31)),
+              ["how do i record a learner who came back from a break in learning"])
+    assert "Recording a break in learning" in s.transcript[-1].text and "not reopened" in s.transcript[-1].text
+    assert "how do I record a restart" in s.transcript[-1].text
+
+
+def test_a_restart_is_offered_at_the_how_to_question():
+    s = drive(session(year="2024-25", as_of=date(2025, 3, 31)), ["how do I record", "a restart after a break"])
+    assert "Recording a restart" in s.transcript[-1].text
