@@ -101,3 +101,14 @@ def test_the_break_how_to_points_to_the_restart():
 def test_a_restart_is_offered_at_the_how_to_question():
     s = drive(session(year="2024-25", as_of=date(2025, 3, 31)), ["how do I record", "a restart after a break"])
     assert "Recording a restart" in s.transcript[-1].text
+
+
+def test_an_event_the_user_said_has_not_happened_is_not_asked_as_still_open():
+    """'nothing yet' is an answer: the conclusion says what would change it, not "answer these to finish"."""
+    s = drive(session(year="2024-25", as_of=date(2025, 5, 30)),
+              ["m3", "6/1/25", "21/3/25", "fully funded", "completed", "21/3/25", "achieved", "2/4/25", "Z0059758",
+               "completed", "21/3/25", "passed", "none", "nothing yet"])
+    text = s.transcript[-1].text
+    assert s.prompt is None and "M3 needs the event recorded too" in text
+    assert "Still open" not in text, text
+    assert "you have answered" in text and "Has the learner had an interview offer" in text

@@ -16,6 +16,7 @@ from ..rules.catalogue import catalogue
 from ..rules.catalogue import sources as all_sources
 from .logic import RENDERERS, Rendered, learning_end, renderer
 from .matching import Candidate, match
+from .questions import question_blocks
 from .state import QA_CON_REF, UNKNOWN, State, role_aim
 from .walk import Walk, diagnose, fill
 
@@ -246,9 +247,7 @@ def proposal_text(state: State) -> Rendered:
     else:
         parts.append("**What to record:** " + ("nothing yet: every change waits for what is not known (above)."
                                                  if held_back else "nothing needs to change on what I know."))
-    blank = {f"check:{f.rule}:{f.aim_seq}" for f in d.findings if (f.aim_seq, f.field) in unknown}
-    if questions := [q for q in p.questions if q.id not in blank]:  # not missing from the record: unknown to the user
-        parts.append("**Still open** (answer these to finish the proposal):\n\n" + "\n".join(f"- {q.text}" for q in questions))
+    parts += question_blocks(d, state, unknown)
     if changes and d.programmes_after:
         after = _milestone_lines(d.programmes_after, state.focus)
         parts.append("**After these changes**\n\n" + "\n".join(after))

@@ -93,6 +93,8 @@ def apply_answer(node: Node, value: str | None, state: State) -> None:
         return
     for target in node.targets:
         state.set(target, value)
+        if target.startswith("facts.") and value is not None:  # said, even when it is "none" (nothing yet)
+            state.notes.setdefault("told", set()).add(target.removeprefix("facts."))
     opt = node.option(value) if value is not None else None
     if opt is not None:
         for target, raw in opt.sets.items():
