@@ -112,3 +112,11 @@ def test_an_event_the_user_said_has_not_happened_is_not_asked_as_still_open():
     assert s.prompt is None and "M3 needs the event recorded too" in text
     assert "Still open" not in text, text
     assert "you have answered" in text and "Has the learner had an interview offer" in text
+
+
+def test_a_value_to_clear_is_said_in_words_not_as_none():
+    """'record (none)' reads as a value to type; a field to clear says so."""
+    s = drive(session(year="2024-25", as_of=date(2025, 3, 31)),
+              ["m1", "3/2/25", "26/5/25", "1", "1", "none", "8", "Z0059758", "1", "none", "still in learning"])
+    text = s.transcript[-1].text
+    assert "nothing (leave it empty)" in text and "(none)**" not in text, text

@@ -230,7 +230,7 @@ def proposal_text(state: State) -> Rendered:
                 if c.field == "LearningDelivery":
                     name = "(the aim itself)"
                 now = "(no aim)" if c.field == "LearningDelivery" and c.from_ is None else _v(c.from_)
-                to = ("remove the aim" if c.field == "LearningDelivery" and c.to is None else _v(c.to))
+                to = ("remove the aim" if c.field == "LearningDelivery" else "nothing (leave it empty)") if c.to is None else _v(c.to)
                 if c.field == "ConRefNumber" and c.to == QA_CON_REF:
                     to = "the programme aim's ConRefNumber"
                 why = "; ".join(c.because)
