@@ -120,3 +120,13 @@ def test_a_value_to_clear_is_said_in_words_not_as_none():
               ["m1", "3/2/25", "26/5/25", "1", "1", "none", "8", "Z0059758", "1", "none", "still in learning"])
     text = s.transcript[-1].text
     assert "nothing (leave it empty)" in text and "(none)**" not in text, text
+
+
+def test_sorry_i_meant_corrects_the_answer_just_read_and_says_so():
+    s = drive(session(year="2024-25", as_of=date(2025, 3, 31)), ["milestone 2", "3/2/25"])
+    assert s.prompt.id == "plan_end"
+    out = s.send("sorry I meant 2/3/25")
+    said = " ".join(m.text for m in out)
+    assert "Changing *start date*" in said and "3 February 2025" in said and "2 March 2025" in said, said
+    assert s.prompt.id == "plan_end"
+    assert str(s.learner.delivery(1).learn_start_date) == "2025-03-02"

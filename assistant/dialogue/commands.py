@@ -7,6 +7,8 @@ an answer: no command writes the walk's current question itself.
 
 from __future__ import annotations
 
+import re
+
 from .core import Conversation
 from .matching import Candidate, match
 from .messages import Message, Option, Pending
@@ -17,6 +19,8 @@ from .walk import fill
 COMMANDS = COMMAND_WORDS
 #: Text questions whose answer is a sentence (None: any text), where "why …" or "explain …" may be the answer.
 SENTENCE_ANSWERS = (None, "rule_or_message", "explain_term")
+#: "sorry, I meant 2/3/25": a correction of the answer just read from the user's words.
+_MEANT = re.compile(r"(?:sorry[,.]?\s*)?(?:i\s+meant|meant|it\s+should\s+have\s+been)[,:]?\s+(?P<rest>\S.*)", re.I)
 _ASKED = ("what is ", "what's ", "whats ", "what does ", "what are ", "meaning of ", "explain ", "define ")
 
 
@@ -69,6 +73,11 @@ class CommandsMixin(Conversation):
             return [self._say(self._why(rest or None))]
         if word == "change" and (rest or not free_text):
             return self._change(rest)
+        meant = _MEANT.fullmatch(t)
+        if meant and not free_text and self._last_read is not None:
+            head = self._change_to(self._last_read)  # "Changing *start date* (your answer was: …)", then the answer
+            now = self._walk.current
+            return [head[0], *self._answer(now, meant.group("rest"))] if now is not None and now.kind == "question" else head
         if word == "explain" and rest and not free_text:
             return [self._say(self._explain(rest)), *self._ask_again()]
         term = asked_term(t)
