@@ -130,3 +130,10 @@ def test_sorry_i_meant_corrects_the_answer_just_read_and_says_so():
     assert "Changing *start date*" in said and "3 February 2025" in said and "2 March 2025" in said, said
     assert s.prompt.id == "plan_end"
     assert str(s.learner.delivery(1).learn_start_date) == "2025-03-02"
+
+
+@pytest.mark.parametrize("typed", ["why do you need this?", "why is that needed", "why does it matter?"])
+def test_why_in_a_sentence_explains_the_current_question(typed: str):
+    s = drive(session(year="2024-25", as_of=date(2025, 3, 31)), ["m2"])
+    out = s.send(typed)
+    assert "Why I ask: start date" in out[0].text and s.prompt.id == "prog_start", out[0].text[:200]

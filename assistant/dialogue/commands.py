@@ -70,7 +70,8 @@ class CommandsMixin(Conversation):
         if word == "sources" and not rest:
             return [self._say(self._sources())]
         if word == "why" and (not rest or not free_text):
-            return [self._say(self._why(rest or None))]
+            asking = re.match(r"(?:do|does|did|is|are|would|should|must|this|that|it)\b", rest, re.I)  # "why do you need this?"
+            return [self._say(self._why(None if asking else rest or None))]
         if word == "change" and (rest or not free_text):
             return self._change(rest)
         meant = _MEANT.fullmatch(t)
