@@ -72,11 +72,12 @@ def test_an_unknown_start_date_holds_back_every_change():
     no aim's change is offered as if it were — not even a new event aim (it would be an R_154 error for a
     2025-26 start)."""
     s = drive(session(), ["m2 not paying", "not sure", "dunno", "fully funded", "continuing", "none", "none",
-                          "Z0059758", "completed", "12/12/25", "passed", "none", "interview offered", "15/12/25", "no"])
+                          "Z0059758", "completed", "12/12/25", "passed", "before", "none", "interview offered",
+                          "15/12/25", "no"])
     text = s.transcript[-1].text
     assert s.prompt is None and "start date" in text
     assert "(new event aim)" not in text and "**What to record**" not in text, text
-    assert "left out what depends on them" in text and "aim 3 LearningDelivery" in text
+    assert "left out what depends on them" in text and "aim 3 (LearningDelivery, " in text
     assert "nothing needs to change" not in text and "FD_LearnStartDate_MA on aim" not in text
 
 
@@ -137,3 +138,21 @@ def test_why_in_a_sentence_explains_the_current_question(typed: str):
     s = drive(session(year="2024-25", as_of=date(2025, 3, 31)), ["m2"])
     out = s.send(typed)
     assert "Why I ask: start date" in out[0].text and s.prompt.id == "prog_start", out[0].text[:200]
+
+
+def test_an_unknown_start_in_a_2025_26_file_asks_which_side_of_august_2025_before_asking_about_events():
+    """The start decides event aims or an EVI: asking "which event aim does the record have" presumes it."""
+    s = drive(session(), ["m2 not paying", "not sure", "dunno", "fully funded", "continuing", "none", "none",
+                          "Z0059758", "completed", "12/12/25", "passed"])
+    assert s.prompt.id == "start_side"
+    s.send("on or after")
+    assert s.prompt.id == "evi_recorded"
+    s = drive(session(), ["m2 not paying", "not sure", "dunno", "1", "1", "none", "none", "Z0059758", "2",
+                          "12/12/25", "1", "before"])
+    assert s.prompt.id == "event_aim_ref"
+    s = drive(session(), ["m2 not paying", "not sure", "dunno", "1", "1", "none", "none", "Z0059758", "2",
+                          "12/12/25", "1", "don't know"])
+    assert s.prompt is not None and s.prompt.id == "event_aim_ref"  # asked once, never looped
+    s = drive(session(year="2024-25", as_of=date(2025, 3, 31)),
+              ["m2 not paying", "not sure", "dunno", "1", "1", "none", "none", "Z0059758", "2", "12/3/25", "1"])
+    assert s.prompt.id == "event_aim_ref"  # a 2024-25 return: its starts are before 1 August 2025

@@ -44,7 +44,16 @@ __all__ = ["CONDITIONS", "INFERENCES", "RENDERERS", "VALIDATORS", "VALUES", "Che
 def evi_method(state: State) -> bool:
     """The programme started on or after 1 August 2025: events are EVI FAMs, not event aims (R_152, R_154)."""
     start = programme_start(state)
-    return start is not None and start >= EVI_CUTOVER
+    if start is None:  # not known: the side of 1 August 2025 the user gave, if any
+        return state.notes.get("start_side") == "after"
+    return start >= EVI_CUTOVER
+
+
+@condition("start_side_needed")
+def start_side_needed(state: State) -> bool:
+    """A 2025-26 or later return whose programme start the user doesn't know: which side of 1 August 2025?"""
+    asked = "start_side" in state.notes or "start_side" in (state.notes.get("unknown") or {})
+    return programme_start(state) is None and not asked and state.year is not None and state.year >= "2025-26"
 
 
 @condition("file_date_needed")

@@ -101,7 +101,7 @@ def _milestone_lines(programmes: list[Any], focus: str | None) -> list[str]:
     out = []
     for ps in programmes:
         name = "The bootcamp" if ps.con_ref == QA_CON_REF else f"Bootcamp {ps.con_ref or '(no ConRefNumber)'}"
-        head = f"{name} — {ps.method.replace('-', ' ')}"
+        head = f"{name} — {ps.method.replace('-', ' ')}" if ps.start else name  # no start: the method is not known
         out.append(f"- {head}:")
         for name in ("M1", "M2", "M3"):
             st = ps.milestones.get(name)
@@ -204,7 +204,8 @@ def proposal_text(state: State) -> Rendered:
     if not_known:
         if held_back:
             not_known += ("\n\nSo I have left out what depends on them: "
-                          + "; ".join(f"aim {c.aim_seq} {c.field}" for c in held_back)
+                          + "; ".join(f"aim {seq} ({', '.join(dict.fromkeys(c.field for c in held_back if c.aim_seq == seq))})"
+                                      for seq in dict.fromkeys(c.aim_seq for c in held_back))
                           + ". Look these up in your MIS and answer them (`change <question>`) to finish the proposal. "
                           "The milestones below read what is not known as blank.")
         parts.append(not_known)
