@@ -100,6 +100,18 @@ def test_fam_change_shape_in_json(tmp_path, capsys):
     assert change == {**change, "aim_seq": 2, "fam_type": "FFI", "from": None, "to": {"code": "1", "date_from": None}}
 
 
+def test_a_finding_graded_inference_says_so_beside_its_official_source(tmp_path, capsys):
+    """No 2024-25 page for LearnDelFAMType_111 is held: the 2025-26 workbook is official for 2025-26 only."""
+    path = tmp_path / "nofam.xml"
+    path.write_text(CLEAN.replace("<LearningDeliveryFAM><LearnDelFAMType>FFI</LearnDelFAMType><LearnDelFAMCode>1</LearnDelFAMCode></LearningDeliveryFAM>\n  </LearningDelivery>\n</Learner>", "</LearningDelivery>\n</Learner>"))
+    _, out, _ = run([str(path), "--format", "json", "--as-of", "2024-10-01"], capsys)
+    [finding] = [f for f in json.loads(out)["learners"][0]["findings"] if f["rule"] == "LearnDelFAMType_111"]
+    assert finding["grade"] == "inference" and finding["sources"][0]["grade"] == "official"
+    _, out, _ = run([str(path), "--as-of", "2024-10-01"], capsys)
+    assert "Source (official for its own year; this finding: inference): LearnDelFAMType_111" in out
+    assert "Source (official): LearnDelFAMType_111" not in out
+
+
 def test_csv_has_a_row_per_finding_and_change(capsys):
     _, out, _ = run([str(FORUM / "becks-original.xml"), "--format", "csv"], capsys)
     rows = list(csv.DictReader(io.StringIO(out)))

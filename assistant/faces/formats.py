@@ -273,7 +273,8 @@ def text_learner(v: LearnerView) -> str:
                 out.append(f"          Note: {f['year_note']}")
             if f["sources"]:
                 s = f["sources"][0]
-                out.append(f"          Source ({s['grade']}): {s['title']} {s['url']}".rstrip())
+                graded = s["grade"] if f["grade"] == s["grade"] else f"{s['grade']} for its own year; this finding: {f['grade']}"
+                out.append(f"          Source ({graded}): {s['title']} {s['url']}".rstrip())
     if v.changes:
         out.append("")
         out.append("  Changes to make:")

@@ -42,6 +42,9 @@ class FindingData(TypedDict):
     explanation: str
     sources: list[SourceData]
     con_ref: str | None
+    #: The finding's own evidence grade: an inference where the year's rule page is not held, even
+    #: though its source (another year's page or workbook) is official for that year.
+    grade: str
     fam_type: NotRequired[str]
     year_note: NotRequired[str]
 
@@ -119,7 +122,7 @@ def finding_data(f: Finding) -> FindingData:
     out: FindingData = {
         "rule": f.rule, "severity": f.severity, "aim_seq": f.aim_seq, "field": f.field, "message": f.message,
         "detail": f.detail, "explanation": f.explanation, "sources": [source_data(s) for s in f.sources],
-        "con_ref": f.con_ref}
+        "con_ref": f.con_ref, "grade": f.grade}
     if f.fam_type:
         out["fam_type"] = f.fam_type
     if f.year_note:
