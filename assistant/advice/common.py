@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..ilr.model import Delivery, Fam, Learner, Programme
-from ..rules.base import fmt
+from ..rules.base import Context, fmt
 from .plan import Plan, Reason
 
 def plan_common(plan: Plan, learner: Learner) -> None:
@@ -41,7 +41,13 @@ def plan_common(plan: Plan, learner: Learner) -> None:
                 plan.set_fam(seq, f.type, f, Fam(f.type, f.code), Reason(f"{f.type} carries no dates", ("LearnDelFAMDateFrom_03",
                                                                                                       "LearnDelFAMDateTo_04"), sources=("vr-2526",)))
         if len(progs) == 1 and d.is_component and progs[0].con_ref_number and d.con_ref_number != progs[0].con_ref_number:
-            if _same_bootcamp(d, progs[0]):
+            if _programme_is_odd_one(plan, progs[0]):  # never guess: the programme aim's own ConRefNumber may be the slip
+                if not any(q.id == "conref" for q in plan.questions):  # once, on the programme aim
+                    plan.check("conref", f"A person must check the ConRefNumber: every component aim says "
+                               f"{fmt(d.con_ref_number)} but the programme aim (ZPROG001) says {fmt(progs[0].con_ref_number)} "
+                               "(R_135, R_136), and which is the contract's reference is a fact the record does not hold. "
+                               "Correct whichever is wrong; the milestones are worked out once the aims agree.", progs[0].seq)
+            elif _same_bootcamp(d, progs[0]):
                 plan.set(seq, "ConRefNumber", progs[0].con_ref_number, Reason(
                     "a component aim belongs to the programme aim with the same ConRefNumber; this learner has one "
                     "bootcamp and this aim's dates place it inside it", ("R_135", "R_136"), sources=("field-conrefnumber",)))
@@ -50,6 +56,12 @@ def plan_common(plan: Plan, learner: Learner) -> None:
                            f"programme aim (R_135), because either the ConRefNumber is wrong (then it is "
                            f"{progs[0].con_ref_number}, like the programme aim) or the programme aim (ZPROG001) of a "
                            "second bootcamp is missing; its dates do not say which.", seq)
+
+
+def _programme_is_odd_one(plan: Plan, programme: Delivery) -> bool:
+    """Two or more component aims agree on one ConRefNumber and none shares the programme aim's."""
+    refs = [c.con_ref_number for c in plan.current.values() if c.is_component and c.is_bootcamp]
+    return len(refs) >= 2 and len(set(refs)) == 1 and refs[0] != programme.con_ref_number
 
 
 def _same_bootcamp(component: Delivery, programme: Delivery) -> bool:
@@ -62,14 +74,19 @@ def _same_bootcamp(component: Delivery, programme: Delivery) -> bool:
     return component.learn_start_date >= start and (end is None or component.learn_start_date <= end)
 
 
-def plan_starts(plan: Plan, prog: Programme) -> None:
-    """Subject aims share the programme's start date (PSM); R_149 forbids an earlier one."""
+def plan_starts(plan: Plan, prog: Programme, ctx: Context) -> None:
+    """Subject aims share the programme's start date (PSM); R_149 forbids an earlier one (from August 2024 starts)."""
     start = prog.earliest_start
     if start is None:
         return
+    r149 = ctx.rule_runs("R_149") and any(p.learn_start_date and p.learn_start_date >= ctx.date("hgv_and_r149_from")
+                                          for p in prog.programme_aims)
+    because = ("R_149 forbids that and the PSM says both start on the same day" if r149 else
+               "the PSM says both start on the same day (R_149, which forbids it for programmes started from 1 August "
+               "2024, does not run on this one)")
     for s in prog.subject_aims:
         if s.seq in plan.current and s.learn_start_date and s.learn_start_date < start:
             # never guess: which of the two starts is wrong is a fact only the provider holds
             plan.check("subject_start", f"A person must check the start dates: the subject aim {s.learn_aim_ref} (aim "
-                       f"{s.seq}) starts {fmt(s.learn_start_date)}, before the programme aim ({fmt(start)}), because R_149 "
-                       "forbids that and the PSM says both start on the same day. Correct whichever date is wrong.", s.seq)
+                       f"{s.seq}) starts {fmt(s.learn_start_date)}, before the programme aim ({fmt(start)}), because {because}. "
+                       "Correct whichever date is wrong.", s.seq)

@@ -26,6 +26,12 @@ from .states import BREAK, EVENT, IN_LEARNING, OUTCOME, SIX_MONTHS, WAITING, WIT
 from .stopped import StoppedPlanning
 from .types import Facts, Proposal
 
+def real_end(d: Delivery) -> date | None:
+    """An aim's LearnActEndDate, unless it is before the aim's own start (LearnActEndDate_01): nothing that
+    follows from the end of learning (the six months, the programme's end) is built on an impossible date."""
+    end = d.learn_act_end_date
+    return None if end and d.learn_start_date and end < d.learn_start_date else end
+
 class ProgrammeAdvice(EventPlanning, StoppedPlanning):
     """Works out one bootcamp's state and plans its aims' values."""
 
@@ -82,7 +88,7 @@ class ProgrammeAdvice(EventPlanning, StoppedPlanning):
     def learning_end(self) -> date | None:
         if self.facts.learning_end_date:
             return self.facts.learning_end_date
-        ends = [s.learn_act_end_date for s in self.prog.subject_aims if s.learn_act_end_date]
+        ends = [e for s in self.prog.subject_aims if (e := real_end(s))]
         return max(ends) if ends else None
 
     def learning_finished(self) -> bool | None:
@@ -220,8 +226,13 @@ class ProgrammeAdvice(EventPlanning, StoppedPlanning):
                                 "is right, the outcome cannot be claimed as M3 and the programme aim closes with Outcome 3; "
                                 "if it is wrong, correct it.", aim_seq)
             elif self.start and when < self.start and recorded:
+                r144 = (self.ctx.rule_runs("R_144") and p is not None and p.learn_start_date is not None
+                        and p.learn_start_date >= self.ctx.date("r144_from"))
+                because = ("R_144 forbids that" if r144 else "the PSM dates the AchDate from when the learning is complete, "
+                           "an event recorded and the positive outcome reached (R_144, which forbids it for starts from 1 "
+                           "August 2023, does not run on this one)")
                 self.plan.check("achdate_before_start", f"A person must check the AchDate ({fmt(when)}): it is before the "
-                                f"programme started ({fmt(self.start)}), because R_144 forbids that. It must be the date "
+                                f"programme started ({fmt(self.start)}), because {because}. It must be the date "
                                 "the learner met the requirements of the positive outcome.", aim_seq)
             elif ach_end and when > self.ctx.add_six_months(ach_end):
                 self.outcome_pending = outcome_pending = False
@@ -281,7 +292,7 @@ class ProgrammeAdvice(EventPlanning, StoppedPlanning):
         if include_event:
             ev = self.event_date()
             days.append(self.clamp_to_start(ev) if ev else None)
-        days += [d.learn_act_end_date for d in self.plan.current.values()
+        days += [real_end(d) for d in self.plan.current.values()
                  if d.is_component and d.con_ref_number == self.prog.con_ref]
         if self.p is not None and self.p.seq in self.plan.current and self.method == "event-indicators":
             days += [f.date_from for f in self.plan.aim(seq_of(self.p)).fams_of("EVI")]  # LearnDelFAMDateFrom_07
@@ -374,12 +385,14 @@ class ProgrammeAdvice(EventPlanning, StoppedPlanning):
 
     def close_subject(self, s: Delivery) -> None:
         seq = seq_of(s)
-        end = s.learn_act_end_date or self.facts.learning_end_date
+        end = real_end(s) or self.facts.learning_end_date
         why = Reason("the bootcamp learning has finished, so the subject learning aim is closed", ("CompStatus_03", "R_139", "R_140"),
                      "M2", ("psm-bootcamps", "vr-2526"))
         if end is None:  # closing it without the date would trade one error for another (CompStatus_03)
-            self.plan.ask("learning_end_date", f"On what date did the bootcamp learning end ({s.learn_aim_ref}, aim {seq})?",
-                          "learning_end_date", seq)
+            recorded = (f" The record says {fmt(s.learn_act_end_date)}, before the aim started ({fmt(s.learn_start_date)}), "
+                        "which LearnActEndDate_01 forbids." if s.learn_act_end_date else "")
+            self.plan.ask("learning_end_date", f"On what date did the bootcamp learning end ({s.learn_aim_ref}, aim {seq})?"
+                          + recorded, "learning_end_date", seq)
             return
         outcome = s.outcome if s.outcome in {"1", "3"} else None
         if outcome is None and self.facts.learning_achieved is not None:
@@ -531,7 +544,9 @@ def propose(learner: Learner, ctx: Context, facts: Facts | None = None) -> Propo
             plan.explain(f"The aims with ConRefNumber {fmt(prog.con_ref)} have no programme aim (ZPROG001); every bootcamp "
                          "needs one with the same FundModel, ProgType and ConRefNumber (R_135).")
             continue
-        plan_starts(plan, prog)
+        if any(q.id == "conref" and q.aim_seq == a.seq for q in plan.questions for a in prog.programme_aims):
+            continue  # its components carry another ConRefNumber: which is right is asked; no advice on the split
+        plan_starts(plan, prog, ctx)
         states[prog.con_ref] = ProgrammeAdvice(plan, prog, ctx, facts).run()
     changes = sorted(plan.changes, key=lambda c: c.aim_seq)  # stable: an added aim's fields follow its addition
     return Proposal(tuple(changes), tuple(plan.questions), tuple(plan.explanations), states)

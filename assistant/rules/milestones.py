@@ -70,7 +70,9 @@ def _standard_event(prog: Programme) -> bool:
 
 def _window_passed(prog: Programme, ctx: Context) -> date | None:
     """The end of learning when the six months after it have passed by the file preparation date (PSM six-month rule)."""
-    ends = [s.learn_act_end_date for s in prog.subject_aims if s.learn_act_end_date]
+    # An end before the aim's own start is an impossible date (LearnActEndDate_01): no window runs from it.
+    ends = [s.learn_act_end_date for s in prog.subject_aims if s.learn_act_end_date
+            and not (s.learn_start_date and s.learn_act_end_date < s.learn_start_date)]
     latest = prog.latest_programme_aim
     if not ends and latest is not None and latest.learn_act_end_date:
         ends = [latest.learn_act_end_date]
