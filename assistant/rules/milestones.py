@@ -224,6 +224,12 @@ def assess_m3(prog: Programme, latest: Delivery | None, method: Method, findings
     if latest is None:
         return MilestoneStatus("blocked", ("the bootcamp has no programme aim (ZPROG001)",), "official", ("psm-bootcamps",))
     if latest.ach_date is None:
+        if latest.outcome == "1" and latest.comp_status in {"3", "6"}:  # an AchDate here would be CompStatus_08
+            left = "withdrawn (CompStatus 3)" if latest.comp_status == "3" else "on a break (CompStatus 6)"
+            return MilestoneStatus("unknown", (f"the programme aim is {left} with Outcome 1 and no AchDate; an AchDate "
+                                               "needs CompStatus 2 (CompStatus_08), and what a learner who left and later "
+                                               "reached a positive outcome is paid is not published",),
+                                   "inference", ("field-compstatus", "our-reading"))
         if latest.outcome == "1":
             return MilestoneStatus("blocked", ("the programme aim has Outcome 1 but no AchDate; the AchDate is the M3 trigger date",),
                                    "official", ("field-achdate", "psm-event-aims-quoted"))
