@@ -59,14 +59,22 @@ class EventPlanning(ProgrammeBase):
         prog_seq = seq_of(self.p)
         why = Reason("an event indicator belongs on the programme aim only: moved there with its code and date",
                      ("LearnDelFAMType_133",), "M2", ("psm-bootcamps-evi", "vr-2526"))
+        # An EVI on a non-bootcamp aim (LearnDelFAMType_132) can only record a bootcamp event: with one bootcamp
+        # on the record it is that bootcamp's (our reading, so graded inference).
+        one = len({a.con_ref_number for a in self.plan.current.values() if a.is_bootcamp}) == 1
+        stray = Reason("an event indicator is recorded only for a Skills Bootcamp (LearnDelFAMType_132), on its programme "
+                       "aim (LearnDelFAMType_133); this learner has one bootcamp, so it is moved there with its code and "
+                       "date", ("LearnDelFAMType_132", "LearnDelFAMType_133"), "M2", ("psm-bootcamps-evi", "vr-2526"),
+                       "inference")
         for d in list(self.plan.current.values()):  # this bootcamp's other aims (the same ConRefNumber)
-            if seq_of(d) == prog_seq or d.con_ref_number != self.p.con_ref_number:
+            if seq_of(d) == prog_seq or (d.con_ref_number != self.p.con_ref_number and (d.is_bootcamp or not one)):
                 continue
             for f in d.fams_of("EVI"):
+                because = why if d.is_bootcamp else stray
                 held = self.plan.aim(prog_seq).fams_of("EVI")
                 if not any(h.code == f.code and h.date_from == f.date_from for h in held):
-                    self.plan.set_fam(prog_seq, "EVI", None, Fam("EVI", f.code, f.date_from), why)
-                self.plan.set_fam(seq_of(d), "EVI", f, None, why)
+                    self.plan.set_fam(prog_seq, "EVI", None, Fam("EVI", f.code, f.date_from), because)
+                self.plan.set_fam(seq_of(d), "EVI", f, None, because)
 
     def fix_event_aim(self, e: Delivery, told: date | None) -> None:
         """Bring an event aim to one date, CompStatus 2, Outcome 1.
