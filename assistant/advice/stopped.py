@@ -97,8 +97,12 @@ class StoppedPlanning(ProgrammeBase):
                                                              ("CompStatus_08",), sources=("vr-2526",)))
             if state == WITHDRAWN:
                 reason = self.plan.aim(seq).withdraw_reason or self.facts.withdraw_reason or reason_known
-                self.plan.set(seq, "WithdrawReason", reason, Reason("a withdrawn aim needs a WithdrawReason",
-                                                                       ("WithdrawReason_03",), sources=("field-withdrawreason",)))
+                copied = reason == reason_known and not (self.plan.aim(seq).withdraw_reason or self.facts.withdraw_reason)
+                self.plan.set(seq, "WithdrawReason", reason, Reason(
+                    "a withdrawn aim needs a WithdrawReason" + (f"; the bootcamp's other aims, withdrawn with it, record "
+                                                                f"{reason} (our reading: one withdrawal, one reason)"
+                                                                if copied else ""),
+                    ("WithdrawReason_03",), sources=("field-withdrawreason",), grade="inference" if copied else "official"))
             else:
                 self.plan.set(seq, "WithdrawReason", None, Reason("WithdrawReason is only for withdrawn aims",
                                                                      ("WithdrawReason_04",), sources=("field-withdrawreason",)))
