@@ -173,6 +173,15 @@ def assess_m2(prog: Programme, latest: Delivery | None, method: Method, errors: 
         return MilestoneStatus("blocked", (f"the event is recorded as an {what}, which is an error for a programme "
                                            f"starting {fmt(prog.earliest_start)} ({'R_154' if what == 'event aim' else 'R_152'})",),
                                "official", ("vr-2526",))
+    if latest.comp_status == "1" and not any(_closed(s) for s in prog.subject_aims):
+        # the learning itself is not recorded as finished: the open programme aim is right, not the blocker
+        if not prog.subject_aims:
+            return MilestoneStatus("blocked", ("an event is recorded, but the bootcamp has no subject learning aim "
+                                               "(R_141), so the learning cannot be recorded as complete",),
+                                   "official", ("vr-2526", "psm-bootcamps"))
+        return MilestoneStatus("not-yet", ("an event is recorded, but the learning is not finished yet (no subject "
+                                           "learning aim is closed); M2 needs the learning completed and an event",),
+                               "official", ("psm-bootcamps",))
     reasons: list[str] = []
     evidence = "forum-confirmed"
     if latest.comp_status != "2":
@@ -196,8 +205,9 @@ def assess_m2(prog: Programme, latest: Delivery | None, method: Method, errors: 
             reasons.append(f"the programme aim's Outcome is {fmt(latest.outcome)}; the coding that paid M2 used 8 "
                            "(or 1 with a job)")
     if not any(_closed(s) for s in prog.subject_aims):
+        if not reasons:  # with a forum-confirmed reason beside it the status is no stronger than that
+            evidence = "official"
         reasons.append("no subject learning aim is closed, so the learning is not recorded as complete")
-        evidence = "official"
     elif not any(s.comp_status == "2" for s in prog.subject_aims):
         reasons.append("the subject learning aim is recorded as stopped (CompStatus 3 or 6), not completed; M2 pays for "
                        "completed learning")
