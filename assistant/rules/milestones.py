@@ -265,8 +265,8 @@ def assess_m3(prog: Programme, latest: Delivery | None, method: Method, findings
         reasons.append("no event is recorded: the PSM dates the AchDate from when the learning is complete, one of the "
                        "event aims (or an EVI) has been recorded and the positive outcome reached, so M3 needs the event "
                        "recorded too")
-    if reasons:
-        return MilestoneStatus("blocked", tuple(reasons), "official", ("vr-2526", "psm-event-aims-quoted"))
+    if reasons:  # graded as the findings behind it are for the file's year (AchDate_13 has no 2024-25 page held)
+        return MilestoneStatus("blocked", tuple(reasons), _errors_grade(own), ("vr-2526", "psm-event-aims-quoted"))
     met = [d for d in [*(s.learn_act_end_date for s in prog.subject_aims), *event_dates(prog, method)] if d]
     if met and latest.ach_date < max(met):
         return MilestoneStatus("unknown", (f"the AchDate ({fmt(latest.ach_date)}) is before the learning ended or the "
