@@ -8,6 +8,7 @@ the logic behind it so the user can tell "DfE says" from "we infer".
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -58,6 +59,12 @@ def event_dates(prog: Programme, method: Method) -> list[date]:
 def _blocking_errors(findings: list[Finding]) -> list[Finding]:
     """Errors stop the whole learner being funded, not just the aim they sit on."""
     return [f for f in findings if f.is_error]
+
+
+#: Said on every milestone of a bootcamp whose ConRefNumber is an XSB- reference.
+LOCAL_CONTRACT = ("an XSB-… ConRefNumber is a local contract (a combined authority's or other funding organisation's, "
+                  "ILR ConRefNumber field), which may define its milestones differently: what pays and when is for "
+                  "that contract to say (our reading)")
 
 
 #: The rules whose findings on the programme aim decide that a recorded AchDate cannot count as M3.
@@ -286,15 +293,18 @@ def assess(learner: Learner, ctx: Context, findings: list[Finding]) -> list[Prog
         latest = prog.latest_programme_aim
         method = method_for(prog)
         errors = _blocking_errors(findings)
+        milestones = {
+            "M1": assess_m1(prog, latest, errors, ctx),
+            "M2": assess_m2(prog, latest, method, errors, ctx),
+            "M3": assess_m3(prog, latest, method, findings, ctx),
+        }
+        if (prog.con_ref or "").upper().startswith("XSB-"):  # domain §7: a local contract decides its milestones
+            milestones = {k: dataclasses.replace(m, reasons=m.reasons + (LOCAL_CONTRACT,)) for k, m in milestones.items()}
         result.append(ProgrammeStatus(
             con_ref=prog.con_ref,
             programme_aim_seq=latest.seq if latest else None,
             method=method,
             start=prog.earliest_start,
-            milestones={
-                "M1": assess_m1(prog, latest, errors, ctx),
-                "M2": assess_m2(prog, latest, method, errors, ctx),
-                "M3": assess_m3(prog, latest, method, findings, ctx),
-            },
+            milestones=milestones,
         ))
     return result
