@@ -1,10 +1,12 @@
 """Never add, in the engine: a change group that would add an error is withheld and asked about.
 
 The record below is broken in a way the planner does not see coming: the
-subject aim ends before it starts, so closing the programme aim on the end of
-learning (the six-month rule) would give the programme the same impossible
-end (LearnActEndDate_01). The closure is withheld as one group (never half a
-closed aim) and becomes a "person must check" question naming the rule.
+subject aim starts and ends before the programme aim starts (R_149), so closing
+the programme aim on the end of learning (the six-month rule) would give the
+programme an end before its own start (LearnActEndDate_01). The closure is
+withheld as one group (never half a closed aim) and becomes a "person must
+check" question naming the rule. (A subject aim ending before its *own* start
+is no longer this vehicle: the planner now runs no window from such a date.)
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 from assistant.advice.engine import diagnose_learner
 from tests.builders import ctx, event, learner, prog, subject
 
-BROKEN = learner(prog(), subject(CompStatus="2", LearnActEndDate="2024-06-03", Outcome="1"))
+BROKEN = learner(prog(), subject(LearnStartDate="2024-06-01", CompStatus="2", LearnActEndDate="2024-06-03", Outcome="1"))
 
 
 def test_a_change_group_that_would_add_an_error_is_withheld_and_asked_about():
