@@ -126,6 +126,12 @@ class ProgrammeAdvice(EventPlanning, StoppedPlanning):
         """Event aims R_138 accepts (Z0059747/8/9): HGV event aims alone do not satisfy it."""
         return [d for d in self.events if (d.learn_aim_ref or "").upper() in STANDARD_EVENT_AIMS]
 
+    def r144_runs(self) -> bool:
+        """R_144 (AchDate not before the programme start) runs in this year on this programme aim's start."""
+        p = self.p
+        return (self.ctx.rule_runs("R_144") and p is not None and p.learn_start_date is not None
+                and p.learn_start_date >= self.ctx.date("r144_from"))
+
     def has_event(self) -> bool:
         """Whether the record, as planned so far, carries an M2 event the year's method accepts.
 
@@ -226,9 +232,7 @@ class ProgrammeAdvice(EventPlanning, StoppedPlanning):
                                 "is right, the outcome cannot be claimed as M3 and the programme aim closes with Outcome 3; "
                                 "if it is wrong, correct it.", aim_seq)
             elif self.start and when < self.start and recorded:
-                r144 = (self.ctx.rule_runs("R_144") and p is not None and p.learn_start_date is not None
-                        and p.learn_start_date >= self.ctx.date("r144_from"))
-                because = ("R_144 forbids that" if r144 else "the PSM dates the AchDate from when the learning is complete, "
+                because = ("R_144 forbids that" if self.r144_runs() else "the PSM dates the AchDate from when the learning is complete, "
                            "an event recorded and the positive outcome reached (R_144, which forbids it for starts from 1 "
                            "August 2023, does not run on this one)")
                 self.plan.check("achdate_before_start", f"A person must check the AchDate ({fmt(when)}): it is before the "
@@ -516,14 +520,16 @@ class ProgrammeAdvice(EventPlanning, StoppedPlanning):
                                               "(for a job: the date of the job offer)?", "outcome_date", seq)
             else:
                 if self.start and when < self.start:
-                    self.plan.explain(f"The outcome date {fmt(when)} is before the programme started; R_144 forbids that.")
+                    self.plan.explain(f"The outcome date {fmt(when)} is before the programme started; "
+                                      + ("R_144 forbids that." if self.r144_runs() else "the PSM dates the AchDate after "
+                                         "the learning and the event, so check it."))
                 self.plan.set(seq, "AchDate", when, Reason("AchDate is the date the learner met the requirements (the M3 "
                                                            "trigger date), no more than six months after LearnActEndDate",
                                                            ("AchDate_13", "CompStatus_08"), "M3", ("psm-event-aims-quoted", "field-achdate")))
         else:  # SIX_MONTHS
             why = Reason("six months after the end of learning with no positive outcome: close the programme with Outcome 3 "
                          "(the PSM six-month rule)", ("CompStatus_04", "AchDate_13", "R_138"), None,
-                         ("forum-outcome-11", "psm-bootcamps"), "official")
+                         ("psm-six-month-quoted", "psm-bootcamps"), "official")
             self.plan.set(seq, "Outcome", "3", why)
             self.plan.set(seq, "AchDate", None, why)
 
