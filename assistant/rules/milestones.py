@@ -192,7 +192,8 @@ def assess_m2(prog: Programme, latest: Delivery | None, method: Method, errors: 
     reasons: list[str] = []
     evidence = "forum-confirmed"
     if latest.comp_status != "2":
-        reasons.append("the event is recorded but the programme aim is still open (CompStatus "
+        state = "still open" if latest.comp_status in {None, "1"} else "not recorded as completed"
+        reasons.append(f"the event is recorded but the programme aim is {state} (CompStatus "
                        f"{fmt(latest.comp_status)}), so the completion milestone can't be counted")
     elif not _closed(latest):
         reasons.append("the programme aim is CompStatus 2 but has no LearnActEndDate, which is an error "
