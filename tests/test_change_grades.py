@@ -54,3 +54,24 @@ def test_forum_confirmed_changes_keep_their_grade() -> None:
     for year in ("2022-23", "2025-26"):
         cited = _changes_citing(diagnose_learner(rec, ctx(year, "2025-03-31")), "R_143")
         assert cited and all(c.grade == "forum-confirmed" for c in cited), year
+
+
+def _reopened(year: str, as_of: str, start: str, end: str, outcome: str):
+    """A programme aim closed early while the subject aim continues, reopened once the user says the learning goes on."""
+    from assistant.advice.types import Facts
+
+    lrn = learner(prog(LearnStartDate=start, LearnPlanEndDate=end, CompStatus="2", LearnActEndDate=end, Outcome=outcome),
+                  subject(LearnStartDate=start, LearnPlanEndDate=end, CompStatus="1"))
+    dg = diagnose_learner(lrn, ctx(year, as_of), Facts(learning_finished=False))
+    [change] = [c for c in dg.proposal.changes if c.field == "Outcome"]
+    return change
+
+
+def test_clearing_an_outcome_cites_only_the_rules_that_apply() -> None:
+    """Outcome_10 is about Outcome 3 only; Outcome_11 excludes bootcamps from 2025-26."""
+    assert _reopened("2024-25", "2025-03-31", "2024-09-02", "2024-12-20", "2").rules == ("Outcome_11",)
+    assert _reopened("2024-25", "2025-03-31", "2024-09-02", "2024-12-20", "3").rules == ("Outcome_11", "Outcome_10")
+    assert _reopened("2025-26", "2025-12-15", "2025-09-01", "2025-11-28", "3").rules == ("Outcome_10",)
+    # No rule held requires it in 2025-26: said as our reading, graded inference, never official.
+    change = _reopened("2025-26", "2025-12-15", "2025-09-01", "2025-11-28", "2")
+    assert change.rules == () and change.grade == "inference" and "our reading" in change.because[0]

@@ -370,10 +370,18 @@ class ProgrammeAdvice(EventPlanning, StoppedPlanning):
         self.plan.set(seq, "CompStatus", "1", why)
         self.plan.set(seq, "LearnActEndDate", None, why)
         if not keep_8:
-            self.plan.set(seq, "Outcome", None, Reason(
-                "a continuing aim carries no Outcome here" + ("" if not outcome_11 else
-                                                              f" (in {self.ctx.year} Outcome_11 applies to bootcamps)"),
-                ("Outcome_11", "Outcome_10"), sources=("vr-2526", "forum-outcome-11")))
+            # Cite only the rules that apply: Outcome_11 where it runs on bootcamps, Outcome_10 for Outcome 3.
+            rules = (("Outcome_11",) if outcome_11 else ()) + (("Outcome_10",) if d.outcome == "3" else ())
+            if rules:
+                self.plan.set(seq, "Outcome", None, Reason(
+                    "a continuing aim carries no Outcome here" + ("" if not outcome_11 else
+                                                                  f" (in {self.ctx.year} Outcome_11 applies to bootcamps)"),
+                    rules, sources=("vr-2526", "forum-outcome-11")))
+            else:
+                self.plan.set(seq, "Outcome", None, Reason(
+                    f"a continuing aim carries no Outcome until its learning ends; no {self.ctx.year} rule we hold "
+                    "requires this of a bootcamp (Outcome_11 excludes them), so this is our reading",
+                    (), sources=("our-reading",), grade="inference"))
         self.plan.set(seq, "AchDate", None, Reason("no AchDate while the aim is continuing",
                                                     ("CompStatus_08", "Outcome_04"), sources=("field-achdate",)))
         self.plan.set(seq, "WithdrawReason", None, Reason("WithdrawReason is only for withdrawn aims", ("WithdrawReason_04",),

@@ -161,8 +161,9 @@ def assess_m2(prog: Programme, latest: Delivery | None, method: Method, errors: 
     if not events and not wrong_method:
         if latest.ach_date is not None:
             return MilestoneStatus("blocked", ("no M2 event (interview offer, new role with the existing employer or "
-                                               "self-employment plan) is recorded, although an AchDate is: a job usually "
-                                               "follows an interview offer; if there was one, record its event",),
+                                               "self-employment plan) is recorded, although an AchDate is: the PSM sets the "
+                                               "AchDate once one of those events has been recorded; if one happened, "
+                                               "record it",),
                                    "official", ("psm-event-aims-quoted", "psm-bootcamps"))
         passed = _window_passed(prog, ctx)
         if passed is not None:
