@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from ..ilr.model import Delivery, Fam
-from ..ilr.vocabulary import EVENT_AIM_FOR
+from ..ilr.vocabulary import EVENT_AIM_FOR, EVENT_WORDS
 from ..rules.base import fmt
 from .plan import Reason, seq_of
 from .programme_base import ProgrammeBase
@@ -114,9 +114,11 @@ class EventPlanning(ProgrammeBase):
         if day is None:
             self.plan.ask("event_date", OFFER_DATE_Q, "event_date")
             return False
+        what, dated = EVENT_WORDS[kind or ""]  # a standard kind: it has an event aim
         self.plan.add_aim(template, ref, {
             "LearnStartDate": day, "LearnPlanEndDate": day, "LearnActEndDate": day, "CompStatus": "2", "Outcome": "1"},
-            Reason(f"record the event with the event aim {ref} ({kind}), dated the day it was offered", ("R_138", "LearnAimRef_126"),
+            Reason(f"record the event with the event aim {ref} ({what}), dated {dated}",
+                   ("R_138", "LearnAimRef_126"),
                    "M2", ("psm-event-aims-quoted", "psm-bootcamps-2425")))
         return True
 

@@ -234,7 +234,7 @@ def proposal_text(state: State) -> Rendered:
                 to = ("remove the aim" if c.field == "LearningDelivery" else "nothing (leave it empty)") if c.to is None else _v(c.to)
                 if c.field == "ConRefNumber" and c.to == QA_CON_REF:
                     to = "the programme aim's ConRefNumber"
-                why = "; ".join(c.because)
+                why = "; ".join(b.rstrip(".") for b in c.because)
                 if c.rules:
                     why += f" ({', '.join(c.rules)})"
                 src = f"{c.grade}: " + (", ".join(s.id for s in c.sources) or "—")

@@ -21,6 +21,12 @@ EVENT_AIM_FOR: dict[str, str] = {
     "self-employment": "Z0059749",
 }
 STANDARD_EVENT_AIMS: frozenset[str] = frozenset(EVENT_AIM_FOR.values())
+#: Each kind in words, and the day its event aim is dated (the offer, or the plan received: domain §2).
+EVENT_WORDS: dict[str, tuple[str, str]] = {
+    "interview": ("interview offer", "the day the interview was offered"),
+    "new-role": ("new role or responsibilities with the existing employer", "the day the new role was offered"),
+    "self-employment": ("self-employment plan", "the day the plan was received"),
+}
 #: HGV event aims (starts from 1 August 2024); their meanings are not published.
 HGV_EVENT_AIMS: frozenset[str] = frozenset(
     {"Z0060439", "Z0009541", "Z0060440", "Z0060441", "Z0060442", "Z0060443"}
