@@ -328,3 +328,15 @@ def test_an_error_message_pasted_mid_question_is_explained_and_the_question_kept
     s = drive(session(), RECORD[:4])
     out = s.send("The Learning actual end date must be returned for this Completion status")
     assert "CompStatus_03" in out[0].text and s.prompt.id == "prog_comp_status"
+
+
+def test_an_answer_naming_another_entry_says_how_to_get_there_and_stays():
+    """"m2 isn't paying" typed at the how-to menu: never switched unasked, but the way there is said."""
+    s = session(year="2024-25")
+    s.send("how do I record something")
+    asked = s.prompt.id
+    out = s.send("m2 isn't paying")
+    assert out[0].kind == "error" and "M2 (completion) isn't paying" in out[0].text and "`restart`" in out[0].text
+    assert s.prompt.id == asked
+    out = s.send("banana")
+    assert out[0].kind == "error" and "`restart`" not in out[0].text

@@ -174,7 +174,21 @@ class AnsweringMixin(Conversation):
         why = f" ({r.note})" if r.note else ""
         return [self._say(f"I didn't recognise '{text}' as an answer here{why}. Choose one of: {accepted}"
                           + (" (by number or words)" if numbered else " (by code or words)")
-                          + ". Or type `don't know`, or `help`.", "error"), *self._where_now()]
+                          + ". Or type `don't know`, or `help`." + self._other_entry_hint(text), "error"),
+                *self._where_now()]
+
+    def _other_entry_hint(self, text: str) -> str:
+        """Words that start another conversation ("m2 isn't paying"): say how to get there, never go there unasked."""
+        norm = normalise(text)
+        named = set(_MILESTONE.findall(norm))
+        entry = self._tree.entry(f"m{next(iter(named))}") if len(named) == 1 else None
+        if entry is None:
+            m = match(text, self._entry_candidates())
+            entry = self._tree.entry(m.candidates[0].key) if m.kind in ("exact", "close") else None
+        if entry is None or entry is self._entry:
+            return ""
+        return (f" If you meant to start on '{entry.label}' instead, type `restart` and choose it "
+                "(that starts the conversation again).")
 
     def _pasted_error(self, text: str) -> Message | None:
         """An official error message pasted in the middle of a question: explain it, then ask again."""
