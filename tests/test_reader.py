@@ -14,13 +14,12 @@ import pytest
 from lxml import etree
 
 from assistant.ilr import reader
+from assistant.ilr.builder import delivery_from_element, learner_from_element
 from assistant.ilr.reader import (
     InputError,
     ReadResult,
     child_text,
     children,
-    delivery_from_element,
-    learner_from_element,
     local,
     read_path,
     read_text,

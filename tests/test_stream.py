@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assistant.ilr.reader import InputError, read_path, read_text
-from assistant.ilr.reader import learner_from_element
+from assistant.ilr.builder import learner_from_element
 from assistant.ilr.stream import (
     LearnerStream,
     bootcamp_code,
@@ -328,13 +328,13 @@ _TEXTS = st.one_of(
 @given(_TEXTS)
 @settings(max_examples=400, deadline=None)
 def test_fast_field_readers_agree_with_parse_value(text):
-    """The table-driven builder's fast paths give what `_parse` gives: the same value, or the same problem."""
-    from assistant.ilr import reader
+    """The table-driven builder's fast paths give what `parse_checked` gives: the same value, or the same problem."""
+    from assistant.ilr import builder
     from assistant.ilr.model import ValueProblem
 
-    for kind, fast in (("int", reader._read_int), ("date", reader._read_date), ("str", reader._read_str)):
+    for kind, fast in (("int", builder._read_int), ("date", builder._read_date), ("str", builder._read_str)):
         try:
-            expected: object = reader._parse(kind, text)
+            expected: object = builder.parse_checked(kind, text)
         except ValueProblem as exc:
             expected = ("problem", str(exc))
         try:

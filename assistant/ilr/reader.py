@@ -22,7 +22,7 @@ import re
 import stat
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, BinaryIO, Callable, Iterable, Literal, Mapping, overload
+from typing import BinaryIO, Iterable, Literal
 
 from lxml import etree
 
@@ -30,16 +30,8 @@ from lxml import etree
 # ``_ErrorLog`` is declared empty, and slicing an element, ``clear(keep_tail=)`` and XMLSyntaxError's
 # (message, code, line, column) are missing; each ``type: ignore`` naming lxml-stubs is one of those.
 
-from .model import (
-    DELIVERY_FIELDS,
-    FAM_FIELDS,
-    Delivery,
-    Fam,
-    Kind,
-    Learner,
-    ValueProblem,
-    parse_value,
-)
+from .builder import delivery_from_element, learner_from_element, parse_checked
+from .model import Learner, ValueProblem
 from .years import YearError, normalise_year, year_from_namespace
 
 YearSource = Literal["namespace", "header", "option", "assumed"]
@@ -132,21 +124,6 @@ def child_text(el: etree._Element, name: str) -> str | None:
     for child in children(el, name):
         return child.text if child.text is not None else ""
     return None
-
-
-def _by_name(el: etree._Element) -> dict[str, list[etree._Element]]:
-    """Element children grouped by local name, in one pass (files hold ~100 000 learners)."""
-    groups: dict[str, list[etree._Element]] = {}
-    for child in el:
-        tag = child.tag
-        if tag.__class__ is str:
-            name = _LOCAL.get(tag) or _local_name(tag)
-            found = groups.get(name)
-            if found is None:
-                groups[name] = [child]
-            else:
-                found.append(child)
-    return groups
 
 
 def safe_parser() -> etree.XMLParser:
@@ -712,7 +689,7 @@ def header_info(result: ReadResult, scope: etree._Element,
         prep = child_text(el, "FilePreparationDate")
         if prep:
             try:
-                result.file_preparation_date = _parse("date", prep)
+                result.file_preparation_date = parse_checked("date", prep)
             except ValueProblem as exc:
                 result.notes.append(f"FilePreparationDate {exc}; it was ignored")
         break
@@ -733,181 +710,6 @@ def apply_year(result: ReadResult, year: str | None) -> None:
         if result.year and result.year != year:
             result.notes.append(f"the file says {result.year}; using {year} as asked")
         result.year, result.year_source = year, "option"
-
-
-#: Dates outside these years are placeholders or typing slips (``0001-01-01``,
-#: ``9999-12-31`` "open-ended" MIS values), never a real ILR date; they are
-#: reported as problems on the field so that no date arithmetic runs on them.
-MIN_YEAR, MAX_YEAR = 1900, 2099
-
-
-@overload
-def _parse(kind: Literal["str", "int"], text: str | None) -> str | None: ...
-@overload
-def _parse(kind: Literal["date"], text: str | None) -> date | None: ...
-def _parse(kind: Kind, text: str | None) -> str | date | None:
-    """parse_value, plus the plausible-year check for dates."""
-    value = parse_value(kind, text)
-    if isinstance(value, date) and not MIN_YEAR <= value.year <= MAX_YEAR:
-        raise ValueProblem(f"'{(text or '').strip()}' is not a plausible ILR date "
-                           f"(the year must be between {MIN_YEAR} and {MAX_YEAR})")
-    return value
-
-
-# -- the table-driven builder ---------------------------------------------------------
-# A whole file hands ~30 000 bootcamp learners (200 000 aim children) to the functions
-# below, so each kind has its own reader with a fast path for the ordinary value; anything
-# else goes through `_parse`, which has the last word (and the error messages).
-
-def _read_str(text: str | None) -> str | None:
-    if text is None:
-        return None
-    return text.strip() or None
-
-
-def _read_int(text: str | None) -> str | None:
-    if text is None:
-        return None
-    t = text.strip()
-    if 0 < len(t) < 10 and t.isdigit() and t.isascii() and (t[0] != "0" or len(t) == 1):
-        return t  # already what str(int(t)) would give
-    return _parse("int", text)
-
-
-def _read_date(text: str | None) -> date | None:
-    if text is not None:
-        t = text.strip()
-        if len(t) == 10 and t[4] == "-" and t[7] == "-" and t.isascii():
-            y, m, d = t[:4], t[5:7], t[8:]
-            if y.isdigit() and m.isdigit() and d.isdigit() and MIN_YEAR <= int(y) <= MAX_YEAR:
-                try:
-                    return date(int(y), int(m), int(d))
-                except ValueError:
-                    pass  # an impossible date: _parse says why
-    return _parse("date", text)
-
-
-#: One field's reader: its text to its model value; raises ValueProblem.
-FieldReader = Callable[[str | None], str | date | None]
-_READERS: dict[Kind, FieldReader] = {"str": _read_str, "int": _read_int, "date": _read_date}
-_DELIVERY_SPEC = {name: (attr, _READERS[kind]) for name, attr, kind in DELIVERY_FIELDS}
-_FAM_SPEC = {name: (attr, _READERS[kind]) for name, attr, kind in FAM_FIELDS}
-
-#: Qualified tag -> local name: lxml hands back ``{namespace}Name`` strings, and a file uses
-#: a few dozen of them, so each is split once. Bounded, so that a hostile file of invented
-#: tags cannot grow it.
-_LOCAL: dict[str, str] = {}
-_LOCAL_MAX = 4096
-
-
-def _local_name(tag: str) -> str:
-    name = _LOCAL.get(tag)
-    if name is None:
-        name = tag[tag.rfind("}") + 1:]
-        if len(_LOCAL) < _LOCAL_MAX:
-            _LOCAL[tag] = name
-    return name
-
-
-def _read_fields(el: etree._Element, spec: Mapping[str, tuple[str, FieldReader]],
-                 problems: dict[str, str], keep: str | None = None) -> tuple[dict[str, Any], list[etree._Element]]:
-    """One pass over the children: the first of each wanted field, typed, and the ``keep`` children.
-
-    One pass matters: a college file holds ~100 000 learners and lxml makes a
-    Python object for every child it hands back. A field already read (or
-    found unreadable) is in ``values`` (or ``problems``): later copies are ignored.
-    """
-    # Any: each value has its field's type by the spec's reader (DELIVERY_FIELDS, FAM_FIELDS), a tie the
-    # checker cannot follow through a name; checking it per value would cost on the hot path.
-    values: dict[str, Any] = {}
-    kept: list[etree._Element] = []
-    local_of = _LOCAL
-    for child in el:
-        tag = child.tag
-        if tag.__class__ is not str:
-            continue
-        name = local_of.get(tag) or _local_name(tag)
-        if name == keep:
-            kept.append(child)
-            continue
-        wanted = spec.get(name)
-        if wanted is None:
-            continue
-        attr = wanted[0]
-        if attr in values or name in problems:
-            continue
-        try:
-            values[attr] = wanted[1](child.text)
-        except ValueProblem as exc:
-            problems[name] = str(exc)
-    return values, kept
-
-
-def fam_from_element(el: etree._Element) -> Fam:
-    problems: dict[str, str] = {}
-    values, _ = _read_fields(el, _FAM_SPEC, problems)
-    return Fam(
-        type=str(values.get("type") or "").upper(),
-        code=values.get("code"),
-        date_from=values.get("date_from"),
-        date_to=values.get("date_to"),
-        problems=problems,
-        line=el.sourceline,  # type: ignore[arg-type]  # lxml-stubs#93 (sourceline)
-    )
-
-
-def delivery_from_element(el: etree._Element) -> Delivery:
-    problems: dict[str, str] = {}
-    values, fam_els = _read_fields(el, _DELIVERY_SPEC, problems, keep="LearningDeliveryFAM")
-    fams = tuple([fam_from_element(f) for f in fam_els])
-    return Delivery(**values, fams=fams, problems=problems, line=el.sourceline)  # type: ignore[arg-type]  # lxml-stubs#93 (sourceline)
-
-
-def _dates(elements: list[etree._Element], entity: str, field_name: str, problems: dict[str, str]) -> tuple[date, ...]:
-    found = []
-    for child in elements:
-        text = None
-        for sub in child:  # child_text, inlined: the first element child of that name
-            tag = sub.tag
-            if tag.__class__ is str and (_LOCAL.get(tag) or _local_name(tag)) == field_name:
-                text = sub.text if sub.text is not None else ""
-                break
-        try:
-            value = _read_date(text)
-        except ValueProblem as exc:
-            problems[f"{entity}/{field_name}"] = str(exc)
-            continue
-        if value is not None:
-            found.append(value)
-    return tuple(found)
-
-
-def learner_from_element(el: etree._Element) -> Learner:
-    problems: dict[str, str] = {}
-    groups = _by_name(el)
-    refs = groups.get("LearnRefNumber")
-    ref = ((refs[0].text or "") if refs else "").strip()
-    dobs = groups.get("DateOfBirth")
-    try:
-        dob = _read_date(dobs[0].text) if dobs else None
-    except ValueProblem:
-        # The raw value is personal data, so the problem does not repeat it.
-        problems["DateOfBirth"] = (f"is not a real date in the form YYYY-MM-DD between {MIN_YEAR} and {MAX_YEAR} "
-                                   "(the value is not shown: it is personal data)")
-        dob = None
-    return Learner(
-        learn_ref=ref or "(no LearnRefNumber)",
-        deliveries=tuple([delivery_from_element(d) for d in groups.get("LearningDelivery", ())]),
-        date_of_birth=dob,
-        employment_dates=_dates(groups.get("LearnerEmploymentStatus", []), "LearnerEmploymentStatus",
-                                "DateEmpStatApp", problems),
-        prior_attain_dates=_dates(groups.get("PriorAttain", []), "PriorAttain", "DateLevelApp", problems),
-        # A <Learner> trimmed to its reference and aims says nothing about date of birth or employment:
-        # learner-level rules run only when some of those details were given.
-        has_learner_details=any(name not in {"LearnRefNumber", "LearningDelivery"} for name in groups),
-        problems=problems,
-        line=el.sourceline,  # type: ignore[arg-type]  # lxml-stubs#93 (sourceline)
-    )
 
 
 def read_path(path: str, *, year: str | None = None) -> ReadResult:

@@ -29,7 +29,8 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from lxml import etree
 
-from .reader import children, learner_from_element, local
+from .builder import learner_from_element
+from .reader import children, local
 from .writer import apply_to_tree
 
 if TYPE_CHECKING:

@@ -44,8 +44,9 @@ from lxml import etree
 
 from .model import Learner, ValueProblem, parse_value
 from . import reader as _reader
+from .builder import learner_from_element
 from .reader import (InputError, ReadResult, YearSource, apply_year, attach_schema, header_info,
-                     learner_from_element, local, sniff_encoding, syntax_error, too_many_aims, two_headers)
+                     local, sniff_encoding, syntax_error, too_many_aims, two_headers)
 
 #: How much of the file start may be prolog (declaration, comments) before the root element.
 MAX_PROLOG_BYTES = 16 * 1024 * 1024
