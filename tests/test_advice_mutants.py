@@ -32,7 +32,8 @@ from lxml import etree
 
 from assistant.advice.engine import diagnose_learner
 from assistant.ilr.model import DELIVERY_CHILD_ORDER
-from assistant.ilr.reader import InputError, read_path, read_text
+from assistant.ilr.reader import read_path, read_text
+from assistant.ilr.guard import InputError
 from assistant.ilr.writer import write_fixed
 from assistant.rules.base import Context
 from tests.conftest import SAMPLES

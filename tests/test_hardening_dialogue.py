@@ -31,7 +31,8 @@ from tests.conftest import alarm_after
 
 from assistant.faces.plain import run_plain
 from assistant.dialogue.session import Message, Session
-from assistant.ilr.reader import InputError, ReadResult
+from assistant.ilr.reader import ReadResult
+from assistant.ilr.guard import InputError
 from tests.test_dialogue_helpers import to_xml
 from tests.builders import event, learner, prog, subject
 from tests.test_no_network import (  # noqa: F401 (fixtures used by name)

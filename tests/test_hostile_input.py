@@ -27,7 +27,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assistant.ilr import reader
-from assistant.ilr.reader import InputError, ReadResult, read_path, read_text
+from assistant.ilr.reader import ReadResult, read_path, read_text
+from assistant.ilr.guard import WRAPPER, InputError
 from tests.test_no_network import (  # noqa: F401 (fixtures used by name)
     HOSTILE,
     canary,
@@ -42,7 +43,7 @@ from tests.test_no_network import (  # noqa: F401 (fixtures used by name)
 SMALL_CASE_SECONDS = 2.0
 #: libxml2's own vocabulary, which must never reach a user.
 JARGON = re.compile(r"XML_PARSE|xmlParse|xmlSAX|PCDATA|StartTag|EntityRef|CharRef|AttValue|NCName|"
-                    + re.escape(reader.WRAPPER), re.I)
+                    + re.escape(WRAPPER), re.I)
 
 
 @dataclass(frozen=True)

@@ -26,13 +26,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from assistant.ilr.reader import (
-    InputError,
-    ReadResult,
-    read_path,
-    read_text,
-    safe_parser,
-)
+from assistant.ilr.reader import ReadResult, read_path, read_text, safe_parser
+from assistant.ilr.guard import InputError
 
 HOSTILE = Path(__file__).parent / "hostile"
 CANARY_TEXT = "CANARY-7f3a9c-do-not-read"

@@ -29,7 +29,8 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from assistant.advice.engine import diagnose_learner
-from assistant.ilr.reader import InputError, ReadResult, read_text
+from assistant.ilr.reader import ReadResult, read_text
+from assistant.ilr.guard import InputError
 from assistant.ilr.writer import write_fixed
 from tests.builders import ctx, event, learner, prog, subject
 from tests.test_dialogue_helpers import to_xml

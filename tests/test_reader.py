@@ -15,18 +15,8 @@ from lxml import etree
 
 from assistant.ilr import reader
 from assistant.ilr.builder import delivery_from_element, learner_from_element
-from assistant.ilr.reader import (
-    InputError,
-    ReadResult,
-    child_text,
-    children,
-    local,
-    read_path,
-    read_text,
-    read_tree,
-    safe_parser,
-    syntax_error,
-)
+from assistant.ilr.reader import ReadResult, child_text, children, local, read_path, read_text, read_tree, safe_parser
+from assistant.ilr.guard import InputError, syntax_error
 from tests.conftest import SAMPLES
 
 DELIVERY = """<LearningDelivery>

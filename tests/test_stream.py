@@ -14,7 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.ilr.reader import InputError, read_path, read_text
+from assistant.ilr.reader import read_path, read_text
+from assistant.ilr.guard import InputError
 from assistant.ilr.builder import learner_from_element
 from assistant.ilr.stream import (
     LearnerStream,

@@ -26,7 +26,8 @@ from hypothesis import strategies as st
 from assistant.faces.cli import build_parser, main
 from assistant.faces.status import EXIT_TABLE, ExitStatus
 from assistant.ilr import reader
-from assistant.ilr.reader import InputError, read_text
+from assistant.ilr.reader import read_text
+from assistant.ilr.guard import InputError
 from assistant.ilr.splice import LearnerScanner, decoded_chunks
 from tests.conftest import ROOT
 from tests.test_properties_reader import CONTEXTS, SEEDS, mutate_text, mutate_tree

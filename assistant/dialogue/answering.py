@@ -334,7 +334,8 @@ class AnsweringMixin(Conversation):
 
     # -- pasted XML --------------------------------------------------------------------------------
     def _paste(self, text: str) -> list[Message]:
-        from ..ilr.reader import InputError, read_text
+        from ..ilr.reader import read_text
+        from ..ilr.guard import InputError
         from ..rules.evidence import year_header_notes
         from .render import record_table
 

@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from ..ilr.reader import InputError
+from ..ilr.guard import InputError
 from ..ilr.vocabulary import EVENT_AIMS, PROGRAMME_AIM_REF, STATUS_ORDER, STATUS_URGENCY
 from .view import ChangeData, FileFindingData, LearnerView, field_name
 

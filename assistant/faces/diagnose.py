@@ -21,7 +21,8 @@ from ..advice.engine import Diagnosis, diagnose_learner
 from ..ilr.model import Learner
 from ..ilr.output import OutputError
 from ..ilr import reader
-from ..ilr.reader import InputError, ReadResult, read_data, read_input_bytes
+from ..ilr.reader import ReadResult, read_data, read_input_bytes
+from ..ilr.guard import InputError
 from ..ilr.stream import read_prolog
 from ..rules.base import Context
 from .fixed import FixedPlan, plan_fixed, write_fixed_whole

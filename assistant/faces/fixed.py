@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from ..ilr.output import AtomicFile, check_target
-from ..ilr.reader import InputError, ReadResult, sniff_encoding
+from ..ilr.reader import ReadResult
+from ..ilr.guard import InputError, sniff_encoding
 from ..ilr.splice import SpliceError, SpliceResult, Splicer, decoded_chunks
 from ..ilr.writer import write_fixed
 from .status import printable_path, say

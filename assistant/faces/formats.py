@@ -24,7 +24,7 @@ from typing import Any, Iterable, Iterator, Protocol
 
 from ..advice.engine import Diagnosis, diagnose_learner
 from ..ilr.model import Learner
-from ..ilr.reader import InputError
+from ..ilr.guard import InputError
 from ..ilr.years import YearError, normalise_year, year_of
 from ..rules.base import Context, Finding
 from ..rules.evidence import year_header_notes

@@ -13,7 +13,7 @@ import json
 import os
 from typing import Any
 
-from ..ilr.reader import InputError
+from ..ilr.guard import InputError
 from ..ilr.vocabulary import STATUS_ORDER
 from .counts import MILESTONES, TOP_PROBLEMS, Tally, error_json, error_sentence, summary_rows, summary_text
 from .formats import InputInfo, Out, Sink

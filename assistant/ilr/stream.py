@@ -9,7 +9,7 @@ when its end tag is read, and then cleared together with everything before it.
 Safety is the reader's: no entities, no DTD, no network, and a document whose
 prolog declares a DOCTYPE is refused before the parser sees it (a DTD can only
 appear in the prolog, so checking the prolog is enough). The prolog is decoded
-by the reader's one encoding guard (`reader.sniff_encoding`), so an encoding
+by the reader's one encoding guard (`guard.sniff_encoding`), so an encoding
 such as UTF-7 cannot hide a DOCTYPE here either. The reader's limits hold as
 the bytes arrive: the file size (`MAX_FILE_BYTES`, counted, not taken from
 ``stat``) and the bytes between one learner's end and the next's (so one
@@ -45,8 +45,8 @@ from lxml import etree
 from .model import Learner, ValueProblem, parse_value
 from . import reader as _reader
 from .builder import learner_from_element
-from .reader import (InputError, ReadResult, YearSource, apply_year, attach_schema, header_info,
-                     local, sniff_encoding, syntax_error, too_many_aims, two_headers)
+from .reader import ReadResult, YearSource, apply_year, attach_schema, header_info, local, too_many_aims, two_headers
+from .guard import InputError, sniff_encoding, syntax_error
 
 #: How much of the file start may be prolog (declaration, comments) before the root element.
 MAX_PROLOG_BYTES = 16 * 1024 * 1024
@@ -105,7 +105,7 @@ class Prolog:
 
 
 def _decode_head(data: bytes) -> str:
-    """The prolog as text, decoded as the one encoding guard (`reader.sniff_encoding`) says; refuses others."""
+    """The prolog as text, decoded as the one encoding guard (`guard.sniff_encoding`) says; refuses others."""
     codec = sniff_encoding(data)
     return data.decode(codec, errors="replace").lstrip("\ufeff")
 

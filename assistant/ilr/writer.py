@@ -16,7 +16,8 @@ from lxml import etree
 if TYPE_CHECKING:  # the writer only reads Change's fields; no runtime tie to advice
     from ..advice.types import Change
 from .model import DELIVERY_CHILD_ORDER, DELIVERY_FIELDS
-from .reader import WRAPPER, child_text, children, local
+from .reader import child_text, children, local
+from .guard import WRAPPER
 
 FAM_ORDER = ("LearnDelFAMType", "LearnDelFAMCode", "LearnDelFAMDateFrom", "LearnDelFAMDateTo")
 MODELLED = {name for name, _, _ in DELIVERY_FIELDS}
