@@ -17,14 +17,8 @@ from hypothesis import strategies as st
 from assistant.ilr.reader import read_path, read_text
 from assistant.ilr.guard import InputError
 from assistant.ilr.builder import learner_from_element
-from assistant.ilr.stream import (
-    LearnerStream,
-    bootcamp_code,
-    has_bootcamp_code,
-    is_whole_file,
-    iter_learners,
-    read_prolog,
-)
+from assistant.ilr.stream import LearnerStream, bootcamp_code, has_bootcamp_code, iter_learners
+from assistant.ilr.source import is_whole_file, read_prolog
 
 from .conftest import ROOT, SAMPLES
 

@@ -23,7 +23,7 @@ from ..ilr.output import OutputError
 from ..ilr import reader
 from ..ilr.reader import ReadResult, read_data, read_input_bytes
 from ..ilr.guard import InputError
-from ..ilr.stream import read_prolog
+from ..ilr.source import read_prolog
 from ..rules.base import Context
 from .fixed import FixedPlan, plan_fixed, write_fixed_whole
 from .formats import FileFindings, context_for, resolve_input

@@ -30,7 +30,8 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, TextIO
 from ..advice.engine import Diagnosis
 from ..ilr.model import Learner
 from ..ilr.guard import InputError
-from ..ilr.stream import LearnerStream, ReadsBytes, RefTracker, StreamStats, is_whole_file
+from ..ilr.stream import LearnerStream, RefTracker, StreamStats
+from ..ilr.source import ReadsBytes, is_whole_file
 from ..rules.base import Context
 from . import formats as dg_face
 from .counts import Tally, error_sentence
