@@ -24,7 +24,9 @@ from tests.builders import ctx as make_ctx
 from tests.promises import events_lost, stops_short
 
 HERE = Path(__file__).parent / "fixtures" / "review"
-BATCHES = (("records.yaml", "expected.yaml"), ("records2.yaml", "expected2.yaml"), ("records3.yaml", "expected3.yaml"))
+BATCHES = (("records.yaml", "expected.yaml"), ("records2.yaml", "expected2.yaml"), ("records3.yaml", "expected3.yaml"),
+           ("records4.yaml", "expected4.yaml"))
+SAMPLES = Path(__file__).parent / "data" / "samples"
 RECORDS: dict = {}
 EXPECTED: dict = {}
 for _records, _expected in BATCHES:
@@ -61,7 +63,9 @@ def render(case_id: str, case: dict) -> str:
         out.append("  <LearningDelivery>")
         out += [f"    <{k}>{escape(fields[k])}</{k}>" for k in ORDER if fields.get(k) is not None]
         for fam in fams:
-            parts = [f"<LearnDelFAMType>{fam[0]}</LearnDelFAMType>", f"<LearnDelFAMCode>{fam[1]}</LearnDelFAMCode>"]
+            parts = [f"<LearnDelFAMType>{fam[0]}</LearnDelFAMType>"]
+            if fam[1] is not None:  # a FAM with no code at all (records4: an EVI typed without its code)
+                parts.append(f"<LearnDelFAMCode>{fam[1]}</LearnDelFAMCode>")
             if len(fam) > 2:
                 parts.append(f"<LearnDelFAMDateFrom>{fam[2]}</LearnDelFAMDateFrom>")
             out.append("    <LearningDeliveryFAM>" + "".join(parts) + "</LearningDeliveryFAM>")
@@ -72,7 +76,11 @@ def render(case_id: str, case: dict) -> str:
 
 def diagnose(case_id: str) -> Diagnosis:
     case = RECORDS[case_id]
-    [learner] = read_text(render(case_id, case)).learners
+    if "sample" in case:  # a learner of one of DfE's published sample files, read whole (records4)
+        text = (SAMPLES / case["sample"]["file"]).read_text(encoding="utf-8")
+        [learner] = [x for x in read_text(text).learners if x.learn_ref == case["sample"]["learner"]]
+    else:
+        [learner] = read_text(render(case_id, case)).learners
     return diagnose_learner(learner, make_ctx(str(case.get("year", "2024-25")), str(case["as_of"])))
 
 
