@@ -201,6 +201,23 @@ def test_each_schema_violation_is_reported_with_exit_1(kind: str, shape: str, tm
         assert findings[0]["severity"] == "error" and "rejects the whole file" in findings[0]["detail"]
 
 
+@pytest.mark.parametrize("shape", ["whole file", "pasted learner"])
+def test_a_fam_with_no_code_is_reported_once_even_in_a_snippet(shape: str, tmp_path, capsys) -> None:
+    """review5 U03: an EVI typed with no code was read as an event and M2 called payable. The XSD requires a code
+    in every FAM; a snippet is not checked for missing elements (often cut down), but a FAM's code is never cut."""
+    import json
+
+    bad = aim_xml(fams=(("SOF", "105"), ("FFI", "1"))).replace("<LearnDelFAMCode>1</LearnDelFAMCode>", "")
+    text = (whole_file(bad, SUBJECT, year="2024-25") if shape == "whole file" else
+            f'<Learner xmlns="ESFA/ILR/2024-25"><LearnRefNumber>TEST001</LearnRefNumber>{bad}{SUBJECT}</Learner>')
+    path = tmp_path / "in.xml"
+    path.write_text(text, encoding="utf-8")
+    assert main(["diagnose", str(path), "--as-of", "2025-03-31", "--format", "json"]) == 1
+    findings = [f for lr in json.loads(capsys.readouterr().out)["learners"] for f in lr["findings"]
+                if f["rule"] == "Schema" and "LearnDelFAMCode" in f["detail"]]
+    assert len(findings) == 1 and findings[0]["aim_seq"] == 1, findings
+
+
 def test_a_clean_file_has_no_schema_findings(tmp_path, capsys) -> None:
     path = tmp_path / "clean.xml"
     path.write_text(whole_file(aim_xml(), SUBJECT, year="2024-25"), encoding="utf-8")

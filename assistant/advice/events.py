@@ -166,6 +166,16 @@ class EventPlanning(ProgrammeBase):
         # the date the user gave for the event dates its EVI, as it does a single event aim (fix_event_aim)
         told = self.facts.event_date if len(evis) == 1 else None
         for f in evis:
+            if not f.code:  # the XSD requires a code, and the code list is unpublished: ask, never fill one in
+                if self.facts.evi_code is None:
+                    self.plan.ask("evi_code", "Which EVI code does the 2025-26 ILR specification give for this event? "
+                                  "(The event indicator has no code, and the code list is not published in any source "
+                                  "we hold, so we will not guess it.)", "evi_code", seq)
+                    continue
+                self.plan.set_fam(seq, "EVI", f, Fam("EVI", self.facts.evi_code, f.date_from), Reason(
+                    "an EVI carries the code of its event (the code you gave)", ("Schema",), "M2",
+                    ("ilr-xsd", "psm-bootcamps-evi")))
+                continue
             fixed = Fam("EVI", f.code, told or f.date_from)
             if f.date_from and self.start and f.date_from < self.start:
                 fixed = Fam("EVI", f.code, self.start)

@@ -61,10 +61,17 @@ def schema(learner: Learner, ctx: Context) -> Iterable[Hit]:
             seq = d.seq if readable(d, "AimSeqNumber") else None
             unreadable.add((seq, name))
             yield hit(d, name, said(seq, name, why))
+        said_no_code = any(i.aim_seq == d.seq and i.kind == "xsd" and "LearnDelFAMCode" in i.constraint
+                           for i in learner.schema_issues)
         for fam in d.fams:
             for name, why in fam.problems.items():
                 unreadable.add((d.seq, name))
                 yield hit(d, name, f"{fam.type or 'FAM'}: {why}", fam.type or None)
+            if fam.type and fam.code is None and "LearnDelFAMCode" not in fam.problems and not said_no_code:
+                # the XSD requires a code in every FAM; a pasted snippet is not checked for missing elements
+                # (it is often cut down), but a FAM is never cut down to its type on purpose
+                yield hit(d, "LearnDelFAMCode", f"{fam.type}: a required element is missing: LearnDelFAMCode: "
+                          f"{CONSEQUENCE}", fam.type)
     yield from _issues(learner, "xsd", unreadable)
 
 
