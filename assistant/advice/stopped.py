@@ -84,12 +84,27 @@ class StoppedPlanning(ProgrammeBase):
             self.plan.set(seq, "CompStatus", code, why)
             if day is not None:
                 end = day
+                late = []
                 if d.is_programme_aim:
                     others = [o.learn_act_end_date for o in self.plan.current.values()
                               if o.is_component and o.con_ref_number == self.prog.con_ref and o.learn_act_end_date]
-                    others += [f.date_from for f in self.plan.aim(seq).fams_of("EVI") if f.date_from]
+                    evis = [f for f in self.plan.aim(seq).fams_of("EVI") if f.date_from]
+                    if state == WITHDRAWN:
+                        # the PSM EVI article ends the programme "when the bootcamp learning has finished unless the
+                        # learner withdraws": a withdrawal is not pushed to a later event (what that event pays is open)
+                        late = [f for f in evis if f.date_from and f.date_from > max([day] + others)]
+                        evis = [f for f in evis if f not in late]
+                    others += [f.date_from for f in evis if f.date_from]
                     end = max([day] + others)  # R_143 and LearnDelFAMDateFrom_07: nothing ends after the programme
-                self.plan.set(seq, "LearnActEndDate", end, why)
+                for f in late:
+                    self.plan.check("evi_after_withdrawal", f"A person must check the event indicator (EVI {fmt(f.code)}, "
+                                    f"{fmt(f.date_from)}): it is dated after the learner withdrew (last day of learning "
+                                    f"{fmt(end)}), but an EVI must sit within the programme aim's dates "
+                                    "(LearnDelFAMDateFrom_07) and a withdrawn programme ends when the learner left (PSM). "
+                                    "Correct the date if it is wrong; if the event really came after the withdrawal, keep "
+                                    "the EVI: what it pays is not published.", seq)
+                if not (late and self.plan.aim(seq).learn_act_end_date is not None):
+                    self.plan.set(seq, "LearnActEndDate", end, why)
             if self.plan.aim(seq).outcome not in {"1", "3", "8"}:
                 self.plan.set(seq, "Outcome", "3", why)
             if d.is_programme_aim and self.plan.aim(seq).ach_date is not None:

@@ -144,7 +144,10 @@ def assess_m2(prog: Programme, latest: Delivery | None, method: Method, errors: 
                 "the learner passed the learning but the programme aim says withdrawn (CompStatus 3): recorded so, M2 "
                 "and M3 are given up; if the learner did not withdraw, the programme aim should be completed",),
                 "inference", ("field-compstatus", "our-reading"))
-        when = "after an event was recorded" if events else "before any event was recorded"
+        left = latest.learn_act_end_date
+        when = ("before any event was recorded" if not events else
+                "after an event was recorded" if left is None or min(events) <= left else
+                f"on {fmt(left)}, before the event recorded on {fmt(min(events))}")
         return MilestoneStatus("not-payable", (
             f"the learner withdrew (CompStatus 3) {when}; M2 needs the learning completed and an event. What a "
             "withdrawn learner who later gets a job is paid is not published",),
