@@ -246,7 +246,10 @@ class ProgrammeAdvice(EventPlanning, StoppedPlanning):
                 self.outcome_pending = False
                 return OUTCOME
         six_months_passed = bool(end and self.ctx.as_of > self.ctx.add_six_months(end))
-        if self.has_event():  # after an event the window that decides is AchDate_13's: an outcome may still be recorded
+        # an EVI on an event-aims programme (R_152) still records that an event happened: the PSM six-month rule
+        # (no event recorded) does not decide it; which event aim it becomes is asked (evi_to_events)
+        wrong_form = self.method == "event-aims" and p is not None and bool(p.fams_of("EVI"))
+        if self.has_event() or wrong_form:  # after an event the window that decides is AchDate_13's: an outcome may still be recorded
             six_months_passed = bool(ach_end and self.ctx.as_of > self.ctx.add_six_months(ach_end))
         if p is not None and p.comp_status == "2" and p.outcome == "3":
             if self.has_event() and not six_months_passed and not outcome_pending:
@@ -270,12 +273,13 @@ class ProgrammeAdvice(EventPlanning, StoppedPlanning):
                                       "was none, the programme aim closes with Outcome 3.")
             return EVENT
         if six_months_passed and not outcome_pending:
-            since = f"the end of the programme ({fmt(ach_end)})" if self.has_event() else f"the end of learning ({fmt(end)})"
+            since = (f"the end of the programme ({fmt(ach_end)})" if self.has_event() or wrong_form
+                     else f"the end of learning ({fmt(end)})")
             self.plan.explain(f"It is more than six months since {since} with no positive outcome "
                               "that can be recorded: the PSM six-month rule says to close the programme aim with "
                               "CompStatus 2 and Outcome 3.")
             return SIX_MONTHS
-        return EVENT if self.has_event() or self.event_awaits_code() else WAITING
+        return EVENT if self.has_event() or self.event_awaits_code() or wrong_form else WAITING
 
     def event_awaits_code(self) -> bool:
         """An event the user named and dated whose EVI waits only for its code: the event has happened.
