@@ -17,7 +17,7 @@ from datetime import date
 from ..ilr.model import Delivery, Learner, Programme, programmes
 from ..ilr.vocabulary import EVENT_AIM_FOR, STANDARD_EVENT_AIMS
 from ..rules.base import Context, fmt
-from ..rules.milestones import Method, method_for
+from ..rules.milestones import Method, before_what, method_for
 from .common import plan_common, plan_starts
 from .events import EventPlanning
 from .plan import Plan, Reason, seq_of
@@ -516,8 +516,9 @@ class ProgrammeAdvice(EventPlanning, StoppedPlanning):
             met = [d for d in (self.learning_end(), self.event_date()) if d]
             when = self.outcome_date()
             if when and met and when < max(met) and self.facts.outcome_date is None:
-                self.plan.check("achdate_before_event", f"A person must check the AchDate ({fmt(when)}): it is before the "
-                                f"learning ended or the event ({fmt(max(met))}), because the PSM dates it from when the "
+                ends, event = self.learning_end(), self.event_date()
+                self.plan.check("achdate_before_event", f"A person must check the AchDate ({fmt(when)}): it is before "
+                                f"{before_what(when, [ends] if ends else [], [event] if event else [])}, because the PSM dates it from when the "
                                 "learning is complete, an event recorded and the positive outcome reached.", seq)
             if not self.has_event():
                 self.plan.explain("A positive outcome is recorded but no event is: the PSM dates the AchDate from when the "

@@ -240,6 +240,13 @@ def assess_m2(prog: Programme, latest: Delivery | None, method: Method, errors: 
                            "forum-confirmed" if method == "event-aims" else "inference", ("forum-m2-fix", "psm-bootcamps"))
 
 
+def before_what(day: date, ends: list[date], events: list[date]) -> str:
+    """What an AchDate comes before, each with its own date ("the learning ended (…) and the event (…)")."""
+    parts = ([f"the learning ended ({fmt(max(ends))})"] if ends and day < max(ends) else []) + \
+        ([f"the event ({fmt(max(events))})"] if events and day < max(events) else [])
+    return " and ".join(parts)
+
+
 def assess_m3(prog: Programme, latest: Delivery | None, method: Method, findings: list[Finding],
               ctx: Context) -> MilestoneStatus:
     errors = _blocking_errors(findings)
@@ -279,10 +286,11 @@ def assess_m3(prog: Programme, latest: Delivery | None, method: Method, findings
                        "recorded too")
     if reasons:  # graded as the findings behind it are for the file's year (AchDate_13 has no 2024-25 page held)
         return MilestoneStatus("blocked", tuple(reasons), _errors_grade(own), ("vr-2526", "psm-event-aims-quoted"))
-    met = [d for d in [*(s.learn_act_end_date for s in prog.subject_aims), *event_dates(prog, method)] if d]
+    ends = [d for d in (s.learn_act_end_date for s in prog.subject_aims) if d]
+    met = [*ends, *event_dates(prog, method)]
     if met and latest.ach_date < max(met):
-        return MilestoneStatus("unknown", (f"the AchDate ({fmt(latest.ach_date)}) is before the learning ended or the "
-                                           f"event ({fmt(max(met))}); the PSM dates the AchDate from when the learning is "
+        return MilestoneStatus("unknown", (f"the AchDate ({fmt(latest.ach_date)}) is before "
+                                           f"{before_what(latest.ach_date, ends, event_dates(prog, method))}; the PSM dates the AchDate from when the learning is "
                                            "complete, an event recorded and the positive outcome reached, so check it",),
                                "official", ("psm-event-aims-quoted",))
     if errors:
