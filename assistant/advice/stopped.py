@@ -92,7 +92,9 @@ class StoppedPlanning(ProgrammeBase):
                     if state == WITHDRAWN:
                         # the PSM EVI article ends the programme "when the bootcamp learning has finished unless the
                         # learner withdraws": a withdrawal is not pushed to a later event (what that event pays is open)
-                        late = [f for f in evis if f.date_from and f.date_from > max([day] + others)]
+                        # only where the record itself ends the programme before the EVI (LearnDelFAMDateFrom_07)
+                        recorded = self.plan.aim(seq).learn_act_end_date
+                        late = [f for f in evis if f.date_from and recorded and f.date_from > max([day, recorded] + others)]
                         evis = [f for f in evis if f not in late]
                     others += [f.date_from for f in evis if f.date_from]
                     end = max([day] + others)  # R_143 and LearnDelFAMDateFrom_07: nothing ends after the programme
@@ -103,7 +105,7 @@ class StoppedPlanning(ProgrammeBase):
                                     "(LearnDelFAMDateFrom_07) and a withdrawn programme ends when the learner left (PSM). "
                                     "Correct the date if it is wrong; if the event really came after the withdrawal, keep "
                                     "the EVI: what it pays is not published.", seq)
-                if not (late and self.plan.aim(seq).learn_act_end_date is not None):
+                if not late:
                     self.plan.set(seq, "LearnActEndDate", end, why)
             if self.plan.aim(seq).outcome not in {"1", "3", "8"}:
                 self.plan.set(seq, "Outcome", "3", why)
