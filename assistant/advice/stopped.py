@@ -93,8 +93,8 @@ class StoppedPlanning(ProgrammeBase):
                         # the PSM EVI article ends the programme "when the bootcamp learning has finished unless the
                         # learner withdraws": a withdrawal is not pushed to a later event (what that event pays is open)
                         # only where the record itself ends the programme before the EVI (LearnDelFAMDateFrom_07)
-                        recorded = self.plan.aim(seq).learn_act_end_date
-                        late = [f for f in evis if f.date_from and recorded and f.date_from > max([day, recorded] + others)]
+                        ends_on = self.plan.aim(seq).learn_act_end_date
+                        late = [f for f in evis if f.date_from and ends_on and f.date_from > max([day, ends_on] + others)]
                         evis = [f for f in evis if f not in late]
                     others += [f.date_from for f in evis if f.date_from]
                     end = max([day] + others)  # R_143 and LearnDelFAMDateFrom_07: nothing ends after the programme
