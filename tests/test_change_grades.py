@@ -75,3 +75,20 @@ def test_clearing_an_outcome_cites_only_the_rules_that_apply() -> None:
     # No rule held requires it in 2025-26: said as our reading, graded inference, never official.
     change = _reopened("2025-26", "2025-12-15", "2025-09-01", "2025-11-28", "2")
     assert change.rules == () and change.grade == "inference" and "our reading" in change.because[0]
+
+
+def test_the_six_month_rule_on_an_evi_programme_is_our_reading() -> None:
+    """The PSM's six-month rule is quoted from the event-aims article; for EVI programmes it is an inference."""
+    def six_months_on(start: str, end: str, year: str, as_of: str):
+        lrn = learner(prog(LearnStartDate=start, LearnPlanEndDate=end, CompStatus="2", LearnActEndDate=end, Outcome="8"),
+                      subject(LearnStartDate=start, LearnPlanEndDate=end, CompStatus="2", LearnActEndDate=end, Outcome="1"))
+        dg = diagnose_learner(lrn, ctx(year, as_of))
+        [closing] = [c for c in dg.proposal.changes if c.field == "Outcome" and c.to == "3"]
+        [p] = dg.programmes
+        return closing, p.milestones["M2"]
+
+    closing, m2 = six_months_on("2025-09-01", "2025-10-31", "2025-26", "2026-06-01")
+    assert closing.grade == "inference" and "R_138" not in closing.rules and "our reading" in closing.because[0]
+    assert m2.status == "not-payable" and m2.evidence == "inference"
+    closing, m2 = six_months_on("2024-09-02", "2024-10-31", "2024-25", "2025-06-01")
+    assert closing.grade == "official" and m2.status == "not-payable" and m2.evidence == "official"

@@ -540,9 +540,16 @@ class ProgrammeAdvice(EventPlanning, StoppedPlanning):
                                                            "trigger date), no more than six months after LearnActEndDate",
                                                            ("AchDate_13", "CompStatus_08"), "M3", ("psm-event-aims-quoted", "field-achdate")))
         else:  # SIX_MONTHS
-            why = Reason("six months after the end of learning with no positive outcome: close the programme with Outcome 3 "
-                         "(the PSM six-month rule)", ("CompStatus_04", "AchDate_13", "R_138"), None,
-                         ("psm-six-month-quoted", "psm-bootcamps"), "official")
+            if self.method == "event-indicators":
+                # The six-month rule is quoted from the event-aims article; the EVI article was not found to say it.
+                why = Reason("six months after the end of learning with no positive outcome: close the programme with "
+                             "Outcome 3 (the PSM's six-month rule for event aims, applied to event indicators: our "
+                             "reading, as the EVI guidance we hold does not repeat it)", ("CompStatus_04", "AchDate_13"),
+                             None, ("psm-six-month-quoted", "psm-bootcamps-evi"), "inference")
+            else:
+                why = Reason("six months after the end of learning with no positive outcome: close the programme with "
+                             "Outcome 3 (the PSM six-month rule)", ("CompStatus_04", "AchDate_13", "R_138"), None,
+                             ("psm-six-month-quoted", "psm-bootcamps"), "official")
             self.plan.set(seq, "Outcome", "3", why)
             self.plan.set(seq, "AchDate", None, why)
 

@@ -170,6 +170,12 @@ def assess_m2(prog: Programme, latest: Delivery | None, method: Method, errors: 
                                    "official", ("psm-event-aims-quoted", "psm-bootcamps"))
         passed = _window_passed(prog, ctx)
         if passed is not None:
+            if method == "event-indicators":  # the rule is quoted from the event-aims article only
+                return MilestoneStatus("not-payable", (f"more than six months have passed since the end of learning "
+                                                       f"({fmt(passed)}) with no event recorded (the PSM's six-month rule "
+                                                       "for event aims, taken to hold for event indicators too: our "
+                                                       f"reading){ctx.assumed_as_of()}",),
+                                       "inference", ("psm-bootcamps", "psm-bootcamps-evi"))
             return MilestoneStatus("not-payable", (f"more than six months have passed since the end of learning "
                                                    f"({fmt(passed)}) with no event recorded (the PSM six-month rule)"
                                                    f"{ctx.assumed_as_of()}",),
