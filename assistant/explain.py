@@ -185,6 +185,19 @@ def find_rules_by_text(text: str) -> list[RuleText]:
     return [r for s, r in scored if best - s <= margin]
 
 
+def rule_choice_label(r: RuleText, among: list[RuleText]) -> str:
+    """How to offer one of several rules a paste could mean, so a person can tell them apart.
+
+    DfE gives several rules one message ("The Completion status is not valid for this Outcome" is
+    CompStatus_05, CompStatus_06, Outcome_09 and Outcome_10): offering the message four times would leave
+    only the ids to choose by, so a shared message is replaced by the first sentence of what the rule checks.
+    """
+    if sum(1 for o in among if o.message == r.message) < 2:
+        return f"{r.id}: {r.message}"
+    first = re.split(r"(?<=[.;])\s", r.explanation.strip(), maxsplit=1)[0].rstrip(".;")
+    return f"{r.id}: {first}" + (" (bootcamps are excluded)" if r.exempt and "bootcamp" not in first.lower() else "")
+
+
 def lookup(term: str) -> Found:
     """What a term means among fields, codes, aims, terms and rule ids."""
     t = term.strip().strip("`'\"?")
@@ -340,7 +353,8 @@ def _explain(term: str) -> str:
     if found.kind == "one":
         return explain_key(found.items[0].key)
     if len(rules) > 1:
-        listed = "\n".join(f"- **{r.id}**: “{r.message}”" for r in rules[:8])
+        shown = rules[:8]
+        listed = "\n".join(f"- {rule_choice_label(r, shown)}" for r in shown)
         return (f"That message is shared by {len(rules)} rules; ask about one of them by id "
                 f"(e.g. `explain {rules[0].id}`):\n\n{listed}")
     if found.kind == "several":

@@ -53,13 +53,14 @@ def evi_code(text: str, state: State) -> Checked:
 
 @validator("rule_or_message")
 def rule_or_message(text: str, state: State) -> Checked:
-    from ..explain import find_rules_by_text
+    from ..explain import find_rules_by_text, rule_choice_label
 
     found = find_rules_by_text(text)
     if len(found) == 1:
         return Checked(value=found[0].id, note=found[0].id)
     if len(found) > 1:
-        return Checked(choices=tuple((r.id, f"{r.id}: {r.message}") for r in found[:6]))
+        shown = found[:6]
+        return Checked(choices=tuple((r.id, rule_choice_label(r, shown)) for r in shown))
     return Checked(error="I could not match that to a validation rule in the 2025-26 list. Paste the rule id "
                          "(like R_138 or CompStatus_03) or the error message as the funding service shows it.")
 
