@@ -16,7 +16,6 @@ from datetime import date
 import pytest
 
 from assistant.dialogue.session import Session
-from assistant.explain import glossary
 from assistant.ilr.years import held_years
 from assistant.rules.base import Context
 from assistant.rules.catalogue import RuleText, catalogue
