@@ -110,3 +110,27 @@ def test_every_official_message_pasted_at_the_first_question_is_its_rule(rid: st
     r = catalogue()[rid]
     s = drive(session(), [r.message])
     _assert_rule_answer(_conclude_rule(s, rid, r.message), r)
+
+
+@pytest.mark.parametrize("rid", RULES)
+def test_a_rule_explanation_says_no_more_than_its_sources(rid: str):
+    """What providers found is forum-confirmed, and is cited as such; a 'normally' is our reading and says so."""
+    import re
+
+    r = catalogue()[rid]
+    grades = {s.grade for s in r.sources}
+    e = r.explanation.lower()
+    if re.search(r"forum|providers (found|coding|confirmed|used)|poster|helpdesk|paid m2", e):
+        assert "forum-confirmed" in grades, (rid, grades)
+    if re.search(r"\b(normally|usually|typically|probably)\b", e):
+        assert "our reading" in e and "inference" in grades, rid
+
+
+def test_outcome_11_before_2025_26_is_our_reading_with_the_evidence_both_ways():
+    """No 2022-23 to 2024-25 Outcome_11 page is held (knowledge/years): that it ran on bootcamps then is
+    inference, with the 2023-24 forum report for it and the 2022-23 thread against it (domain brief §5)."""
+    r = catalogue()["Outcome_11"]
+    e = r.explanation
+    assert "our reading" in e and "2022-23" in e and "2023-24" in e, e
+    assert "Before 2025-26 the rule applied to bootcamp aims too" not in e
+    assert "inference" in {s.grade for s in r.sources}
