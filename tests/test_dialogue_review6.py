@@ -16,6 +16,7 @@ from datetime import date
 import pytest
 
 from assistant.dialogue.session import Session
+from assistant.explain import glossary
 from assistant.ilr.years import held_years
 from assistant.rules.base import Context
 from assistant.rules.catalogue import RuleText, catalogue
@@ -134,3 +135,66 @@ def test_outcome_11_before_2025_26_is_our_reading_with_the_evidence_both_ways():
     assert "our reading" in e and "2022-23" in e and "2023-24" in e, e
     assert "Before 2025-26 the rule applied to bootcamp aims too" not in e
     assert "inference" in {s.grade for s in r.sources}
+
+
+# -- (b) the explain entry: every glossary entry and code, asked as a newcomer asks ------------------------
+
+def _glossary_items() -> list[tuple[str, str, str]]:
+    """(item key, what is typed as the term, the heading the answer must carry) for every entry and code."""
+    out = []
+    for key, g in glossary().items():
+        prefix = {"fields": "field", "aims": "aim", "terms": "term"}[g.section]
+        out.append((f"{prefix}:{key}", key, f"**{key}** — {g.title}"))
+        for code, (label, _) in g.codes.items():
+            out.append((f"code:{key}:{code}", f"{key} {code}", f"**{key} {code}** — {label}"))
+    return out
+
+
+GLOSSARY_ITEMS = _glossary_items()
+ASKED = ["what is {t}?", "whats {t}", "explain {t}", "what does {t} mean?", "{t}"]
+
+
+@pytest.mark.parametrize("key, term, heading", GLOSSARY_ITEMS, ids=[i[0] for i in GLOSSARY_ITEMS])
+def test_every_glossary_entry_answers_as_asked_and_says_only_what_it_holds(key: str, term: str, heading: str):
+    from assistant.explain import explain_key
+
+    body = explain_key(key)
+    assert body.startswith(heading), body[:200]
+    g = glossary()[key.split(":")[1]]
+    # Everything said is the entry's own text, and every one of its sources is listed with its grade.
+    assert g.text in body
+    from assistant.rules.catalogue import sources
+
+    for sid in g.sources:
+        assert sources()[sid].title in body, (key, sid)
+    for form in ASKED:
+        typed = form.format(t=term)
+        # At the first question (a newcomer's opening words) and inside the explain entry.
+        for inputs in ([typed], ["Explain a field or code", typed]):
+            if form == "{t}" and len(inputs) == 1:
+                continue  # a bare term at the menu is not yet a question about it
+            s = drive(session(), inputs)
+            said = [m for m in s.transcript if m.role == "assistant" and body in m.text]
+            assert said, (inputs, s.transcript[-1].text[:300])
+            # Nothing but the entry itself: the heading of the answer, the entry, and where to go next.
+            rest = said[-1].text.replace(body, "").replace("## Explained", "")
+            rest = rest.replace("Ask about another term with `explain <term>`, or describe a problem.", "")
+            assert "**" not in rest.replace("`", ""), rest
+
+
+def test_the_menu_words_explain_a_field_or_code_open_that_entry_not_a_guessed_term():
+    """Typed rather than picked by number, the entry's label was read as "explain 'field or code'" and answered
+    with OutCode, a term the user never asked about; the next answer then went to the menu."""
+    s = drive(session(), ["Explain a field or code"])
+    assert s.prompt is not None and s.prompt.id == "explain_lookup", s.transcript[-1].text
+    assert "OutCode" not in "\n".join(m.text for m in s.transcript)
+
+
+def test_glossary_entries_say_which_codes_are_our_reading():
+    """Outcome 3 on a withdrawn or paused aim is derived (CompStatus_04 needs an Outcome, 2 is HE only;
+    CompStatus_06 does not run on bootcamps): domain brief §6. It is said as our reading, with that grade."""
+    from assistant.explain import explain_key
+
+    for key in ("code:CompStatus:6", "code:Outcome:3"):
+        text = explain_key(key)
+        assert "our reading" in text and "*inference (our own reading)*" in text, text

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import re
 
-from .commands import asked_term
 from .core import Conversation
 from .dates import parse_date, say
-from .matching import Candidate, match, normalise
+from .matching import Candidate, asked_term, match, normalise
 from .messages import Message, Option, Pending, codes_only
 from .reading import Choice, Reading, is_dont_know, read
 from .state import UNKNOWN
@@ -65,20 +64,21 @@ class AnsweringMixin(Conversation):
     def _choose_entry(self, text: str) -> list[Message]:
         from ..explain import find_rules_by_text, lookup
 
+        norm = normalise(text)
+        cands = self._entry_candidates()
+        # The menu's own words first: "Explain a field or code" is the entry, not a question about "field or code".
+        exact = [c for c in cands if any(normalise(t) == norm for t in c.all_terms())]
+        if len(exact) == 1:
+            return self._begin(self._tree.entry(exact[0].key))  # type: ignore[arg-type]
         term = asked_term(text)
         if term and lookup(term).kind != "none" and self._tree.entry("explain") is not None:
             return self._begin(self._tree.entry("explain"), {"explain_lookup": term})  # type: ignore[arg-type]
-        norm = normalise(text)
         number = re.fullmatch(r"(?:option |number |#)?(\d{1,2})", norm)
         if number:
             n = int(number.group(1))
             if 1 <= n <= len(self._tree.entries):
                 return self._begin(self._tree.entries[n - 1])
             return [self._say(f"There is no option {n} here.", "error"), *self._where_now()]
-        cands = self._entry_candidates()
-        exact = [c for c in cands if any(normalise(t) == norm for t in c.all_terms())]
-        if len(exact) == 1:
-            return self._begin(self._tree.entry(exact[0].key))  # type: ignore[arg-type]
         # A field name or code, with or without a value ("Outcome 8", "CompStatus 6", "ZPROG001"): explain it.
         found = lookup(text.rstrip("?"))
         if found.kind == "one" and found.items[0].key.startswith(_TERM_KINDS) and len(norm.split()) <= 3:

@@ -68,8 +68,10 @@ def rule_or_message(text: str, state: State) -> Checked:
 @validator("explain_term")
 def explain_term(text: str, state: State) -> Checked:
     from ..explain import lookup
+    from .matching import asked_term
 
-    found = lookup(text)
+    # "what is AimType 1?" asked at this question is a question about "AimType 1", as at the first question.
+    found = lookup(asked_term(text) or text)
     if found.kind == "one":
         return Checked(value=found.items[0].key)
     if found.kind == "several":

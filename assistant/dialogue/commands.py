@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from .core import Conversation
-from .matching import Candidate, match
+from .matching import Candidate, asked_term, match, normalise
 from .messages import Message, Option, Pending
 from .reading import COMMAND_WORDS, QUIT_WORDS
 from .tree import Node
@@ -21,25 +21,6 @@ COMMANDS = COMMAND_WORDS
 SENTENCE_ANSWERS = (None, "rule_or_message", "explain_term")
 #: "sorry, I meant 2/3/25": a correction of the answer just read from the user's words.
 _MEANT = re.compile(r"(?:sorry[,.]?\s*)?(?:i\s+meant|meant|it\s+should\s+have\s+been)[,:]?\s+(?P<rest>\S.*)", re.I)
-_ASKED = ("what is ", "what's ", "whats ", "what does ", "what are ", "meaning of ", "explain ", "define ")
-
-
-def asked_term(text: str) -> str | None:
-    """The term in "what is ZPROG001?" / "what does Outcome 8 mean?" / "explain EVI", else None."""
-    t = text.strip().rstrip("?!. ")
-    low = t.lower()
-    for lead in _ASKED:
-        if low.startswith(lead):
-            term = t[len(lead):].strip()
-            for tail in (" mean", " stand for"):
-                if term.lower().endswith(tail):
-                    term = term[: -len(tail)].strip()
-            if term.lower().startswith(("a ", "an ", "the ")):
-                term = term.split(" ", 1)[1]
-            return term or None
-    return None
-
-
 class CommandsMixin(Conversation):
     """Commands, mixed into `Session` (which holds the state they edit)."""
 
@@ -79,6 +60,12 @@ class CommandsMixin(Conversation):
             head = self._change_to(self._last_read)  # "Changing *start date* (your answer was: …)", then the answer
             now = self._walk.current
             return [head[0], *self._answer(now, meant.group("rest"))] if now is not None and now.kind == "question" else head
+        # The menu's own words ("Explain a field or code", "what does it mean") choose that entry; they are
+        # not a term to explain (fuzzy-matching "a field or code" explained OutCode instead).
+        if self._entry is None or self._walk.concluded:
+            said = normalise(t)
+            if any(normalise(w) == said for e in self._tree.entries for w in (e.label, *e.synonyms)):
+                return None
         if word == "explain" and rest and not free_text:
             return [self._say(self._explain(rest)), *self._ask_again()]
         term = asked_term(t)

@@ -281,11 +281,19 @@ def render_rule(state: State) -> Rendered:
 
 @renderer("term")
 def render_term(state: State) -> Rendered:
-    from ..explain import explain
+    from ..explain import explain, explain_key
 
     term = state.notes.get("explain_lookup")
     if not term:
         return Rendered("No term was chosen.")
+    # The answer is the item the user was shown ("field:FilePreparationDate"): explain that item, never the key
+    # matched again as words (the key itself reads like part of a message and found two rules).
+    kind, _, rest = str(term).partition(":")
+    if rest and kind in ("field", "code", "aim", "term", "rule", "hgv"):
+        try:
+            return Rendered(explain_key(str(term)))
+        except KeyError:
+            pass
     return Rendered(explain(term))
 
 

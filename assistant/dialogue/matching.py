@@ -132,3 +132,22 @@ def suggest(text: str, candidates: Sequence[Candidate], limit: int = 8) -> list[
         if c.key not in {o.key for o in out}:
             out.append(c)
     return out[:limit]
+
+
+_ASKED = ("what is ", "what's ", "whats ", "what does ", "what are ", "meaning of ", "explain ", "define ")
+
+
+def asked_term(text: str) -> str | None:
+    """The term in "what is ZPROG001?" / "what does Outcome 8 mean?" / "explain EVI", else None."""
+    t = text.strip().rstrip("?!. ")
+    low = t.lower()
+    for lead in _ASKED:
+        if low.startswith(lead):
+            term = t[len(lead):].strip()
+            for tail in (" mean", " stand for"):
+                if term.lower().endswith(tail):
+                    term = term[: -len(tail)].strip()
+            if term.lower().startswith(("a ", "an ", "the ")):
+                term = term.split(" ", 1)[1]
+            return term or None
+    return None
