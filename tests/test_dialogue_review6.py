@@ -198,3 +198,62 @@ def test_glossary_entries_say_which_codes_are_our_reading():
     for key in ("code:CompStatus:6", "code:Outcome:3"):
         text = explain_key(key)
         assert "our reading" in text and "*inference (our own reading)*" in text, text
+
+
+# -- (c) the onboarding tour, end to end ---------------------------------------------------------------------
+
+TOUR_QUESTIONS = ("tour_q_programme", "tour_q_m2", "tour_q_offer", "tour_q_six")
+#: What the right answer says, which a wrong answer's feedback must also say (so a wrong answer is corrected).
+TOUR_RIGHT = {"tour_q_programme": "ZPROG001", "tour_q_m2": "Outcome 8", "tour_q_offer": "offer",
+              "tour_q_six": "Outcome 3"}
+
+
+def _tour_nodes():
+    return [session()._tree.nodes[q] for q in TOUR_QUESTIONS]
+
+
+@pytest.mark.parametrize("pick", [0, 1, 2])
+@pytest.mark.parametrize("how", ["number", "label"])
+def test_the_tour_end_to_end_every_check_answer_judged_and_corrected(pick: int, how: str):
+    nodes = _tour_nodes()
+    s = drive(session(), ["Onboarding tour for new staff"])
+    assert "The anatomy of a bootcamp record" in "\n".join(m.text for m in s.transcript)
+    for node in nodes:
+        assert s.prompt is not None and s.prompt.id == node.id, (node.id, s.transcript[-1].text[:200])
+        opt = node.options[pick]
+        before = len(s.transcript)
+        s.send(str(pick + 1) if how == "number" else opt.label)
+        said = "\n".join(m.text for m in s.transcript[before:])
+        verdict = "Right." if opt.correct else "Not quite."
+        assert f"{verdict} {' '.join(opt.feedback.split())}" in " ".join(said.split()), said
+        if not opt.correct:
+            assert TOUR_RIGHT[node.id] in opt.feedback, (node.id, opt.value)
+    last = s.transcript[-1]
+    assert last.kind == "conclusion" and last.text.startswith("## End of the tour"), last.text[:200]
+    assert "**Sources:**" in last.text or "Sources:" in last.text
+    assert s.prompt is None
+    # The tour ends by inviting a question about any field or code: one is answered.
+    s.send("what is Outcome 8?")
+    assert "**Outcome 8** — learning activities are complete but the outcome is not yet known" in s.transcript[-2].text \
+        or any("**Outcome 8**" in m.text for m in s.transcript[-3:])
+
+
+def test_each_tour_question_has_exactly_one_right_answer_and_feedback_for_every_answer():
+    for node in _tour_nodes():
+        assert [o.correct for o in node.options].count(True) == 1, node.id
+        assert all(o.feedback for o in node.options), node.id
+
+
+def test_a_tour_answer_not_recognised_is_refused_with_the_choices_and_asked_again():
+    s = drive(session(), ["tour", "banana"])
+    said = s.transcript[-2]
+    assert said.kind == "error" and "Choose one of" in said.text and "the programme aim (ZPROG001)" in said.text
+    assert s.prompt is not None and s.prompt.id == "tour_q_programme"
+
+
+def test_the_tour_says_outcome_3_on_withdrawn_and_paused_aims_is_our_reading():
+    """The states table gives Outcome 3 for a withdrawal and a break: derived, not stated by any source
+    (domain brief §6); the tour says so rather than presenting it as the rule."""
+    s = drive(session(), ["tour", "1"])
+    table = next(m.text for m in s.transcript if "The states a learner moves through" in m.text)
+    assert "our reading" in table, table
