@@ -257,3 +257,51 @@ def test_the_tour_says_outcome_3_on_withdrawn_and_paused_aims_is_our_reading():
     s = drive(session(), ["tour", "1"])
     table = next(m.text for m in s.transcript if "The states a learner moves through" in m.text)
     assert "our reading" in table, table
+
+
+# -- (d) "how do I record …": field values per aim, with the rules and sources behind them --------------------
+
+HOWTO_TOPICS = [o.value for o in session()._tree.nodes["how_to_topic"].options]
+_FIELD_VALUE = r"(CompStatus|Outcome|AchDate|LearnActEndDate|LearnStartDate|WithdrawReason|LearnDelFAMCode|" \
+               r"LearnDelFAMDateFrom|LearningDeliveryFAM)"
+
+
+@pytest.mark.parametrize("topic", HOWTO_TOPICS)
+def test_every_how_to_ends_in_field_values_per_aim_with_rules_and_sources(topic: str):
+    import re
+
+    node = session()._tree.nodes["how_to_topic"]
+    n = [o.value for o in node.options].index(topic) + 1
+    s = drive(session(), ["How do I record …?", str(n)])
+    last = s.transcript[-1]
+    assert last.kind == "conclusion" and s.prompt is None, last.text[:200]
+    text = last.text
+    body, _, tail = text.partition("**Rules:**")
+    # Which aim, and which values: the programme aim or an event aim is named, with fields and their values.
+    assert re.search(r"ZPROG001|programme aim|Z00\d{5}|EVI", body), topic
+    assert len(re.findall(_FIELD_VALUE, body)) >= 2, topic
+    # Every rule the text leans on is listed with DfE's message, so the user can see it.
+    listed = set(re.findall(r"- \*\*([A-Za-z]+_\d+)\*\*", tail))
+    named = set(re.findall(r"\b((?:R|AchDate|CompStatus|Outcome|LearnAimRef|WithdrawReason|LearnDelFAMDateFrom)_\d+)\b",
+                           body))
+    assert named <= listed, (topic, sorted(named - listed))
+    # Sources with their grade; "our reading" is graded inference.
+    assert "**Sources:**" in tail and re.search(r"\*(official|vendor|forum-confirmed)", tail), topic
+    if "our reading" in body:
+        assert "*inference" in tail, topic
+    # Outcome 3 on a withdrawn or paused aim is derived, not published (domain brief §6): said as our reading.
+    if topic in ("withdrawal", "break"):
+        assert "our reading" in body, topic
+    # And the way on to the exact values for one learner.
+    assert "For the exact values for one learner" in text
+
+
+@pytest.mark.parametrize("topic", ["interview", "new-role", "self-employment"])
+def test_an_event_how_to_closes_the_subject_aim_with_the_programme_aim(topic: str):
+    """Closing the programme aim with an open subject aim is an R_140 error (and R_139 wants a closed subject
+    aim under a completed programme): the pattern that pays M2 closes both."""
+    node = session()._tree.nodes["how_to_topic"]
+    n = [o.value for o in node.options].index(topic) + 1
+    s = drive(session(), ["How do I record …?", str(n)])
+    body = s.transcript[-1].text.partition("**Rules:**")[0]
+    assert "subject aim" in body and "R_140" in body, body
