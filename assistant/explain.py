@@ -221,6 +221,29 @@ def lookup(term: str) -> Found:
     return Found("none")
 
 
+_CODE_ASKED = re.compile(r"^(?P<field>.+?)\s*(?:\s+code\s*|\s*=\s*|\s+)(?P<code>\d{1,3})$", re.I)
+
+
+def unheld_code(term: str) -> tuple[str, str] | None:
+    """(field, code) when the term asks about a code the glossary does not hold ("Outcome 5", "SOF 107").
+
+    The field is found, but not that code: saying the field's entry alone would read as an answer about the
+    code. The glossary holds the bootcamp codes only (SOF 105, not SOF's other codes), so this says "not held",
+    never "not valid", and never gives the code a meaning.
+    """
+    m = _CODE_ASKED.match(term.strip().strip("`'\"?").strip())
+    if not m:
+        return None
+    found = lookup(m.group("field"))
+    if found.kind != "one" or not found.items[0].key.startswith("field:"):
+        return None
+    name = found.items[0].key.partition(":")[2]
+    g = glossary().get(name)
+    if g is None or not g.codes or m.group("code") in g.codes:
+        return None
+    return name, m.group("code")
+
+
 def _sources_block(ids: tuple[str, ...]) -> str:
     from .rules.catalogue import sources
 
@@ -266,6 +289,12 @@ def explain_key(key: str) -> str:
         parts.append(f"*{title}:* {g.text}" + (f" Other codes: {others}." if others else ""))
         parts.append(_sources_block(g.sources))
         return "\n\n".join(p for p in parts if p)
+    if kind == "unheld":
+        name, _, code = rest.partition(":")
+        g = glossary()[name]
+        note = (f"I hold no entry for {name} {code} (codes held here: {', '.join(g.codes)}), so I won't guess what "
+                f"it means: the ILR specification for the year lists every code. Here is what I hold on {name}:")
+        return note + "\n\n" + explain_key(f"field:{name}")
     if kind == "hgv":
         g = glossary()["Z0060439"]
         parts = [f"**{rest}** — {g.title}", g.text, _sources_block(g.sources)]
@@ -345,6 +374,9 @@ def _explain(term: str) -> str:
     if not t:
         return "Give me something to explain: a field (CompStatus), a code (Outcome 8), an aim reference (ZPROG001), a rule id (R_138) or an error message."
     rules = find_rules_by_text(t)
+    unheld = unheld_code(t) if not rules else None
+    if unheld is not None:
+        return explain_key(f"unheld:{unheld[0]}:{unheld[1]}")
     found = lookup(t)
     if len(rules) > 1 and len(t) >= 25:
         found = Found("none")

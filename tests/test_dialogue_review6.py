@@ -305,3 +305,38 @@ def test_an_event_how_to_closes_the_subject_aim_with_the_programme_aim(topic: st
     s = drive(session(), ["How do I record …?", str(n)])
     body = s.transcript[-1].text.partition("**Rules:**")[0]
     assert "subject aim" in body and "R_140" in body, body
+
+
+# -- (b) continued: what a newcomer types that the glossary does not hold ------------------------------------
+
+def test_a_question_about_an_unknown_term_is_refused_saying_what_is_accepted_not_dropped():
+    """'what is FM37' chose the explain entry by its words 'what is' and then asked for a term as if none had
+    been typed: the term was silently lost. It is answered: not known, and what is accepted."""
+    s = drive(session(), ["what is FM37"])
+    said = "\n".join(m.text for m in s.transcript[2:])
+    assert "FM37" in said and "I don't know" in said, said
+    assert "a field (CompStatus)" in said and s.prompt is not None and s.prompt.id == "explain_lookup"
+
+
+@pytest.mark.parametrize("typed, field, held", [
+    ("what is Outcome 5?", "Outcome", "1, 2, 3, 8"),
+    ("what does CompStatus 4 mean", "CompStatus", "1, 2, 3, 6"),
+    ("what is SOF 107", "SOF", "105"),
+])
+def test_a_code_the_glossary_does_not_hold_is_said_so_never_given_a_meaning(typed: str, field: str, held: str):
+    """The field's entry is shown, but first it is said that this code is not one held here (and which are):
+    never a meaning, and never 'invalid' either (SOF has codes besides 105 that bootcamps do not use)."""
+    s = drive(session(), [typed])
+    text = s.transcript[-1].text
+    code = typed.rstrip("?").split()[-1] if typed.split()[-1] != "mean" else typed.split()[-2]
+    assert f"I hold no entry for {field} {code}" in text and f"codes held here: {held}" in text, text[:400]
+    assert "not valid" not in text.split("\n\n")[1]
+
+
+def test_every_hgv_event_aim_is_explained_without_a_meaning():
+    from assistant.ilr.vocabulary import HGV_EVENT_AIMS
+
+    for ref in sorted(HGV_EVENT_AIMS):
+        s = drive(session(), [f"what is {ref}?"])
+        text = "\n".join(m.text for m in s.transcript[2:])
+        assert f"**{ref}** — HGV event aim" in text and "not published" in text, ref

@@ -101,7 +101,11 @@ class AnsweringMixin(Conversation):
                     self._tree.entry(shortcuts[0].key).start in starts:  # type: ignore[union-attr]
                 m = type(m)("close", (shortcuts[0],), m.score)
         if m.kind in ("exact", "close"):
-            return self._begin(self._tree.entry(m.candidates[0].key))  # type: ignore[arg-type]
+            entry = self._tree.entry(m.candidates[0].key)
+            if entry is not None and entry.id == "explain" and term:
+                # "what is FM37": the entry was chosen by "what is"; the term typed is its answer, never dropped.
+                return self._begin(entry, {"explain_lookup": term})
+            return self._begin(entry)  # type: ignore[arg-type]
         if m.kind == "ambiguous":
             opts = tuple(Option(c.key, c.label) for c in m.candidates)
             self._pending = Pending("entry", "entry", opts, "Which did you mean?")

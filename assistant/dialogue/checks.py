@@ -67,17 +67,21 @@ def rule_or_message(text: str, state: State) -> Checked:
 
 @validator("explain_term")
 def explain_term(text: str, state: State) -> Checked:
-    from ..explain import lookup
+    from ..explain import lookup, unheld_code
     from .matching import asked_term
 
     # "what is AimType 1?" asked at this question is a question about "AimType 1", as at the first question.
-    found = lookup(asked_term(text) or text)
+    term = asked_term(text) or text
+    unheld = unheld_code(term)
+    if unheld is not None:
+        return Checked(value=f"unheld:{unheld[0]}:{unheld[1]}")
+    found = lookup(term)
     if found.kind == "one":
         return Checked(value=found.items[0].key)
     if found.kind == "several":
         return Checked(choices=tuple((i.key, i.title) for i in found.items[:6]))
-    return Checked(error="I don't know that term. Try a field (CompStatus), a code (Outcome 8), an aim reference "
-                         "(ZPROG001, Z0059747), a rule id (R_138) or an error message.")
+    return Checked(error=f"I don't know '{term.strip()}'. Try a field (CompStatus), a code (Outcome 8), an aim "
+                         "reference (ZPROG001, Z0059747), a rule id (R_138) or an error message.")
 
 
 # -- date checks: each typed date against the others and the year ---------------------------------------
