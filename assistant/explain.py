@@ -267,7 +267,9 @@ def explain_key(key: str) -> str:
         if r.message_note:
             parts.append(f"*Note on the wording:* {r.message_note}")
         if r.exempt:
-            parts.append("Skills Bootcamps are excluded from this rule: it never fires on a bootcamp aim.")
+            parts.append("Skills Bootcamps are excluded from this rule: it never fires on a bootcamp aim. If the funding "
+                         "service reported it on an aim you took for a bootcamp aim, that aim is not recorded as one: "
+                         "check it has FundModel 37 and ProgType 32.")
         parts.append(f"**What it means for a bootcamp:** {r.explanation}")
         parts.append(rule_history(r))
         lines = []

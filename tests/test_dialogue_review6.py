@@ -340,3 +340,13 @@ def test_every_hgv_event_aim_is_explained_without_a_meaning():
         s = drive(session(), [f"what is {ref}?"])
         text = "\n".join(m.text for m in s.transcript[2:])
         assert f"**{ref}** — HGV event aim" in text and "not published" in text, ref
+
+
+@pytest.mark.parametrize("rid", [r for r in RULES if catalogue()[r].exempt])
+def test_an_exempt_rule_pasted_says_what_to_check_when_it_fired_on_a_bootcamp_aim(rid: str):
+    """The exclusion is defined by FundModel 37 and ProgType 32 (the rule's own text): if the service reported it
+    on an aim the user thinks is a bootcamp aim, those two fields on that aim are what to check."""
+    s = drive(session(), ["I have a validation error", rid])
+    text = s.transcript[-1].text
+    assert "never fires on a bootcamp aim" in text
+    assert "If the funding service reported it on an aim you took for a bootcamp aim" in text, text[:600]
