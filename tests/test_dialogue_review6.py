@@ -350,3 +350,18 @@ def test_an_exempt_rule_pasted_says_what_to_check_when_it_fired_on_a_bootcamp_ai
     text = s.transcript[-1].text
     assert "never fires on a bootcamp aim" in text
     assert "If the funding service reported it on an aim you took for a bootcamp aim" in text, text[:600]
+
+
+def _shortcuts():
+    s = session()
+    return [(e.label, e.answers["how_to_topic"]) for e in s._tree.shortcuts if "how_to_topic" in e.answers]
+
+
+@pytest.mark.parametrize("label, topic", _shortcuts())
+def test_every_how_to_shortcut_typed_reaches_its_topic(label: str, topic: str):
+    s = session()
+    node = s._tree.nodes["how_to_topic"]
+    target = s._tree.nodes[next(o.next for o in node.options if o.value == topic)]
+    drive(s, [label.lower().rstrip("?")])
+    last = s.transcript[-1]
+    assert last.kind == "conclusion" and last.text.startswith(f"## {target.title}"), (label, last.text[:200])
