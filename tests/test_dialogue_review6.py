@@ -365,3 +365,17 @@ def test_every_how_to_shortcut_typed_reaches_its_topic(label: str, topic: str):
     drive(s, [label.lower().rstrip("?")])
     last = s.transcript[-1]
     assert last.kind == "conclusion" and last.text.startswith(f"## {target.title}"), (label, last.text[:200])
+
+
+def test_dont_know_at_the_rule_question_says_where_the_rule_is_found_and_what_else_helps():
+    """'Noted … the conclusion will say what it would change' was followed by 'No rule was chosen.' alone:
+    a dead end. It says where the rule id is shown and what to do without it (paste the XML)."""
+    s = drive(session(), ["I have a validation error", "don't know"])
+    text = s.transcript[-1].text
+    assert "No rule was chosen" in text and "rule id" in text and "paste the learner's XML" in text, text
+
+
+def test_dont_know_at_the_term_question_says_what_can_be_asked():
+    s = drive(session(), ["Explain a field or code", "not sure"])
+    text = s.transcript[-1].text
+    assert "No term was chosen" in text and "a field (CompStatus)" in text and "tour" in text, text

@@ -31,7 +31,7 @@ from .registry import (
     renderer,
     value,
 )
-from .state import State, event_aim_date, learning_end, programme_start, role_aim
+from .state import UNKNOWN, State, event_aim_date, learning_end, programme_start, role_aim
 
 __all__ = ["CONDITIONS", "INFERENCES", "RENDERERS", "VALIDATORS", "VALUES", "Checked", "Rendered", "check_date",
            "condition", "event_aim_date", "inference", "learning_end", "programme_start", "renderer", "value"]
@@ -274,8 +274,11 @@ def render_rule(state: State) -> Rendered:
     from ..explain import explain
 
     rid = state.notes.get("rule_lookup")
-    if not rid:
-        return Rendered("No rule was chosen.")
+    if not rid or rid == UNKNOWN:
+        return Rendered("No rule was chosen, so I can't say which rule it is. The funding service's validation "
+                        "report names the rule id beside each error (for example R_138 or CompStatus_03): paste that "
+                        "or the message. Or paste the learner's XML (\"Check a learner's XML\"): I run the bootcamp "
+                        "rules on it myself and say what to change.")
     return Rendered(explain(rid), rules=(rid,))
 
 
@@ -284,8 +287,10 @@ def render_term(state: State) -> Rendered:
     from ..explain import explain, explain_key
 
     term = state.notes.get("explain_lookup")
-    if not term:
-        return Rendered("No term was chosen.")
+    if not term or term == UNKNOWN:
+        return Rendered("No term was chosen. I can explain a field (CompStatus), a code (Outcome 8), an aim "
+                        "reference (ZPROG001, Z0059747), a rule id (R_138) or an error message; for the whole "
+                        "picture, take the onboarding tour.")
     # The answer is the item the user was shown ("field:FilePreparationDate"): explain that item, never the key
     # matched again as words (the key itself reads like part of a message and found two rules).
     kind, _, rest = str(term).partition(":")
