@@ -379,3 +379,14 @@ def test_dont_know_at_the_term_question_says_what_can_be_asked():
     s = drive(session(), ["Explain a field or code", "not sure"])
     text = s.transcript[-1].text
     assert "No term was chosen" in text and "a field (CompStatus)" in text and "tour" in text, text
+
+
+def test_why_at_a_tour_question_says_it_is_a_check_question_not_a_proposal():
+    """'why' at a check question said 'It is the next thing the proposal depends on': there is no proposal in
+    the tour."""
+    for n, qid in enumerate(TOUR_QUESTIONS):
+        s = drive(session(), ["tour", *["1"] * n])
+        assert s.prompt is not None and s.prompt.id == qid
+        s.send("why")
+        text = "\n".join(m.text for m in s.transcript[-2:])
+        assert "proposal" not in text and "check question" in text, (qid, text)
