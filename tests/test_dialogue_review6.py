@@ -390,3 +390,16 @@ def test_why_at_a_tour_question_says_it_is_a_check_question_not_a_proposal():
         s.send("why")
         text = "\n".join(m.text for m in s.transcript[-2:])
         assert "proposal" not in text and "check question" in text, (qid, text)
+
+
+def test_a_shared_message_pasted_mid_conversation_is_named_not_read_as_a_bad_answer():
+    """At a date or choice question a pasted message DfE gives to several rules was answered "'…' is not a date
+    I can read": it is recognised, its rules are named (told apart), and the question is asked again."""
+    s = drive(session(), ["m2 not paying", "The Completion status is not valid for this Outcome"])
+    said = s.transcript[-2].text
+    for rid in ("CompStatus_05", "CompStatus_06", "Outcome_09", "Outcome_10"):
+        assert rid in said, said
+    assert "explain Outcome_10" in said or "`explain <rule id>`" in said
+    assert "not a date" not in said
+    asked = drive(session(), ["m2 not paying"]).prompt
+    assert s.prompt is not None and asked is not None and s.prompt.id == asked.id

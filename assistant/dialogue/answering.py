@@ -196,11 +196,18 @@ class AnsweringMixin(Conversation):
 
     def _pasted_error(self, text: str) -> Message | None:
         """An official error message pasted in the middle of a question: explain it, then ask again."""
-        from ..explain import explain_key, find_rules_by_text
+        from ..explain import explain_key, find_rules_by_text, rule_choice_label
 
         if len(text) < 25:
             return None
         rules = find_rules_by_text(text)
+        if len(rules) > 1:
+            # DfE gives some messages to several rules: name them, told apart, rather than call it a bad answer.
+            shown = rules[:6]
+            listed = "\n".join(f"- {rule_choice_label(r, shown)}" for r in shown)
+            return self._say(f"That looks like a validation error message that {len(rules)} rules share:\n\n{listed}"
+                             f"\n\nType `explain <rule id>` (for example `explain {shown[-1].id}`) for one of them; "
+                             "then back to the question.")
         if len(rules) != 1:
             return None
         return self._say("That looks like a validation error message, so here is the rule; then back to the "
