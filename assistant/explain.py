@@ -375,6 +375,13 @@ def _explain(term: str) -> str:
     t = term.strip()
     if not t:
         return "Give me something to explain: a field (CompStatus), a code (Outcome 8), an aim reference (ZPROG001), a rule id (R_138) or an error message."
+    # A term named exactly as the glossary names it ("The bootcamp programme aim", "full or co-funding
+    # indicator") is that entry: fuzzy message matching would otherwise read it as part of a rule's message.
+    said = normalise(t.strip("`'\"?"))
+    named = [c for c in _candidates() if not c.key.startswith("rule:")
+             and any(normalise(x) == said for x in (c.label, *c.terms))]
+    if len(named) == 1:
+        return explain_key(named[0].key)
     rules = find_rules_by_text(t)
     unheld = unheld_code(t) if not rules else None
     if unheld is not None:

@@ -404,3 +404,17 @@ def test_a_shared_message_pasted_mid_conversation_is_named_not_read_as_a_bad_ans
     assert "not a date" not in said
     asked = drive(session(), ["m2 not paying"]).prompt
     assert s.prompt is not None and asked is not None and s.prompt.id == asked.id
+
+
+@pytest.mark.parametrize("key", [k for k, g in glossary().items() if len(g.title) >= 20])
+def test_explain_a_glossary_title_is_that_entry_not_a_rule_whose_message_shares_its_words(key: str):
+    """'explain The bootcamp programme aim' answered R_144, 'explain Contract reference number' two rules: a
+    term named exactly as the glossary names it is that entry; fuzzy message matching is for pasted messages."""
+    g = glossary()[key]
+    if sum(1 for o in glossary().values() if o.title == g.title) > 1:
+        pytest.skip("a title two entries share (Z0059758, Z0009734) is rightly asked about")
+    from assistant.explain import explain
+
+    assert explain(g.title).startswith(f"**{key}** — {g.title}"), explain(g.title)[:200]
+    s = drive(session(), [f"explain {g.title}"])
+    assert any(m.text.startswith(f"**{key}** — {g.title}") for m in s.transcript), s.transcript[-1].text[:200]
