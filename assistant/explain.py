@@ -198,6 +198,14 @@ def rule_choice_label(r: RuleText, among: list[RuleText]) -> str:
     return f"{r.id}: {first}" + (" (bootcamps are excluded)" if r.exempt and "bootcamp" not in first.lower() else "")
 
 
+def shared_message(rules: list[RuleText]) -> str:
+    """The rules one pasted message could be, told apart, and how to ask about one."""
+    shown = rules[:8]
+    listed = "\n".join(f"- {rule_choice_label(r, shown)}" for r in shown)
+    return (f"That message is shared by {len(rules)} rules:\n\n{listed}\n\nAsk about one of them by id "
+            f"(for example `explain {shown[-1].id}`).")
+
+
 def lookup(term: str) -> Found:
     """What a term means among fields, codes, aims, terms and rule ids."""
     t = term.strip().strip("`'\"?")
@@ -394,10 +402,7 @@ def _explain(term: str) -> str:
     if found.kind == "one":
         return explain_key(found.items[0].key)
     if len(rules) > 1:
-        shown = rules[:8]
-        listed = "\n".join(f"- {rule_choice_label(r, shown)}" for r in shown)
-        return (f"That message is shared by {len(rules)} rules; ask about one of them by id "
-                f"(e.g. `explain {rules[0].id}`):\n\n{listed}")
+        return shared_message(rules)
     if found.kind == "several":
         listed = "\n".join(f"- {i.title}" for i in found.items[:8])
         return f"'{t}' could mean several things; which one?\n\n{listed}"

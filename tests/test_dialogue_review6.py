@@ -400,7 +400,7 @@ def test_a_shared_message_pasted_mid_conversation_is_named_not_read_as_a_bad_ans
     said = s.transcript[-2].text
     for rid in ("CompStatus_05", "CompStatus_06", "Outcome_09", "Outcome_10"):
         assert rid in said, said
-    assert "explain Outcome_10" in said or "`explain <rule id>`" in said
+    assert "`explain Outcome_10`" in said and "Then back to the question." in said
     assert "not a date" not in said
     asked = drive(session(), ["m2 not paying"]).prompt
     assert s.prompt is not None and asked is not None and s.prompt.id == asked.id

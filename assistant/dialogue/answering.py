@@ -102,10 +102,9 @@ class AnsweringMixin(Conversation):
                 m = type(m)("close", (shortcuts[0],), m.score)
         if m.kind in ("exact", "close"):
             entry = self._tree.entry(m.candidates[0].key)
-            if entry is not None and entry.id == "explain" and term:
-                # "what is FM37": the entry was chosen by "what is"; the term typed is its answer, never dropped.
-                return self._begin(entry, {"explain_lookup": term})
-            return self._begin(entry)  # type: ignore[arg-type]
+            # "what is FM37" chose the explain entry by its words "what is": the term is its answer, never dropped.
+            typed = {"explain_lookup": term} if term and getattr(entry, "id", None) == "explain" else None
+            return self._begin(entry, typed)  # type: ignore[arg-type]
         if m.kind == "ambiguous":
             opts = tuple(Option(c.key, c.label) for c in m.candidates)
             self._pending = Pending("entry", "entry", opts, "Which did you mean?")
@@ -196,20 +195,13 @@ class AnsweringMixin(Conversation):
 
     def _pasted_error(self, text: str) -> Message | None:
         """An official error message pasted in the middle of a question: explain it, then ask again."""
-        from ..explain import explain_key, find_rules_by_text, rule_choice_label
+        from ..explain import explain_key, find_rules_by_text, shared_message
 
         if len(text) < 25:
             return None
         rules = find_rules_by_text(text)
-        if len(rules) > 1:
-            # DfE gives some messages to several rules: name them, told apart, rather than call it a bad answer.
-            shown = rules[:6]
-            listed = "\n".join(f"- {rule_choice_label(r, shown)}" for r in shown)
-            return self._say(f"That looks like a validation error message that {len(rules)} rules share:\n\n{listed}"
-                             f"\n\nType `explain <rule id>` (for example `explain {shown[-1].id}`) for one of them; "
-                             "then back to the question.")
-        if len(rules) != 1:
-            return None
+        if len(rules) != 1:  # DfE gives some messages to several rules: name them rather than call it a bad answer
+            return self._say(shared_message(rules) + " Then back to the question.") if rules else None
         return self._say("That looks like a validation error message, so here is the rule; then back to the "
                          "question.\n\n" + explain_key(f"rule:{rules[0].id}"))
 
