@@ -130,7 +130,7 @@ def _build_candidates(kb: Knowledge) -> tuple[Candidate, ...]:
         prefix = {"fields": "field", "aims": "aim", "terms": "term"}[g.section]
         out.append(Candidate(f"{prefix}:{key}", key, (g.title, *g.synonyms)))
         for code, (label, _) in g.codes.items():
-            names = (key, *g.synonyms[:2])
+            names = (key, *g.synonyms)  # every name a field goes by: "CS 6", "FM 37"
             terms = tuple(f"{n} {code}" for n in names) + tuple(f"{n} code {code}" for n in names) + (f"{key}={code}",)
             out.append(Candidate(f"code:{key}:{code}", f"{key} {code}", terms + (f"{key} {code} {label}",)))
     for rid in catalogue(kb):
