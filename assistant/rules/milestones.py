@@ -170,16 +170,14 @@ def assess_m2(prog: Programme, latest: Delivery | None, method: Method, errors: 
                                    "official", ("psm-event-aims-quoted", "psm-bootcamps"))
         passed = _window_passed(prog, ctx)
         if passed is not None:
-            if method == "event-indicators":  # the rule is quoted from the event-aims article only
-                return MilestoneStatus("not-payable", (f"more than six months have passed since the end of learning "
-                                                       f"({fmt(passed)}) with no event recorded (the PSM's six-month rule "
-                                                       "for event aims, taken to hold for event indicators too: our "
-                                                       f"reading){ctx.assumed_as_of()}",),
-                                       "inference", ("psm-bootcamps", "psm-bootcamps-evi"))
+            # The rule is quoted from the event-aims article only: for event indicators it is our reading.
+            evi = method == "event-indicators"
+            rule = ("the PSM's six-month rule for event aims, taken to hold for event indicators too: our reading"
+                    if evi else "the PSM six-month rule")
             return MilestoneStatus("not-payable", (f"more than six months have passed since the end of learning "
-                                                   f"({fmt(passed)}) with no event recorded (the PSM six-month rule)"
-                                                   f"{ctx.assumed_as_of()}",),
-                                   "official", ("psm-bootcamps",))
+                                                   f"({fmt(passed)}) with no event recorded ({rule}){ctx.assumed_as_of()}",),
+                                   "inference" if evi else "official",
+                                   ("psm-bootcamps", "psm-bootcamps-evi") if evi else ("psm-bootcamps",))
         # a subject aim still open (a restart after a break, a transfer to a new aim) means the learning goes on
         learning_done = bool(prog.subject_aims) and all(_closed(s) for s in prog.subject_aims)
         return MilestoneStatus("not-yet", (("the learning is finished but " if learning_done else "") +
@@ -293,10 +291,11 @@ def assess_m3(prog: Programme, latest: Delivery | None, method: Method, findings
     if reasons:  # graded as the findings behind it are for the file's year (AchDate_13 has no 2024-25 page held)
         return MilestoneStatus("blocked", tuple(reasons), _errors_grade(own), ("vr-2526", "psm-event-aims-quoted"))
     ends = [d for d in (s.learn_act_end_date for s in prog.subject_aims) if d]
-    met = [*ends, *event_dates(prog, method)]
+    events = event_dates(prog, method)
+    met = [*ends, *events]
     if met and latest.ach_date < max(met):
         return MilestoneStatus("unknown", (f"the AchDate ({fmt(latest.ach_date)}) is before "
-                                           f"{before_what(latest.ach_date, ends, event_dates(prog, method))}; the PSM dates the AchDate from when the learning is "
+                                           f"{before_what(latest.ach_date, ends, events)}; the PSM dates the AchDate from when the learning is "
                                            "complete, an event recorded and the positive outcome reached, so check it",),
                                "official", ("psm-event-aims-quoted",))
     if errors:
