@@ -21,7 +21,7 @@ from assistant.faces.tui.screens.pick import PickScreen
 from assistant.faces.tui.widgets.answer import ChatInput, ChoiceList
 from assistant.faces.tui.widgets.conversation import MessageView
 from assistant.faces.tui.widgets.record import MilestoneBar, ProposalTable, RecordTable
-from tests.tui_support import settle
+from tests.tui_support import settle, until_still
 
 AS_OF = date(2023, 1, 31)
 
@@ -280,7 +280,7 @@ async def test_command_palette_jumps_to_an_entry_and_explains_a_field():
         await pilot.press("ctrl+p")
         await settle(pilot)
         await pilot.press(*"start m3")
-        await pilot.pause(0.3)
+        await until_still(pilot)
         await pilot.press("enter")
         await settle(pilot)
         await settle(pilot)
@@ -288,7 +288,7 @@ async def test_command_palette_jumps_to_an_entry_and_explains_a_field():
         await pilot.press("ctrl+p")
         await settle(pilot)
         await pilot.press(*"explain AchDate")
-        await pilot.pause(0.3)
+        await until_still(pilot)
         await pilot.press("enter")
         await settle(pilot)
         await settle(pilot)

@@ -15,7 +15,7 @@ from assistant.faces.tui.format import changes_lines, changes_table, proposed_va
 from assistant.faces.tui.widgets.answer import ChatInput, ChoiceList
 from assistant.faces.tui.widgets.conversation import MAX_LIVE, Conversation, MessageView, split_conclusion
 from tests.test_tui_flows import XML
-from tests.tui_support import settle
+from tests.tui_support import settle, until_still
 
 AS_OF = date(2023, 1, 31)
 
@@ -34,7 +34,7 @@ async def conclude(pilot) -> None:
     await settle(pilot)
     await pilot.press("2")  # no positive outcome yet
     await settle(pilot)
-    await pilot.pause(0.1)
+    await until_still(pilot)
 
 
 def visible_in(widget, pane) -> bool:
@@ -82,7 +82,7 @@ async def test_the_tour_shows_progress_and_keeps_feedback_in_view():
         total = options.border_title.split(" of ")[1]
         await pilot.press(*"the subject aim", "enter")  # a wrong answer
         await settle(pilot)
-        await pilot.pause(0.1)
+        await until_still(pilot)
         assert options.border_title == f"Step 2 of {total}"
         pane = app.screen.query_one(Conversation)
         feedback = next(v for v in pane.views if v.message.role == "assistant" and "Not quite" in v.message.text)
@@ -94,7 +94,7 @@ async def test_the_record_is_ready_toast_leaves_the_answer_box_and_footer_clear(
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await settle(pilot)
         await conclude(pilot)
-        await pilot.pause(0.3)
+        await until_still(pilot)
         toasts = list(app.screen.query(Toast))
         assert toasts and any("F2" in str(t.render()) for t in toasts)
         box = app.screen.query_one(ChatInput).region
@@ -191,7 +191,7 @@ async def test_tables_in_the_chat_wrap_rather_than_cut_cells():
             else:
                 app.post_message(Paste(XML))
             await settle(pilot)
-            await pilot.pause(0.1)
+            await until_still(pilot)
             pane = app.screen.query_one(Conversation)
             pane.scroll_to_widget(pane.query("MarkdownTableContent").last(), top=True, animate=False)
             await settle(pilot)

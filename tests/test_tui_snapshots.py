@@ -16,7 +16,7 @@ from textual.widgets import Input
 
 from assistant.dialogue.session import Session
 from assistant.faces.tui.app import LIGHT, AssistantApp
-from tests.tui_support import settle
+from tests.tui_support import settle, until_still
 from tests.test_tui_flows import XML
 
 AS_OF = date(2023, 1, 31)
@@ -32,7 +32,7 @@ def make_app(theme: str | None = None) -> AssistantApp:
 async def steady(pilot) -> None:
     for box in pilot.app.screen.query(Input):
         box.cursor_blink = False
-    await settle(pilot)
+    await until_still(pilot)
 
 
 async def concluded(pilot) -> None:
@@ -45,7 +45,7 @@ async def concluded(pilot) -> None:
     await settle(pilot)
     await pilot.press("2")  # no positive outcome yet
     await settle(pilot)
-    await pilot.pause(0.1)  # the view lands on the findings after the layout
+    await until_still(pilot)  # the view lands on the findings after the layout
     pilot.app.clear_notifications()
     await steady(pilot)
 
@@ -93,8 +93,6 @@ def test_tour_after_a_wrong_answer(snap_compare, size):
         await pilot.press("8")  # the onboarding tour
         await settle(pilot)
         await pilot.press(*"the subject aim", "enter")
-        await settle(pilot)
-        await pilot.pause(0.1)
         await steady(pilot)
 
     assert snap_compare(make_app(LIGHT), terminal_size=SIZES[size], run_before=run_before)
