@@ -57,3 +57,17 @@ def test_lint_names_an_unknown_id_cited_in_the_advice_code(tmp_path: Path, monke
     assert not any("R_138" in p or "psm-bootcamps" in p for p in found)
     monkeypatch.undo()
     assert lint_knowledge() == []
+
+
+def test_lint_reads_every_module_that_cites():
+    """A module split off the advice (or a new one) that builds a Reason or a MilestoneStatus is read by lint too.
+
+    Otherwise an id it cites would escape the check the moment the code moved.
+    """
+    from assistant.advice.citations import CITING_CALLS, CITING_MODULES, cited_ids
+
+    root = Path(__file__).resolve().parent.parent / "assistant"
+    citing = {str(p.relative_to(root)) for p in root.rglob("*.py")
+              if any(f"{call}(" in p.read_text(encoding="utf-8") for call in CITING_CALLS) and cited_ids(p)}
+    assert citing, "no citing module found: the check is looking in the wrong place"
+    assert citing == set(CITING_MODULES), (sorted(citing - set(CITING_MODULES)), sorted(set(CITING_MODULES) - citing))

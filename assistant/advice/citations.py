@@ -24,7 +24,8 @@ from ..knowledge_loader import Knowledge, KnowledgeError, knowledge_or_shipped
 from ..rules.base import Source
 
 #: The code whose citations lint reads: the advice and the milestone logic.
-CITING_MODULES = ("advice/propose.py", "advice/events.py", "advice/stopped.py", "advice/common.py", "advice/plan.py",
+CITING_MODULES = ("advice/events.py", "advice/stopped.py", "advice/schema_fixes.py",
+                  "advice/subject_aims.py", "advice/programme_aim.py", "advice/common.py", "advice/plan.py",
                   "rules/milestones.py")
 #: Calls whose arguments cite: name -> (position of the rule ids, position of the source ids).
 CITING_CALLS = {"Reason": (1, 3), "MilestoneStatus": (None, 3)}

@@ -3,7 +3,7 @@
 Never lose: an event aim becomes an EVI, or an EVI an event aim, only in the
 same change set that records its replacement; until then it stays and the
 missing fact (which event, which EVI code, which date) is asked for.
-Mixed into :class:`assistant.advice.propose.ProgrammeAdvice`, whose state it reads.
+Mixed into :class:`assistant.advice.propose.ProgrammeAdvice`; reads what programme_facts.py works out.
 """
 
 from __future__ import annotations

@@ -1,57 +1,31 @@
-"""What the planning mixins read from :class:`assistant.advice.propose.ProgrammeAdvice`.
+"""The seams between the planners of one programme, declared once for the type checker.
 
-`EventPlanning` (events.py) and `StoppedPlanning` (stopped.py) are mixed into
-ProgrammeAdvice and use its state and helpers. Declared once here, for the type
-checker only; the helpers are abstract so that mypy reports one that goes missing.
-Nothing here exists at run time beyond an empty class.
+:class:`assistant.advice.propose.ProgrammeAdvice` is ProgrammeFacts (what the
+record says, programme_facts.py) with one mixin per concern: StateReading
+(programme_state.py), EventPlanning (events.py), StoppedPlanning (stopped.py),
+SubjectPlanning (subject_aims.py) and ProgrammeAimPlanning (programme_aim.py).
+Each mixin derives from ProgrammeBase; a method one of them calls on a sibling
+is declared here, abstract, so that mypy reports one that goes missing. Nothing
+here exists at run time beyond an empty subclass of ProgrammeFacts.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .programme_facts import ProgrammeFacts
+
 if TYPE_CHECKING:
     from abc import abstractmethod
-    from datetime import date
 
-    from ..ilr.model import Delivery, Programme
-    from ..rules.base import Context
-    from ..rules.milestones import Method
-    from .plan import Plan
-    from .types import Facts
+    from ..ilr.model import Delivery
 
 
-class ProgrammeBase:
-    """The state and helpers ProgrammeAdvice gives its planning mixins."""
+class ProgrammeBase(ProgrammeFacts):
+    """ProgrammeFacts, plus the planners' methods their siblings call."""
 
     if TYPE_CHECKING:
-        plan: Plan
-        ctx: Context
-        facts: Facts
-        method: Method
-        prog: Programme
-        p: Delivery | None
-        start: date | None
-
-        @property
-        @abstractmethod
-        def subjects(self) -> list[Delivery]: ...
-        @property
-        @abstractmethod
-        def events(self) -> list[Delivery]: ...
-        @property
-        @abstractmethod
-        def standard_events(self) -> list[Delivery]: ...
-        @abstractmethod
-        def clamp_to_start(self, day: date) -> date: ...
-        @staticmethod
-        @abstractmethod
-        def aim_event_date(e: Delivery) -> date | None: ...
-        @abstractmethod
-        def event_date(self) -> date | None: ...
-        @abstractmethod
-        def ask_event(self) -> None: ...
-        @abstractmethod
-        def ask_positive_outcome(self, why: str) -> None: ...
         @abstractmethod
         def close_subject(self, s: Delivery) -> None: ...
+        @abstractmethod
+        def keep_open(self, seq: int, label: str) -> None: ...
