@@ -16,17 +16,8 @@ import pytest
 from lxml import etree
 
 from assistant.ilr.reader import read_text
-from assistant.privacy import (
-    ALIASED,
-    PLACEHOLDER_ULN,
-    SAFE,
-    TIER_A,
-    TIER_B,
-    RedactingFilter,
-    Redactor,
-    redact_text,
-    redact_xml,
-)
+from assistant.privacy import RedactingFilter, Redactor, redact_text, redact_xml
+from assistant.privacy.tiers import ALIASED, PLACEHOLDER_ULN, SAFE, TIER_A, TIER_B
 from tests.conftest import SAMPLES
 
 SAMPLE_FILES = sorted(SAMPLES.glob("*.xml"))
@@ -297,12 +288,12 @@ def test_redaction_of_a_few_megabytes_of_file():
 @pytest.mark.parametrize("path", SAMPLE_FILES, ids=lambda p: p.name)
 def test_lookup_path_for_large_files_matches_the_regex_path(path, monkeypatch):
     """A whole college file remembers too many values for one regex; the word lookup must agree."""
-    from assistant import privacy
+    from assistant.privacy import memory
 
     text = path.read_text(encoding="utf-8-sig")
     chatter = "\nNotes: Smith-Jones rang; Mark's course; 2000-04-13; Jane, Smith; 0ULN03 and 16Learner.\n"
     expected = redact_text(text + chatter)
-    monkeypatch.setattr(privacy, "_TRIE_LIMIT", 0)
+    monkeypatch.setattr(memory, "_TRIE_LIMIT", 0)
     assert redact_text(text + chatter) == expected
 
 
