@@ -54,7 +54,7 @@ def test_the_tui_date_box_lets_commands_and_dont_know_through():
 
     pytest.importorskip("textual")
     from assistant.dialogue.dates import parse_date
-    from assistant.faces.tui.widgets.answer import DateValidator
+    from assistant.faces.tui.widgets.date_check import DateValidator
 
     v = DateValidator(lambda t: parse_date(t))
     for typed in ("why", "back", "help", "change start date", "answers", "don't know", "explain Outcome 8"):

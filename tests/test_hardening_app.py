@@ -37,7 +37,8 @@ from assistant.dialogue.session import Session
 from assistant.faces.tui.app import AssistantApp
 from assistant.faces.tui.screens.main import MainScreen
 from assistant.faces.tui.screens.paste import PasteScreen
-from assistant.faces.tui.widgets.answer import ChatInput, ChoiceList
+from assistant.faces.tui.widgets.chat_input import ChatInput
+from assistant.faces.tui.widgets.choices import ChoiceList
 from assistant.faces.tui.widgets.conversation import MessageView
 from assistant.faces.tui.widgets.record import RecordTable
 from tests.test_hardening_dialogue import (

@@ -36,7 +36,7 @@ from assistant.faces.plain import run_plain
 from assistant.dialogue.session import Session
 from assistant.faces.tui.app import AssistantApp
 from assistant.faces.tui.screens.main import MainScreen
-from assistant.faces.tui.widgets.answer import ChatInput
+from assistant.faces.tui.widgets.chat_input import ChatInput
 from tests.test_dialogue_helpers import to_xml
 from tests.builders import event, learner, prog, subject
 from tests.test_no_network import no_network  # noqa: F401 (fixture used by name)

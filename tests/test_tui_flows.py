@@ -18,7 +18,8 @@ from assistant.faces.tui.screens.explain import ExplainScreen
 from assistant.faces.tui.screens.main import MainScreen
 from assistant.faces.tui.screens.paste import PasteScreen
 from assistant.faces.tui.screens.pick import PickScreen
-from assistant.faces.tui.widgets.answer import ChatInput, ChoiceList
+from assistant.faces.tui.widgets.chat_input import ChatInput
+from assistant.faces.tui.widgets.choices import ChoiceList
 from assistant.faces.tui.widgets.conversation import MessageView
 from assistant.faces.tui.widgets.record import MilestoneBar, ProposalTable, RecordTable
 from tests.tui_support import settle, until_still

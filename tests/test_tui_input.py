@@ -23,7 +23,8 @@ from assistant.faces.tui.port import SessionPort
 from assistant.faces.tui.screens.confirm import ConfirmScreen
 from assistant.faces.tui.screens.explain import ExplainScreen
 from assistant.faces.tui.screens.main import MainScreen
-from assistant.faces.tui.widgets.answer import GATHER_SECONDS, ChatInput, ChoiceList
+from assistant.faces.tui.widgets.chat_input import GATHER_SECONDS, ChatInput
+from assistant.faces.tui.widgets.choices import ChoiceList
 from tests.test_tui_flows import XML
 from tests.test_tui_widgets import ScriptedSession
 from tests.tui_support import settle

@@ -12,7 +12,8 @@ from assistant.advice.types import Change
 from assistant.dialogue.session import Session
 from assistant.faces.tui.app import AssistantApp
 from assistant.faces.tui.format import changes_lines, changes_table, proposed_value
-from assistant.faces.tui.widgets.answer import ChatInput, ChoiceList
+from assistant.faces.tui.widgets.chat_input import ChatInput
+from assistant.faces.tui.widgets.choices import ChoiceList
 from assistant.faces.tui.widgets.conversation import MAX_LIVE, Conversation, MessageView, split_conclusion
 from tests.test_tui_flows import XML
 from tests.tui_support import settle, until_still

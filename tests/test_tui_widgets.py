@@ -19,7 +19,10 @@ from assistant.faces.tui.app import AssistantApp
 from assistant.faces.tui.clipboard import copy_text, describe
 from assistant.faces.tui.format import changes_table
 from assistant.faces.tui.screens.main import MainScreen
-from assistant.faces.tui.widgets.answer import AnswerBar, ChatInput, ChoiceList, SuggestionList
+from assistant.faces.tui.widgets.answer import AnswerBar
+from assistant.faces.tui.widgets.chat_input import ChatInput
+from assistant.faces.tui.widgets.choices import ChoiceList
+from assistant.faces.tui.widgets.suggestions import SuggestionList
 from assistant.faces.tui.widgets.conversation import MessageView
 from assistant.faces.tui.widgets.record import ProposalTable, RecordTable
 from tests.builders import ctx, event, learner, prog, subject
