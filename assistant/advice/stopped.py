@@ -85,18 +85,26 @@ class StoppedPlanning(ProgrammeBase):
             if day is not None:
                 end = day
                 late = []
+                late_aims: list[tuple[str, date]] = []
                 if d.is_programme_aim:
-                    others = [o.learn_act_end_date for o in self.plan.current.values()
-                              if o.is_component and o.con_ref_number == self.prog.con_ref and o.learn_act_end_date]
+                    comps = [o for o in self.plan.current.values()
+                             if o.is_component and o.con_ref_number == self.prog.con_ref and o.learn_act_end_date]
+                    others = [o.learn_act_end_date for o in comps if o.learn_act_end_date and not o.is_event_aim]
+                    events = [(o.learn_aim_ref or "?", o.learn_act_end_date) for o in comps
+                              if o.is_event_aim and o.learn_act_end_date]
                     evis = [f for f in self.plan.aim(seq).fams_of("EVI") if f.date_from]
                     if state == WITHDRAWN:
-                        # the PSM EVI article ends the programme "when the bootcamp learning has finished unless the
-                        # learner withdraws": a withdrawal is not pushed to a later event (what that event pays is open)
-                        # only where the record itself ends the programme before the EVI (LearnDelFAMDateFrom_07)
+                        # the PSM ends the programme "when the bootcamp learning has finished unless the learner
+                        # withdraws" (both articles): a withdrawal is not pushed to a later event, EVI or event aim
+                        # (what that event pays is open), where the record itself ends the programme before the event
+                        # (LearnDelFAMDateFrom_07 for an EVI, R_143 for an event aim)
                         ends_on = self.plan.aim(seq).learn_act_end_date
-                        late = [f for f in evis if f.date_from and ends_on and f.date_from > max([day, ends_on] + others)]
+                        left = max([day, ends_on] + others) if ends_on else None
+                        late = [f for f in evis if f.date_from and left and f.date_from > left]
                         evis = [f for f in evis if f not in late]
-                    others += [f.date_from for f in evis if f.date_from]
+                        late_aims = [(ref, when) for ref, when in events if left and when > left]
+                        events = [e for e in events if e not in late_aims]
+                    others += [f.date_from for f in evis if f.date_from] + [when for _, when in events]
                     end = max([day] + others)  # R_143 and LearnDelFAMDateFrom_07: nothing ends after the programme
                 for f in late:
                     self.plan.check("evi_after_withdrawal", f"A person must check the event indicator (EVI {fmt(f.code)}, "
@@ -105,7 +113,13 @@ class StoppedPlanning(ProgrammeBase):
                                     "(LearnDelFAMDateFrom_07) and a withdrawn programme ends when the learner left (PSM). "
                                     "Correct the date if it is wrong; if the event really came after the withdrawal, keep "
                                     "the EVI: what it pays is not published.", seq)
-                if not late:
+                for ref, when in late_aims:
+                    self.plan.check("event_after_withdrawal", f"A person must check the event aim {ref} ({fmt(when)}): "
+                                    f"it is dated after the learner withdrew (last day of learning {fmt(end)}), but no "
+                                    "aim may end after the programme aim (R_143) and a withdrawn programme ends when the "
+                                    "learner left (PSM). Correct the date if it is wrong; if the event really came after "
+                                    "the withdrawal, keep the event aim: what it pays is not published.", seq)
+                if not late and not late_aims:
                     self.plan.set(seq, "LearnActEndDate", end, why)
             if self.plan.aim(seq).outcome not in {"1", "3", "8"}:
                 self.plan.set(seq, "Outcome", "3", why)
