@@ -302,6 +302,15 @@ CASES: list[Case] = [
          learner(prog(), subject(), details=True, prior=("2024-09-03",)),
          learner(prog(), subject(), details=True, prior=(START,)), (None, "PriorAttain")),
 
+    # -- aim sequence numbers and duplicate FAMs (batch 5 of the review corpus) --
+    Case("R_07", "two aims with AimSeqNumber 1; numbered 1 and 2 is fine",
+         learner(prog(), subject(1)), learner(prog(), subject()), (1, "AimSeqNumber")),
+    Case("AimSeqNumber_02", "AimSeqNumber 3 on a learner with two aims; 2 is fine",
+         learner(prog(), subject(3)), learner(prog(), subject()), (3, "AimSeqNumber")),
+    Case("R_52", "two EVI 4 on one programme aim, on different days; EVI 4 and 5 is fine",
+         learner(prog25(fams=fams(evi("2025-10-06"), evi("2025-10-20"))), subject25()),
+         learner(prog25(fams=fams(evi("2025-10-06"), evi("2025-10-20", code="5"))), subject25()),
+         (1, "LearningDeliveryFAM", "EVI"), ctx=Y25),
     # -- cross-record --
     Case("R_135", "a component whose ConRefNumber matches no programme aim",
          learner(prog(), subject(ConRefNumber="SB-TEST-002")), learner(prog(), subject()), (2, "ConRefNumber")),

@@ -26,6 +26,7 @@ from ..rules.checks import check_learner
 from ..rules.milestones import ProgrammeStatus, assess
 from .apply import apply_changes
 from .propose import propose
+from .seqs import propose_numbered
 from .types import Change, Facts, Proposal, Question
 
 
@@ -266,7 +267,7 @@ def _grade_for_year(ctx: Context, proposal: Proposal) -> Proposal:
 
 def diagnose_learner(learner: Learner, ctx: Context, facts: Facts | None = None) -> Diagnosis:
     findings = check_learner(learner, ctx)
-    proposal, trial = _verify(learner, ctx, findings, propose(learner, ctx, facts))
+    proposal, trial = _verify(learner, ctx, findings, propose_numbered(lambda: propose(learner, ctx, facts), learner))
     proposal = _grade_for_year(ctx, proposal)
     programmes = assess(learner, ctx, findings)
     programmes_after = assess(trial.fixed, ctx, trial.after) if proposal.changes else programmes

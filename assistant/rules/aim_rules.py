@@ -107,6 +107,14 @@ for _field in MANDATORY:
 
 # -- completion status and outcome -------------------------------------------
 
+@rule("AimSeqNumber_02")
+def aimseqnumber_02(learner: Learner, ctx: Context) -> Iterable[Hit]:
+    count = len(learner.deliveries)
+    for d in learner.deliveries:
+        if d.seq is not None and readable(d, "AimSeqNumber") and d.seq > count:
+            yield hit(d, "AimSeqNumber", f"AimSeqNumber {d.seq} on {d.learn_aim_ref}, but the learner has {count} aims")
+
+
 @rule("CompStatus_01")
 def compstatus_01(learner: Learner, ctx: Context) -> Iterable[Hit]:
     for d in bootcamp_aims(learner):

@@ -237,3 +237,34 @@ def r154(learner: Learner, ctx: Context) -> Iterable[Hit]:
             yield _hit(e, "LearnAimRef", f"the programme started {fmt(earliest)}, on or after 1 August 2025, so the event "
                                          f"must be an EVI on the programme aim, not the event aim {e.learn_aim_ref}")
 
+
+
+@rule("R_07")
+def r07(learner: Learner, ctx: Context) -> Iterable[Hit]:
+    """Two aims of one learner with the same AimSeqNumber (every later one is reported, naming the first)."""
+    first: dict[int, Delivery] = {}
+    for d in learner.deliveries:
+        if d.seq is None or "AimSeqNumber" in d.problems:
+            continue
+        if d.seq in first:
+            yield Hit(d.seq, "AimSeqNumber", f"{d.learn_aim_ref} and {first[d.seq].learn_aim_ref} both have AimSeqNumber "
+                                             f"{d.seq}", d.con_ref_number)
+        else:
+            first[d.seq] = d
+
+
+#: FAM types R_52 does not run on (its exclusions: learning support funding, contract type, loans bursary).
+R52_EXCLUDED = frozenset({"LSF", "ACT", "ALB"})
+
+
+@rule("R_52")
+def r52(learner: Learner, ctx: Context) -> Iterable[Hit]:
+    """One aim with two FAMs of the same type and code, whatever their dates (EVI included)."""
+    for d in learner.deliveries:
+        seen: set[tuple[str, str]] = set()
+        for f in d.fams:
+            if not f.type or f.code is None or f.type in R52_EXCLUDED:
+                continue
+            if (f.type, f.code) in seen:
+                yield _hit(d, "LearningDeliveryFAM", f"{d.learn_aim_ref} has more than one {f.type} {f.code}", f.type)
+            seen.add((f.type, f.code))
