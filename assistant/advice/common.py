@@ -56,6 +56,22 @@ def plan_common(plan: Plan, learner: Learner) -> None:
                            f"programme aim (R_135), because either the ConRefNumber is wrong (then it is "
                            f"{progs[0].con_ref_number}, like the programme aim) or the programme aim (ZPROG001) of a "
                            "second bootcamp is missing; its dates do not say which.", seq)
+        elif len(progs) > 1 and d.is_component and d.con_ref_number not in {p.con_ref_number for p in progs}:
+            homes = {p.con_ref_number for p in progs if p.con_ref_number and _same_bootcamp(d, p)}
+            if len(homes) == 1:  # the dates place it in exactly one of the learner's bootcamps
+                [home] = homes
+                plan.set(seq, "ConRefNumber", home, Reason(
+                    "a component aim belongs to the programme aim with the same ConRefNumber; of this learner's "
+                    f"bootcamps, only {home}'s dates hold this aim (a subject aim starts with its programme aim)",
+                    ("R_135", "R_136"), sources=("field-conrefnumber", "psm-bootcamps")))
+        elif len(progs) == 1 and d.is_programme_aim and not d.con_ref_number:
+            refs = {c.con_ref_number for c in plan.current.values() if c.is_component and c.is_bootcamp}
+            subjects = [c for c in plan.current.values() if c.is_subject_aim and c.is_bootcamp]
+            if len(refs) == 1 and None not in refs and subjects and all(_same_bootcamp(c, d) for c in subjects):
+                [ref] = refs
+                plan.set(seq, "ConRefNumber", ref, Reason(
+                    f"every bootcamp aim carries the ConRefNumber; the programme aim has none and every component aim of "
+                    f"this learner's one bootcamp says {ref}", ("R_135", "R_136"), sources=("field-conrefnumber",)))
 
 
 def _programme_is_odd_one(plan: Plan, programme: Delivery) -> bool:
