@@ -25,6 +25,27 @@ def test_in_learning_m1_depends_on_attendance_the_ilr_does_not_hold():
     assert got["M3"][0] == "not-yet"
 
 
+def _withdrawn(end: str, start: str = "2023-09-04", plan_end: str = "2023-12-15"):
+    stop = dict(LearnStartDate=start, LearnPlanEndDate=plan_end, CompStatus="3", LearnActEndDate=end, Outcome="3",
+                WithdrawReason="44")
+    return learner(prog(**stop), subject(**stop))
+
+
+@pytest.mark.parametrize("end, want", [("2023-09-07", "not-payable"), ("2023-09-08", "unknown")])
+def test_m1_a_withdrawal_inside_the_five_qualifying_days_of_2023_24_contracts(end, want):
+    """Batch 5 W19: 4 days of learning cannot hold 5 qualifying days (PICS table, 2022-23/2023-24); 5 may."""
+    got, p = status(_withdrawn(end), ctx("2023-24", "2023-12-01"))
+    assert got["M1"] == (want, "inference")
+    if want == "not-payable":
+        assert "4 day(s)" in p.milestones["M1"].reasons[0]
+
+
+def test_m1_a_two_day_withdrawal_on_a_2024_25_start_stays_unknown():
+    """The 2024-25 M1 condition is not found (official-rules §8): no qualifying-day count is applied."""
+    got, _ = status(_withdrawn("2024-09-03", "2024-09-02", "2024-12-20"), ctx("2024-25", "2024-12-01"))
+    assert got["M1"] == ("unknown", "inference")
+
+
 def test_start_after_the_file_date_is_not_yet():
     got, _ = status(learner(prog(LearnStartDate="2025-05-01", LearnPlanEndDate="2025-07-01"),
                             subject(LearnStartDate="2025-05-01", LearnPlanEndDate="2025-07-01")))

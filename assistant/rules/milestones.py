@@ -108,6 +108,10 @@ def _errors_reasons(errors: list[Finding]) -> tuple[str, ...]:
     return tuple(out)
 
 
+#: M1's qualifying period in the 2022-23 and 2023-24 contracts: 5 qualifying days (vendor, PICS milestone table).
+QUALIFYING_DAYS = 5
+
+
 def assess_m1(prog: Programme, latest: Delivery | None, errors: list[Finding], ctx: Context) -> MilestoneStatus:
     if latest is None or not prog.subject_aims:
         missing = "programme aim (ZPROG001)" if latest is None else "subject learning aim"
@@ -127,6 +131,12 @@ def assess_m1(prog: Programme, latest: Delivery | None, errors: list[Finding], c
                                            "so the qualifying period was reached",), "inference", ("pics-milestones", "our-reading"))
     if latest.comp_status in {"3", "6"}:
         ended = latest.learn_act_end_date
+        if (latest.comp_status == "3" and len(prog.programme_aims) == 1 and start and ended
+                and start <= ctx.date("m1_five_days_until") and (ended - start).days + 1 < QUALIFYING_DAYS):
+            return MilestoneStatus("not-payable", (
+                f"the learning lasted {(ended - start).days + 1} day(s) ({fmt(start)} to {fmt(ended)}) before the learner "
+                f"withdrew: too few to hold the {QUALIFYING_DAYS} qualifying days of the 2022-23 and 2023-24 contracts (our reading "
+                "of the milestone table)",), "inference", ("pics-milestones", "our-reading"))
         return MilestoneStatus("unknown", (f"the learner {'withdrew' if latest.comp_status == '3' else 'went on a break'}"
                                            f"{' on ' + fmt(ended) if ended else ''}; " + qualifying,), "inference", ("pics-milestones",))
     return MilestoneStatus("unknown", ("the programme and subject aims are recorded with their start dates; " + qualifying,),
