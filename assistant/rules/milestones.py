@@ -189,7 +189,8 @@ def assess_m2(prog: Programme, latest: Delivery | None, method: Method, errors: 
                                    "inference" if evi else "official",
                                    ("psm-bootcamps", "psm-bootcamps-evi") if evi else ("psm-bootcamps",))
         # a subject aim still open (a restart after a break, a transfer to a new aim) means the learning goes on
-        learning_done = bool(prog.subject_aims) and all(_closed(s) for s in prog.subject_aims)
+        # finished means completed (CompStatus 2): a withdrawn or paused subject aim is closed but not finished
+        learning_done = bool(prog.subject_aims) and all(_closed(s) and s.comp_status == "2" for s in prog.subject_aims)
         return MilestoneStatus("not-yet", (("the learning is finished but " if learning_done else "") +
                                            "no event (interview offer, new role with the existing employer or "
                                            "self-employment plan) is recorded yet",), "official", ("psm-bootcamps",))
@@ -246,6 +247,12 @@ def assess_m2(prog: Programme, latest: Delivery | None, method: Method, errors: 
         return MilestoneStatus("blocked", tuple(reasons), evidence, ("forum-m2-fix", "forum-outcome-2", "vr-2526"))
     if errors:
         return MilestoneStatus("blocked", _errors_reasons(errors), _errors_grade(errors), ("vr-2526",))
+    done = [s for s in prog.subject_aims if s.comp_status == "2" and _closed(s)]
+    if done and not any(s.outcome == "1" for s in done):
+        codes = ", ".join(sorted({fmt(s.outcome) for s in done}))
+        return MilestoneStatus("unknown", (f"the learning is completed with Outcome {codes}, which does not say whether "
+                                           "the learner passed; M2 pays for learning completed with its assessments "
+                                           "passed (Outcome 1 if passed, 3 if not)",), "vendor", ("pics-milestones",))
     signal = "event aim" if method == "event-aims" else "event indicator"
     note = "" if method == "event-aims" else " (the EVI code list is not published in any source we hold; check the code against the 2025-26 ILR specification)"
     return MilestoneStatus("payable", (f"the programme aim is completed (CompStatus 2, LearnActEndDate "
