@@ -36,7 +36,14 @@ def plan_common(plan: Plan, learner: Learner) -> None:
             else:
                 plan.ask("ffi", "Is the learner fully funded (FFI 1: independent, or the employer is not paying) or co-funded "
                                 "(FFI 2: the employer contributes)?", "ffi")
+        twice = _exact_duplicates(d.fams)
+        for f in twice:  # R_52: the copy records nothing the other does not (same type, code and dates)
+            plan.set_fam(seq, f.type, f, None, Reason(
+                f"DfE's guidance for R_52 is to remove duplicate FAMs: this aim has {f.type} {f.code} twice with the same "
+                "dates, so one copy goes and nothing it recorded is lost", ("R_52",), sources=("vr-r52",)))
         for f in d.fams:
+            if any(f is t for t in twice):
+                continue
             if f.type == "FFI" and (f.date_from or f.date_to):
                 plan.set_fam(seq, f.type, f, Fam(f.type, f.code), Reason(f"{f.type} carries no dates", ("LearnDelFAMDateFrom_03",
                                                                                                       "LearnDelFAMDateTo_04"), sources=("vr-2526",)))
@@ -72,6 +79,18 @@ def plan_common(plan: Plan, learner: Learner) -> None:
                 plan.set(seq, "ConRefNumber", ref, Reason(
                     f"every bootcamp aim carries the ConRefNumber; the programme aim has none and every component aim of "
                     f"this learner's one bootcamp says {ref}", ("R_135", "R_136"), sources=("field-conrefnumber",)))
+
+
+def _exact_duplicates(fams: tuple[Fam, ...]) -> list[Fam]:
+    """Every FAM after the first with the same type, code and dates (R_52's exclusions LSF, ACT, ALB left alone)."""
+    seen: set[tuple[str | None, str | None, object, object]] = set()
+    out = []
+    for f in fams:
+        key = (f.type, f.code, f.date_from, f.date_to)
+        if f.code is not None and f.type not in {"LSF", "ACT", "ALB"} and key in seen:
+            out.append(f)
+        seen.add(key)
+    return out
 
 
 def _programme_is_odd_one(plan: Plan, programme: Delivery) -> bool:
