@@ -92,3 +92,11 @@ def test_the_six_month_rule_on_an_evi_programme_is_our_reading() -> None:
     assert m2.status == "not-payable" and m2.evidence == "inference"
     closing, m2 = six_months_on("2024-09-02", "2024-10-31", "2024-25", "2025-06-01")
     assert closing.grade == "official" and m2.status == "not-payable" and m2.evidence == "official"
+
+
+def test_a_contract_reference_filled_from_the_other_aims_is_our_reading() -> None:
+    """No source says which ConRefNumber a bare aim takes: the record implies it, so the fill is graded inference."""
+    bare_programme = learner(prog(ConRefNumber=None), subject(ConRefNumber="SB-R-1"))
+    cited = [c for c in diagnose_learner(bare_programme, ctx("2024-25", "2025-03-31")).proposal.changes
+             if c.field == "ConRefNumber"]
+    assert cited and all(c.grade == "inference" and c.to == "SB-R-1" for c in cited)

@@ -70,7 +70,7 @@ def plan_common(plan: Plan, learner: Learner) -> None:
                 plan.set(seq, "ConRefNumber", home, Reason(
                     "a component aim belongs to the programme aim with the same ConRefNumber; of this learner's "
                     f"bootcamps, only {home}'s dates hold this aim (a subject aim starts with its programme aim)",
-                    ("R_135", "R_136"), sources=("field-conrefnumber", "psm-bootcamps")))
+                    ("R_135", "R_136"), sources=("field-conrefnumber", "psm-bootcamps"), grade="inference"))
         elif len(progs) == 1 and d.is_programme_aim and not d.con_ref_number:
             refs = {c.con_ref_number for c in plan.current.values() if c.is_component and c.is_bootcamp}
             subjects = [c for c in plan.current.values() if c.is_subject_aim and c.is_bootcamp]
@@ -78,7 +78,8 @@ def plan_common(plan: Plan, learner: Learner) -> None:
                 [ref] = refs
                 plan.set(seq, "ConRefNumber", ref, Reason(
                     f"every bootcamp aim carries the ConRefNumber; the programme aim has none and every component aim of "
-                    f"this learner's one bootcamp says {ref}", ("R_135", "R_136"), sources=("field-conrefnumber",)))
+                    f"this learner's one bootcamp says {ref}", ("R_135", "R_136"), sources=("field-conrefnumber",),
+                    grade="inference"))
 
 
 def _exact_duplicates(fams: tuple[Fam, ...]) -> list[Fam]:
