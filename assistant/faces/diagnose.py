@@ -134,7 +134,7 @@ def _run_whole_input(args: Any, out: TextIO, err: TextIO, plan: FixedPlan | None
     positioned = [(position, diagnose_learner(learner, ctx))
                   for position, learner in enumerate(result.learners, 1) if learner.is_bootcamp_learner]
     diagnoses = [dg for _, dg in positioned]
-    file_findings = file_findings_for(result.learners, ctx)
+    file_findings = file_findings_for(result.learners, ctx, result)
     write_report(args.format, info, diagnoses, out, file_findings=file_findings,
                  summary=bool(getattr(args, "summary", False)), learners_read=len(result.learners),
                  path=getattr(args, "path", "") or "")

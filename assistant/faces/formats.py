@@ -29,7 +29,7 @@ from ..ilr.years import YearError, normalise_year, year_of
 from ..rules.base import Context, Finding
 from ..rules.evidence import year_header_notes
 from .counts import Tally, error_json, summary_text
-from .view import FileFindingData, FindingData, LearnerView, field_name
+from .view import ChangeData, FileFindingData, FindingData, LearnerView, field_name
 
 
 
@@ -66,9 +66,12 @@ def resolve_input(year: str | None, year_source: str | None, file_date: date | N
     notes: list[str] = []
     if year_option:
         try:
-            year, year_source = normalise_year(year_option), "option"
+            chosen = normalise_year(year_option)
         except YearError as exc:
             raise InputError(str(exc), hint="Use --year like 2024-25") from None
+        if year and year != chosen:  # the option wins, but never silently (the file's own rules differ)
+            notes.append(f"the file says {year} ({year_source}); checked as {chosen}, as --year asked")
+        year, year_source = chosen, "option"
     if not year:
         year, year_source = year_of(today), "assumed"
         notes.append(f"Nothing in the input says which teaching year it is for; assumed {year} (today's). "
@@ -199,20 +202,35 @@ def _finding_row(ref: str, f: FindingData, aim_ref: str | None) -> dict[str, str
             "from": "", "to": "", "message": f["message"], "because": f["detail"]}
 
 
+def _change_row(ref: str, kind: str, c: ChangeData) -> dict[str, str]:
+    return {"learn_ref": ref, "kind": kind, "aim_seq": str(c["aim_seq"]), "aim_ref": c["aim_ref"],
+            "rule": " ".join(c["rules"]), "severity": "", "field": c["field"], "fam_type": c.get("fam_type") or "",
+            "from": _csv_value(c["from"]), "to": _csv_value(c["to"]), "message": "",
+            "because": "; ".join(c["because"])}
+
+
 def csv_rows(v: LearnerView) -> Iterator[dict[str, str]]:
-    """A row per finding, then a row per change."""
+    """A row per finding, per change, per change withheld (it would add an error) and per question.
+
+    Every error ends in one of the later kinds, in CSV as in text and JSON (the review of whole
+    files found CSV dropping the questions, so an error there ended in nothing).
+    """
     ref = v.learn_ref
     for f in v.findings:
         yield _finding_row(ref, f, v.aim_refs.get(f["aim_seq"]))
     for c in v.changes:
-        yield {"learn_ref": ref, "kind": "change", "aim_seq": str(c["aim_seq"]), "aim_ref": c["aim_ref"],
-               "rule": " ".join(c["rules"]), "severity": "", "field": c["field"], "fam_type": c.get("fam_type") or "",
-               "from": _csv_value(c["from"]), "to": _csv_value(c["to"]), "message": "",
-               "because": "; ".join(c["because"])}
+        yield _change_row(ref, "change", c)
+    for c in v.withheld:
+        yield _change_row(ref, "withheld", c)
+    for q in v.questions:
+        seq = q["aim_seq"]
+        aim_ref = (v.aim_refs.get(seq) if seq is not None else None) or ""
+        yield {"learn_ref": ref, "kind": "question", "aim_seq": _csv_value(seq), "aim_ref": aim_ref, "rule": "",
+               "severity": "", "field": "", "fam_type": "", "from": "", "to": "", "message": q["text"], "because": ""}
 
 
 class CsvSink(Sink):
-    """A row per finding and per change of each learner, then the findings about the whole file."""
+    """A row per finding, change, withheld change and question of each learner, then the findings about the whole file."""
 
     def start(self) -> None:
         self.writer = csv.DictWriter(self.out, CSV_COLUMNS)

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, TextIO
 from ..advice.engine import Diagnosis
 from ..ilr.model import Learner
 from ..ilr.guard import InputError
+from ..ilr.reader import ReadResult
 from ..ilr.stream import LearnerStream, RefTracker, StreamStats
 from ..ilr.source import ReadsBytes, is_whole_file
 from ..rules.base import Context
@@ -128,15 +129,17 @@ def make_sink(fmt: str, summary: bool, out: Out, info: InputInfo, tally: Tally, 
 
 # -- input read whole (snippets, standard input) -----------------------------------------------
 
-def file_findings_for(learners: Iterable[Learner], ctx: Context) -> FileFindings:
-    """R_06 over learners read whole (the stream collects the same as it reads)."""
-    from ..rules.file_rules import duplicate_findings
+def file_findings_for(learners: Iterable[Learner], ctx: Context, result: ReadResult | None = None) -> FileFindings:
+    """The Header's year against its schema, then R_06, over input read whole (the stream does the same as it reads)."""
+    from ..rules.file_rules import duplicate_findings, header_findings
 
     tracker = RefTracker()
     for position, learner in enumerate(learners, 1):
         if learner.learn_ref not in ("(snippet)", "(no LearnRefNumber)"):  # the model's words for "none"
             tracker.add(learner.learn_ref, position, learner.line)
-    return duplicate_findings(tracker.duplicates, ctx)
+    header = (header_findings(result.namespace, result.header_year, result.has_header, ctx)
+              if result is not None and result.kind == "file" else [])
+    return header + duplicate_findings(tracker.duplicates, ctx)
 
 
 def write_report(fmt: str, info: InputInfo, diagnoses: Iterable[Diagnosis], out: Out, *,
@@ -202,7 +205,7 @@ def diagnose_file(path: str, out: TextIO, err: TextIO, *, fmt: str = "text", sum
     """
     from ..advice.engine import diagnose_learner
     from ..ilr.splice import SpliceError
-    from ..rules.file_rules import duplicate_findings
+    from ..rules.file_rules import duplicate_findings, header_findings
     from .fixed import StreamedFixed
 
     name = printable_path(path)
@@ -266,7 +269,9 @@ def diagnose_file(path: str, out: TextIO, err: TextIO, *, fmt: str = "text", sum
     tally.learners_read = stream.stats.learners_read
     try:
         if error is None:
-            tally.file_findings = file_findings_data(duplicate_findings(stream.refs.duplicates, ctx))
+            tally.file_findings = file_findings_data(
+                header_findings(stream.info.namespace, stream.info.header_year, stream.info.has_header, ctx)
+                + duplicate_findings(stream.refs.duplicates, ctx))
         if error is not None and fixed is not None:
             fixed.abandon()
             fixed = None

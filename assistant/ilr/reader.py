@@ -75,6 +75,10 @@ class ReadResult:
     namespace: str | None = None
     kind: Literal["file", "learners", "deliveries"] = "file"
     notes: list[str] = field(default_factory=list)
+    #: Header/CollectionDetails/Year as a teaching year (``2024-25``), whatever the namespace says.
+    header_year: str | None = None
+    #: True when the input has a Header/CollectionDetails (a file made for submission).
+    has_header: bool = False
     #: The parsed tree (root is the Message or the snippet wrapper), kept so the
     #: writer can return the input unchanged except for proposed edits.
     root: etree._Element | None = field(default=None, repr=False)
@@ -317,6 +321,7 @@ def header_info(result: ReadResult, scope: etree._Element,
     result.namespace = ns
     header_year = None
     for el in scope.iter("{*}CollectionDetails"):
+        result.has_header = True
         y = (child_text(el, "Year") or "").strip()
         if re.fullmatch(r"\d{4}", y):
             header_year = f"20{y[:2]}-{y[2:]}"
@@ -334,6 +339,7 @@ def header_info(result: ReadResult, scope: etree._Element,
             except ValueProblem as exc:
                 result.notes.append(f"FilePreparationDate {exc}; it was ignored")
         break
+    result.header_year = header_year
     ns_year = year_from_namespace(ns)
     if ns_year:
         result.year, result.year_source = ns_year, "namespace"

@@ -54,6 +54,9 @@ class FileInfo:
     file_preparation_date: date | None = None
     namespace: str | None = None
     notes: list[str] = field(default_factory=list)
+    #: Header/CollectionDetails/Year as a teaching year, and whether the file has a Header at all.
+    header_year: str | None = None
+    has_header: bool = False
     #: True once a Header (or, failing that, the first Learner) has been seen.
     seen: bool = False
 
@@ -376,7 +379,8 @@ class LearnerStream:
         apply_year(result, self.year_option)
         self.info = FileInfo(year=result.year, year_source=result.year_source,
                              file_preparation_date=result.file_preparation_date,
-                             namespace=result.namespace, notes=list(result.notes), seen=True)
+                             namespace=result.namespace, notes=list(result.notes),
+                             header_year=result.header_year, has_header=result.has_header, seen=True)
 
 
 def _release(el: etree._Element) -> None:

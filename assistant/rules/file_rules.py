@@ -1,4 +1,4 @@
-"""Rules about the whole file rather than one learner: R_06, a LearnRefNumber used twice.
+"""Rules about the whole file rather than one learner: R_06, a LearnRefNumber used twice; the Header's year.
 
 A per-learner check cannot see another learner, so R_06 is registered with
 a check that never fires on one learner (its words still live in
@@ -16,6 +16,8 @@ from ..ilr.stream import Duplicate
 from .base import Context, Finding, Hit, rule
 
 DUPLICATE_RULE = "R_06"
+#: The schema check (its id in knowledge/rules.yaml): also what a Header Year or namespace the XSD refuses breaks.
+SCHEMA_RULE = "Schema"
 #: Rules that only a whole file can break (their per-learner check never fires; tests prove them on files).
 FILE_RULES = frozenset({DUPLICATE_RULE})
 
@@ -44,6 +46,59 @@ def duplicate_findings(duplicates: Iterable[Duplicate], ctx: Context) -> list[tu
                             message=text.message,
                             detail=(f"LearnRefNumber {d.ref} of {_where(d.position, d.line)} is already used by "
                                     f"{_where(d.first_position, d.first_line)}; each learner's changes are kept to "
-                                    "its own record (by position in the file)"),
+                                    "its own record (by position in the file). A person must check which record is "
+                                    "the learner's, because DfE accepts one record per LearnRefNumber: delete the "
+                                    "duplicate, or move a new course's aims onto the original record (R_06 guidance). "
+                                    "Until then count on neither record being funded (our reading: the error is "
+                                    "reported against the reference both carry), whatever their milestones say."),
                             explanation=text.explanation, sources=sources, grade=ev.grade, year_note=ev.note))
             for d in duplicates]
+
+
+def _short(year: str) -> str:
+    """``2025-26`` as the Header writes it: ``2526``."""
+    return year[2:4] + year[5:7]
+
+
+def header_findings(namespace: str | None, header_year: str | None, has_header: bool,
+                    ctx: Context) -> list[tuple[str, Finding]]:
+    """The file's own year against its schema: a Header Year the namespace's XSD refuses, or no ILR namespace.
+
+    DfE validates the file against the year's XSD before any rule runs, and its file-level rule
+    "Namespace Mismatch" rejects a file whose namespace is not the schema's (2025-26 workbook, File
+    Level); the XSD's ``Year`` allows only the year's own value (``2526``). Either way the whole file
+    is rejected and no learner in it is funded, so a file like that is never "nothing wrong". Which of
+    the two is right (the namespace, the Year, the learners' dates) is for a person to say: no change.
+    Only a whole file with a Header is checked; a snippet has no namespace by nature.
+    """
+    from ..ilr.years import year_from_namespace
+    from .catalogue import catalogue
+    from .evidence import evidence
+
+    if not has_header:
+        return []
+    text = catalogue()[SCHEMA_RULE]
+    if not text.applies_in(ctx):
+        return []
+    ev = evidence(SCHEMA_RULE, text.grade, ctx.year, text.year_notes.get(ctx.year))
+    ns_year = year_from_namespace(namespace)
+    expected_ns = ctx.facts.namespace
+    found: list[tuple[str, str]] = []
+    if ns_year is None:
+        written = f'is "{namespace}"' if namespace else "is missing (its elements are in no namespace)"
+        found.append(("xmlns", (
+            f'The file\'s namespace {written}; DfE\'s {ctx.year} schema is xmlns="{expected_ns}", and its file-level '
+            'rule "Namespace Mismatch" rejects a file whose namespace is not the schema\'s, so no learner in it is '
+            f"funded. A person must check the export from the MIS: the Message element needs xmlns=\"{expected_ns}\" "
+            f"(this tool read the file as {ctx.year}).")))
+    if ns_year is not None and header_year is not None and header_year != ns_year:
+        found.append(("Year", (
+            f"Header/CollectionDetails/Year is {_short(header_year)} ({header_year}) but the namespace is {namespace} "
+            f"({ns_year}): the {ns_year} schema allows only {_short(ns_year)}, so DfE's file validation rejects the "
+            "whole file and no learner in it is funded. A person must check which teaching year the file is for (the "
+            "learners' dates, the collection it is sent to) and correct the Year or the namespace; this tool checked "
+            f"it as {ctx.year}.")))
+    return [("", Finding(rule=SCHEMA_RULE, severity=text.severity, aim_seq=None, field=name, message=text.message,
+                         detail=detail, explanation=text.explanation, sources=text.sources, grade=ev.grade,
+                         year_note=ev.note))
+            for name, detail in found]
