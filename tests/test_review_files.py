@@ -220,3 +220,16 @@ def test_file_findings_are_the_same_read_whole(name, field, capsys, monkeypatch,
     code, out, _ = diagnose(capsys, "--format", "json", "-", "--fixed", str(tmp_path / "out.xml"))
     assert code == 1
     assert [f["field"] for f in json.loads(out)["file_findings"]] == [field]
+
+
+def test_two_records_with_one_reference_are_told_apart_by_position(capsys):
+    """R_06: the change belongs to the second DUP00001; JSON and CSV say which by its place in the file."""
+    _, out, _ = diagnose(capsys, "--format", "json", str(HERE / "f2-2425-duplicate.xml"))
+    learners = json.loads(out)["learners"]
+    assert [(lr["learn_ref"], lr["position"]) for lr in learners] == [("DUP00001", 1), ("DUP00001", 2)]
+    assert not learners[0]["changes"] and learners[1]["changes"]
+    _, table, _ = diagnose(capsys, "--format", "csv", str(HERE / "f2-2425-duplicate.xml"))
+    rows = list(csv.DictReader(io.StringIO(table)))
+    assert {r["position"] for r in rows if r["kind"] == "change"} == {"2"}
+    _, out, _ = diagnose(capsys, "--format", "json", str(HERE / "f3-2526-evi.xml"))  # counts every learner
+    assert [lr["position"] for lr in json.loads(out)["learners"]] == [1, 2, 3, 5]

@@ -130,6 +130,7 @@ def learner_json(v: LearnerView) -> dict[str, Any]:
     """One learner in the JSON contract's shape and key order."""
     return {
         "learn_ref": v.learn_ref,
+        "position": v.position,
         "verified": v.verified,
         "introduced": v.introduced,
         "programmes": v.programmes,
@@ -185,7 +186,9 @@ class JsonSink(Sink):
 
 # -- CSV -----------------------------------------------------------------------------------
 
-CSV_COLUMNS = ["learn_ref", "kind", "aim_seq", "aim_ref", "rule", "severity", "field", "fam_type", "from", "to", "message", "because"]
+#: ``position`` (the learner's place in the file) is last: columns may be added at the end, never moved.
+CSV_COLUMNS = ["learn_ref", "kind", "aim_seq", "aim_ref", "rule", "severity", "field", "fam_type", "from", "to", "message",
+               "because", "position"]
 
 
 def _csv_value(v: Any) -> str:
@@ -215,6 +218,13 @@ def csv_rows(v: LearnerView) -> Iterator[dict[str, str]]:
     Every error ends in one of the later kinds, in CSV as in text and JSON (the review of whole
     files found CSV dropping the questions, so an error there ended in nothing).
     """
+    position = _csv_value(v.position)
+    for row in _learner_rows(v):
+        row["position"] = position
+        yield row
+
+
+def _learner_rows(v: LearnerView) -> Iterator[dict[str, str]]:
     ref = v.learn_ref
     for f in v.findings:
         yield _finding_row(ref, f, v.aim_refs.get(f["aim_seq"]))

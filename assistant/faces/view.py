@@ -91,6 +91,9 @@ class LearnerView:
     """
 
     learn_ref: str
+    #: The learner's place among the file's Learner records (None for bare aims): two records may share a
+    #: LearnRefNumber (R_06), so scripts tell them apart by this, as --fixed does.
+    position: int | None
     #: True when making the changes adds no validation error; ``introduced``: the rule ids they would add.
     verified: bool
     introduced: list[str]
@@ -154,6 +157,7 @@ def learner_view(dg: Diagnosis) -> LearnerView:
     programmes = [programme_data(p) for p in dg.programmes]
     return LearnerView(
         learn_ref=dg.learner.learn_ref,
+        position=dg.learner.position,
         verified=not dg.introduced,
         introduced=dg.introduced_rules if dg.introduced else [],
         programmes=programmes,

@@ -178,7 +178,7 @@ def _dates(elements: list[etree._Element], entity: str, field_name: str, problem
     return tuple(found)
 
 
-def learner_from_element(el: etree._Element) -> Learner:
+def learner_from_element(el: etree._Element, position: int | None = None) -> Learner:
     problems: dict[str, str] = {}
     groups = by_name(el)
     refs = groups.get("LearnRefNumber")
@@ -203,4 +203,5 @@ def learner_from_element(el: etree._Element) -> Learner:
         has_learner_details=any(name not in {"LearnRefNumber", "LearningDelivery"} for name in groups),
         problems=problems,
         line=el.sourceline,  # type: ignore[arg-type]  # lxml-stubs#93 (sourceline)
+        position=position,
     )

@@ -286,6 +286,9 @@ class Learner:
     has_learner_details: bool = False
     problems: dict[str, str] = field(default_factory=dict, compare=False)
     line: int | None = field(default=None, compare=False)
+    #: The learner's place among the file's Learner records (1 is the first), when read from a file or
+    #: paste of whole learners: how reports and --fixed tell apart two records with one LearnRefNumber.
+    position: int | None = field(default=None, compare=False)
     #: What the year's XSD rejects, or the reader read past (ilr/schema.py), as written in the input.
     schema_issues: tuple[SchemaIssue, ...] = ()
 

@@ -224,7 +224,7 @@ def read_tree(root: etree._Element, *, year: str | None = None) -> ReadResult:
     learner_els = list(root.iter("{*}Learner"))
     for el in learner_els:
         check_learner_shape(el)
-    learners = [learner_from_element(el) for el in learner_els]
+    learners = [learner_from_element(el, position) for position, el in enumerate(learner_els, 1)]
     stray = [el for el in root.iter("{*}LearningDelivery")
              if ((up := el.getparent()) is None or local(up) != "Learner") and next(el.iterancestors("{*}Learner"), None) is None]
     kind: Literal["file", "learners", "deliveries"] = "file" if message is not None else "learners"

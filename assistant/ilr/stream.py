@@ -297,7 +297,7 @@ class LearnerStream:
                 read += 1
                 track(el.findtext("{*}LearnRefNumber"), read, el.sourceline)
                 if not bootcamp_only or is_bootcamp(el):
-                    learner = attach_schema(build(el), [el], self.info.year, snippet=False)
+                    learner = attach_schema(build(el, read), [el], self.info.year, snippet=False)
                     if not bootcamp_only or learner.is_bootcamp_learner:
                         stats.learners_read = read
                         stats.learners_yielded += 1
