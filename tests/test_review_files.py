@@ -233,3 +233,15 @@ def test_two_records_with_one_reference_are_told_apart_by_position(capsys):
     assert {r["position"] for r in rows if r["kind"] == "change"} == {"2"}
     _, out, _ = diagnose(capsys, "--format", "json", str(HERE / "f3-2526-evi.xml"))  # counts every learner
     assert [lr["position"] for lr in json.loads(out)["learners"]] == [1, 2, 3, 5]
+
+
+def test_a_record_repeating_a_reference_shows_no_milestone_payable(capsys, tmp_path):
+    """README: no milestone is shown as payable while an error stands; R_06 is one (the review's f2)."""
+    _, out, _ = diagnose(capsys, "--format", "json", str(HERE / "f2-2425-duplicate.xml"), "--fixed",
+                         str(tmp_path / "f2.xml"))
+    second = json.loads(out)["learners"][1]
+    assert "R_06" in {f["rule"] for f in second["findings"]}
+    for when in (second["programmes"], second["after_changes"]["programmes"]):
+        assert all(m["status"] != "payable" for p in when for m in p["milestones"].values())
+    assert second["verified"] and second["changes"]  # R_06 stands before and after: the change is still written
+    assert b"<LearnActEndDate>2025-03-03</LearnActEndDate>" in (tmp_path / "f2.xml").read_bytes()

@@ -178,7 +178,8 @@ def _dates(elements: list[etree._Element], entity: str, field_name: str, problem
     return tuple(found)
 
 
-def learner_from_element(el: etree._Element, position: int | None = None) -> Learner:
+def learner_from_element(el: etree._Element, position: int | None = None,
+                         duplicate_of: int | None = None) -> Learner:
     problems: dict[str, str] = {}
     groups = by_name(el)
     refs = groups.get("LearnRefNumber")
@@ -204,4 +205,5 @@ def learner_from_element(el: etree._Element, position: int | None = None) -> Lea
         problems=problems,
         line=el.sourceline,  # type: ignore[arg-type]  # lxml-stubs#93 (sourceline)
         position=position,
+        duplicate_of=duplicate_of,
     )

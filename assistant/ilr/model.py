@@ -289,6 +289,8 @@ class Learner:
     #: The learner's place among the file's Learner records (1 is the first), when read from a file or
     #: paste of whole learners: how reports and --fixed tell apart two records with one LearnRefNumber.
     position: int | None = field(default=None, compare=False)
+    #: The position of an earlier Learner record in the same input with this LearnRefNumber (R_06).
+    duplicate_of: int | None = field(default=None, compare=False)
     #: What the year's XSD rejects, or the reader read past (ilr/schema.py), as written in the input.
     schema_issues: tuple[SchemaIssue, ...] = ()
 

@@ -22,7 +22,7 @@ import re
 import stat
 from dataclasses import dataclass, field
 from datetime import date
-from typing import BinaryIO, Iterable, Literal
+from typing import BinaryIO, Iterable, Iterator, Literal
 
 from lxml import etree
 
@@ -207,6 +207,15 @@ def _normalise_year_option(year: str | None) -> str | None:
         raise InputError(f"the teaching year given ({exc})", hint="Give the year like 2024-25") from None
 
 
+def _firsts(learner_els: list[etree._Element]) -> Iterator[tuple[int, etree._Element, int | None]]:
+    """Each Learner with its position and, when an earlier one has its LearnRefNumber, that one's position (R_06)."""
+    first: dict[str, int] = {}
+    for position, el in enumerate(learner_els, 1):
+        ref = (el.findtext("{*}LearnRefNumber") or "").strip()
+        earlier = first.setdefault(ref, position) if ref else position
+        yield position, el, (earlier if earlier != position else None)
+
+
 def read_tree(root: etree._Element, *, year: str | None = None) -> ReadResult:
     """Build the result from a parsed tree (a Message, or the snippet wrapper)."""
     if local(root) == "Message":
@@ -224,7 +233,7 @@ def read_tree(root: etree._Element, *, year: str | None = None) -> ReadResult:
     learner_els = list(root.iter("{*}Learner"))
     for el in learner_els:
         check_learner_shape(el)
-    learners = [learner_from_element(el, position) for position, el in enumerate(learner_els, 1)]
+    learners = [learner_from_element(el, position, first) for position, el, first in _firsts(learner_els)]
     stray = [el for el in root.iter("{*}LearningDelivery")
              if ((up := el.getparent()) is None or local(up) != "Learner") and next(el.iterancestors("{*}Learner"), None) is None]
     kind: Literal["file", "learners", "deliveries"] = "file" if message is not None else "learners"

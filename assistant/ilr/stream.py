@@ -148,15 +148,18 @@ class RefTracker:
         self._first: dict[str, int] = {}
         self.duplicates: list[Duplicate] = []
 
-    def add(self, ref: str | None, position: int, line: int | None) -> None:
+    def add(self, ref: str | None, position: int, line: int | None) -> int | None:
+        """Note the reference; the position of the first learner that used it, if this one repeats it."""
         ref = (ref or "").strip()
         if not ref:
-            return  # a missing reference is FD_LearnRefNumber_MA's business, not a duplicate
+            return None  # a missing reference is FD_LearnRefNumber_MA's business, not a duplicate
         packed = (position << 32) | ((line or 0) & 0xFFFFFFFF)
         first = self._first.setdefault(ref, packed)
-        if first != packed:
-            first_line = first & 0xFFFFFFFF
-            self.duplicates.append(Duplicate(ref, position, line, first >> 32, first_line or None))
+        if first == packed:
+            return None
+        first_line = first & 0xFFFFFFFF
+        self.duplicates.append(Duplicate(ref, position, line, first >> 32, first_line or None))
+        return first >> 32
 
 
 # -- the cheap bootcamp test ------------------------------------------------------
@@ -295,9 +298,9 @@ class LearnerStream:
                 if read == 0 and not self.info.seen:
                     self._info_from(el)
                 read += 1
-                track(el.findtext("{*}LearnRefNumber"), read, el.sourceline)
+                first = track(el.findtext("{*}LearnRefNumber"), read, el.sourceline)
                 if not bootcamp_only or is_bootcamp(el):
-                    learner = attach_schema(build(el, read), [el], self.info.year, snippet=False)
+                    learner = attach_schema(build(el, read, first), [el], self.info.year, snippet=False)
                     if not bootcamp_only or learner.is_bootcamp_learner:
                         stats.learners_read = read
                         stats.learners_yielded += 1

@@ -1,10 +1,13 @@
 """Rules about the whole file rather than one learner: R_06, a LearnRefNumber used twice; the Header's year.
 
-A per-learner check cannot see another learner, so R_06 is registered with
-a check that never fires on one learner (its words still live in
-knowledge/rules.yaml like every rule's), and `duplicate_findings` builds its
-findings from every learner's reference, collected by whichever path read
-the file (the stream keeps only the references, not the learners).
+A per-learner check cannot see another learner, so the reader notes on each
+learner the position of an earlier record with its reference
+(`Learner.duplicate_of`): R_06 fires on that learner, so none of its
+milestones reads as payable while the duplicate stands (the first record was
+already reported when the second is read: the file finding says neither
+counts). `duplicate_findings` builds the file's own findings from every
+learner's reference, collected by whichever path read the file (the stream
+keeps only the references, not the learners).
 """
 
 from __future__ import annotations
@@ -18,14 +21,19 @@ from .base import Context, Finding, Hit, rule
 DUPLICATE_RULE = "R_06"
 #: The schema check (its id in knowledge/rules.yaml): also what a Header Year or namespace the XSD refuses breaks.
 SCHEMA_RULE = "Schema"
-#: Rules that only a whole file can break (their per-learner check never fires; tests prove them on files).
+#: Rules that only a whole file can break (R_06 fires on a learner only when the reader saw an earlier record with
+#: its reference; tests prove it on files).
 FILE_RULES = frozenset({DUPLICATE_RULE})
 
 
 @rule(DUPLICATE_RULE)
 def r_06(learner: Learner, ctx: Context) -> Iterable[Hit]:
-    """File-level: see `duplicate_findings`; one learner alone never breaks it."""
-    return ()
+    """The learner repeats an earlier record's reference (the reader notes it): its own error, so that none of its
+    milestones reads as payable while the duplicate stands; `duplicate_findings` reports it for the file as a whole."""
+    if learner.duplicate_of is not None:
+        yield Hit(None, "LearnRefNumber",
+                  f"learner {learner.position} has LearnRefNumber {learner.learn_ref}, already used by learner "
+                  f"{learner.duplicate_of} in this file; a person must resolve which record is the learner's")
 
 
 def _where(position: int, line: int | None) -> str:
