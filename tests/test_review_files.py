@@ -245,3 +245,13 @@ def test_a_record_repeating_a_reference_shows_no_milestone_payable(capsys, tmp_p
         assert all(m["status"] != "payable" for p in when for m in p["milestones"].values())
     assert second["verified"] and second["changes"]  # R_06 stands before and after: the change is still written
     assert b"<LearnActEndDate>2025-03-03</LearnActEndDate>" in (tmp_path / "f2.xml").read_bytes()
+
+
+def test_six_months_with_no_event_is_no_m3_either(capsys):
+    """f4 SB2324B1: learning ended 2023-09-29, no event, checked 2024-05-10: M2 is not payable, and M3 (which needs
+    the event: PSM) cannot be 'not yet' either."""
+    _, out, _ = diagnose(capsys, "--format", "json", str(HERE / "f4-2324-outcome11.xml"))
+    learner = next(lr for lr in json.loads(out)["learners"] if lr["learn_ref"] == "SB2324B1")
+    [programme] = learner["programmes"]
+    assert programme["milestones"]["M2"]["status"] == "not-payable"
+    assert programme["milestones"]["M3"]["status"] == "not-payable"

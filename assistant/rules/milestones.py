@@ -297,6 +297,20 @@ def assess_m3(prog: Programme, latest: Delivery | None, method: Method, findings
                                                    f"{fmt(ctx.add_six_months(end))} is not allowed (AchDate_13), so only an "
                                                    f"outcome reached by then can still be recorded{ctx.assumed_as_of()}",), "official",
                                    ("vr-2526", "field-achdate"))
+        # (an event in the other method's form is still an event: as for M2, no six-month verdict then)
+        other_form = bool((method == "event-indicators" and prog.event_aims) or
+                          (method == "event-aims" and latest.fams_of("EVI")))
+        passed = None if other_form or event_dates(prog, method) or (
+            method == "event-aims" and _standard_event(prog)) else _window_passed(prog, ctx)
+        if passed is not None:  # M2's six-month case: with no event there is no M3 either (PSM: M3 needs the event)
+            evi = method == "event-indicators"
+            return MilestoneStatus("not-payable", (f"more than six months have passed since the end of learning "
+                                                   f"({fmt(passed)}) with no event recorded, and M3 needs the event "
+                                                   "recorded first (the PSM six-month rule"
+                                                   + (", taken to hold for event indicators too: our reading" if evi
+                                                      else "") + f"){ctx.assumed_as_of()}",),
+                                   "inference" if evi else "official",
+                                   ("psm-bootcamps", "psm-bootcamps-evi") if evi else ("psm-bootcamps",))
         return MilestoneStatus("not-yet", ("no positive outcome (AchDate with Outcome 1) is recorded yet",), "official", ("field-achdate",))
     # The rule engine has judged the AchDate against Outcome, CompStatus and the six months: use its findings.
     own = [f for f in findings if f.rule in M3_RULES and f.aim_seq == latest.seq and f.con_ref == latest.con_ref_number]
