@@ -300,7 +300,8 @@ def assess_m3(prog: Programme, latest: Delivery | None, method: Method, findings
         # (an event in the other method's form is still an event: as for M2, no six-month verdict then)
         other_form = bool((method == "event-indicators" and prog.event_aims) or
                           (method == "event-aims" and latest.fams_of("EVI")))
-        passed = None if other_form or event_dates(prog, method) or (
+        # (a break in learning waits for the learner's return, as M2 does)
+        passed = None if latest.comp_status == "6" or other_form or event_dates(prog, method) or (
             method == "event-aims" and _standard_event(prog)) else _window_passed(prog, ctx)
         if passed is not None:  # M2's six-month case: with no event there is no M3 either (PSM: M3 needs the event)
             evi = method == "event-indicators"
