@@ -255,3 +255,22 @@ def test_six_months_with_no_event_is_no_m3_either(capsys):
     [programme] = learner["programmes"]
     assert programme["milestones"]["M2"]["status"] == "not-payable"
     assert programme["milestones"]["M3"]["status"] == "not-payable"
+
+
+def test_a_file_prepared_after_today_is_a_file_error(capsys, tmp_path):
+    """Header_2 (2025-26 workbook, File Level): a FilePreparationDate after today is refused; the checks made "as of"
+    it are moved too, so the file is not "nothing wrong"."""
+    from datetime import date, timedelta
+
+    later = (date.today() + timedelta(days=90)).isoformat()
+    path = tmp_path / "ILR-future.xml"
+    path.write_text((HERE / "f8-2526-clean.xml").read_text(encoding="utf-8").replace(
+        "<FilePreparationDate>2026-03-02</FilePreparationDate>", f"<FilePreparationDate>{later}</FilePreparationDate>"),
+        encoding="utf-8")
+    code, out, _ = diagnose(capsys, "--format", "json", str(path))
+    assert code == 1
+    [found] = json.loads(out)["file_findings"]
+    assert (found["rule"], found["field"]) == ("Header_2", "FilePreparationDate")
+    assert "a person must check" in found["detail"].lower()
+    code, _, _ = diagnose(capsys, str(HERE / "f8-2526-clean.xml"))
+    assert code == 0

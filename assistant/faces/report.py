@@ -137,7 +137,8 @@ def file_findings_for(learners: Iterable[Learner], ctx: Context, result: ReadRes
     for position, learner in enumerate(learners, 1):
         if learner.learn_ref not in ("(snippet)", "(no LearnRefNumber)"):  # the model's words for "none"
             tracker.add(learner.learn_ref, position, learner.line)
-    header = (header_findings(result.namespace, result.header_year, result.has_header, ctx)
+    header = (header_findings(result.namespace, result.header_year, result.has_header, ctx,
+                              result.file_preparation_date)
               if result is not None and result.kind == "file" else [])
     return header + duplicate_findings(tracker.duplicates, ctx)
 
@@ -270,7 +271,8 @@ def diagnose_file(path: str, out: TextIO, err: TextIO, *, fmt: str = "text", sum
     try:
         if error is None:
             tally.file_findings = file_findings_data(
-                header_findings(stream.info.namespace, stream.info.header_year, stream.info.has_header, ctx)
+                header_findings(stream.info.namespace, stream.info.header_year, stream.info.has_header, ctx,
+                                stream.info.file_preparation_date)
                 + duplicate_findings(stream.refs.duplicates, ctx))
         if error is not None and fixed is not None:
             fixed.abandon()

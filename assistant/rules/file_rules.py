@@ -12,6 +12,7 @@ keeps only the references, not the learners).
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Iterable
 
 from ..ilr.model import Learner
@@ -21,9 +22,17 @@ from .base import Context, Finding, Hit, rule
 DUPLICATE_RULE = "R_06"
 #: The schema check (its id in knowledge/rules.yaml): also what a Header Year or namespace the XSD refuses breaks.
 SCHEMA_RULE = "Schema"
+#: The Header's FilePreparationDate must not be after today (2025-26 workbook, File Level).
+FUTURE_HEADER_RULE = "Header_2"
 #: Rules that only a whole file can break (R_06 fires on a learner only when the reader saw an earlier record with
 #: its reference; tests prove it on files).
-FILE_RULES = frozenset({DUPLICATE_RULE})
+FILE_RULES = frozenset({DUPLICATE_RULE, FUTURE_HEADER_RULE})
+
+
+@rule(FUTURE_HEADER_RULE)
+def header_2(learner: Learner, ctx: Context) -> Iterable[Hit]:
+    """File-level: see `header_findings`; a learner has no Header."""
+    return ()
 
 
 @rule(DUPLICATE_RULE)
@@ -68,8 +77,8 @@ def _short(year: str) -> str:
     return year[2:4] + year[5:7]
 
 
-def header_findings(namespace: str | None, header_year: str | None, has_header: bool,
-                    ctx: Context) -> list[tuple[str, Finding]]:
+def header_findings(namespace: str | None, header_year: str | None, has_header: bool, ctx: Context,
+                    prepared: date | None = None, today: date | None = None) -> list[tuple[str, Finding]]:
     """The file's own year against its schema: a Header Year the namespace's XSD refuses, or no ILR namespace.
 
     DfE validates the file against the year's XSD before any rule runs, and its file-level rule
@@ -77,7 +86,8 @@ def header_findings(namespace: str | None, header_year: str | None, has_header: 
     Level); the XSD's ``Year`` allows only the year's own value (``2526``). Either way the whole file
     is rejected and no learner in it is funded, so a file like that is never "nothing wrong". Which of
     the two is right (the namespace, the Year, the learners' dates) is for a person to say: no change.
-    Only a whole file with a Header is checked; a snippet has no namespace by nature.
+    Only a whole file with a Header is checked; a snippet has no namespace by nature. A FilePreparationDate
+    after ``today`` (Header_2) is refused too, and it would move every date check made "as of" it.
     """
     from ..ilr.years import year_from_namespace
     from .catalogue import catalogue
@@ -106,7 +116,21 @@ def header_findings(namespace: str | None, header_year: str | None, has_header: 
             "whole file and no learner in it is funded. A person must check which teaching year the file is for (the "
             "learners' dates, the collection it is sent to) and correct the Year or the namespace; this tool checked "
             f"it as {ctx.year}.")))
-    return [("", Finding(rule=SCHEMA_RULE, severity=text.severity, aim_seq=None, field=name, message=text.message,
-                         detail=detail, explanation=text.explanation, sources=text.sources, grade=ev.grade,
-                         year_note=ev.note))
-            for name, detail in found]
+    result = [("", Finding(rule=SCHEMA_RULE, severity=text.severity, aim_seq=None, field=name, message=text.message,
+                           detail=detail, explanation=text.explanation, sources=text.sources, grade=ev.grade,
+                           year_note=ev.note))
+              for name, detail in found]
+    today = today or date.today()
+    future = catalogue()[FUTURE_HEADER_RULE]
+    if prepared is not None and prepared > today and future.applies_in(ctx):
+        fev = evidence(FUTURE_HEADER_RULE, future.grade, ctx.year, future.year_notes.get(ctx.year))
+        result.append(("", Finding(
+            rule=FUTURE_HEADER_RULE, severity=future.severity, aim_seq=None, field="FilePreparationDate",
+            message=future.message,
+            detail=(f"FilePreparationDate is {prepared.isoformat()}, after today ({today.isoformat()}), so DfE rejects "
+                    "the file. A person must check the date the file was prepared and correct the Header; the checks "
+                    f"here were made as of {ctx.as_of.isoformat()}, so end dates, AchDates and the six months since the "
+                    "end of learning were judged against that date."),
+            explanation=future.explanation, sources=((fev.page,) if fev.page else ()) + future.sources,
+            grade=fev.grade, year_note=fev.note)))
+    return result
