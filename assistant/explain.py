@@ -16,7 +16,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz
 
-from .ilr.vocabulary import HGV_EVENT_AIMS
+from .ilr.vocabulary import HGV_EVENT_AIMS, aim_words
 from .knowledge_loader import Knowledge, KnowledgeError, knowledge_or_shipped, line_of, load_yaml
 from .dialogue.matching import Candidate, match, normalise, suggest
 from .rules.catalogue import RuleText
@@ -214,7 +214,7 @@ def lookup(term: str) -> Found:
     upper = t.upper().replace(" ", "")
     if upper in HGV_EVENT_AIMS:
         # One glossary entry covers all six; the heading names the one asked about.
-        return Found("one", (Item(f"hgv:{upper}", f"{upper} (HGV event aim)"),))
+        return Found("one", (Item(f"hgv:{upper}", f"{upper} ({aim_words(upper, None)})"),))
     m = re.fullmatch(r"Z(\d{1,7})", upper)
     if m:
         padded = "Z" + m.group(1).zfill(7)

@@ -11,6 +11,7 @@ when six months pass without one. Mixed into
 
 from __future__ import annotations
 
+from ..ilr.vocabulary import AIM_WORDS
 from ..rules.base import fmt
 from ..rules.milestones import before_what
 from .plan import Reason
@@ -42,7 +43,7 @@ class ProgrammeAimPlanning(ProgrammeBase):
                 self.plan.explain("The programme aim is closed but no event (interview offer, new role with the existing "
                                   "employer, self-employment plan) is recorded: " + self.event_needed(" on a completed programme")
                                   + ". Keep it open until the event, or until six months have passed.")
-            self.keep_open(seq, "programme aim (it spans the events that follow the learning)")
+            self.keep_open(seq, f"{AIM_WORDS['programme'][1]} (it spans the events that follow the learning)")
             if state == WAITING:
                 self.ask_event()
             return
@@ -51,7 +52,7 @@ class ProgrammeAimPlanning(ProgrammeBase):
             # Until then a programme that is not properly closed stays open.
             current = self.plan.aim(seq)
             if not (current.comp_status == "2" and current.learn_act_end_date):
-                self.keep_open(seq, "programme aim (its end date follows the learning's, which is not known yet)")
+                self.keep_open(seq, f"{AIM_WORDS['programme'][1]} (its end date follows the learning's, which is not known yet)")
             else:
                 end = self.closing_date(include_event=True)
                 if end and end > current.learn_act_end_date:

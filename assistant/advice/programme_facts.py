@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from ..ilr.model import Delivery, Programme
-from ..ilr.vocabulary import EVENT_AIM_FOR, STANDARD_EVENT_AIMS
+from ..ilr.vocabulary import EVENT_AIM_FOR, STANDARD_EVENT_AIMS, aim_words
 from ..rules.base import Context, fmt
 from ..rules.milestones import Method, method_for
 from .plan import Plan, seq_of
@@ -155,7 +155,7 @@ class ProgrammeFacts:
             return None
         hgv = [d.learn_aim_ref for d in self.events]
         if hgv:
-            return f"the HGV event aim {hgv[0]}"
+            return f"the {aim_words(hgv[0], '3')} {hgv[0]}"
         if p is not None and p.fams_of("EVI"):
             return "an event indicator (EVI)"
         return None

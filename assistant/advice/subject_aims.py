@@ -12,6 +12,7 @@ aim holds without asking first (never lose). Mixed into
 from __future__ import annotations
 
 from ..ilr.model import Delivery
+from ..ilr.vocabulary import AIM_WORDS
 from ..rules.base import fmt
 from .plan import Reason, seq_of
 from .programme_base import ProgrammeBase
@@ -68,7 +69,7 @@ class SubjectPlanning(ProgrammeBase):
         for s in self.subjects:
             if state == IN_LEARNING:
                 if s.comp_status in {None, "1"} or not s.learn_act_end_date:
-                    self.keep_open(seq_of(s), "subject learning aim")
+                    self.keep_open(seq_of(s), AIM_WORDS["subject"][1])
                 continue
             self.close_subject(s)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Iterable
 
 from ..ilr.model import Learner, format_value
-from ..ilr.vocabulary import EVENT_AIMS, STATUS_WORDS
+from ..ilr.vocabulary import METHOD_WORDS, STATUS_WORDS, aim_words, fam_words, field_words
 from ..rules.base import Source, add_months
 from ..rules.catalogue import catalogue
 from ..rules.catalogue import sources as all_sources
@@ -21,6 +21,7 @@ from .state import QA_CON_REF, UNKNOWN, State, role_aim
 from .walk import Walk, diagnose, fill
 
 if TYPE_CHECKING:
+    from ..advice.engine import Diagnosis
     from .tree import Node, Tree
     from .walk import Step
 
@@ -30,17 +31,24 @@ GRADE_WORDS = {
     "vendor": "vendor (an MIS supplier's reading)",
     "inference": "inference (our own reading; not confirmed by DfE)",
 }
-AIM_ROLE = {"1": "programme aim", "3": "component aim"}
 
 
 def _v(value: Any) -> str:
     if value is None:
         return "(none)"
     if isinstance(value, dict):
-        code = value.get("code")
-        since = value.get("date_from")
-        return f"{code}" + (f" from {since}" if since else "")
+        return fam_words(value.get("code"), value.get("date_from"))
     return format_value(value) or "(none)"
+
+
+def aim_heading(d: Diagnosis, seq: int, ref: str) -> str:
+    """"Aim 3 — Z0059747 (event aim: interview offer):" over an aim's changes; "new …" when the changes add the aim."""
+    aim = d.learner.delivery(seq)
+    added = aim is None
+    if added:  # an aim the changes add: what it is, as the changed record holds it
+        aim = d.fixed.delivery(seq)
+    role = ("new " if added else "") + aim_words(ref, aim.aim_type if aim is not None else None)
+    return f"Aim {seq} — {ref} ({role}):"
 
 
 def source_line(s: Source) -> str:
@@ -79,8 +87,7 @@ def record_table(learner: Learner) -> str:
     rows = ["| Aim | LearnAimRef | AimType | Start | Planned end | Actual end | CompStatus | Outcome | AchDate | FAMs |",
             "|---|---|---|---|---|---|---|---|---|---|"]
     for d in learner.deliveries[:MAX_TABLE_AIMS]:
-        fams = ", ".join(f"{f.type} {f.code or ''}".strip() + (f" from {f.date_from.isoformat()}" if f.date_from else "")
-                         for f in d.fams) or "(none)"
+        fams = ", ".join(fam_words(f.code, f.date_from, f.type) for f in d.fams) or "(none)"
         rows.append("| " + " | ".join([
             d.aim_seq or "?", d.learn_aim_ref or "?", d.aim_type or "?", _v(d.learn_start_date), _v(d.learn_plan_end_date),
             _v(d.learn_act_end_date), _v(d.comp_status), _v(d.outcome), _v(d.ach_date), fams]) + " |")
@@ -101,7 +108,7 @@ def _milestone_lines(programmes: list[Any], focus: str | None) -> list[str]:
     out = []
     for ps in programmes:
         name = "The bootcamp" if ps.con_ref == QA_CON_REF else f"Bootcamp {ps.con_ref or '(no ConRefNumber)'}"
-        head = f"{name} — {ps.method.replace('-', ' ')}" if ps.start else name  # no start: the method is not known
+        head = f"{name} — {METHOD_WORDS[ps.method]}" if ps.start else name  # no start: the method is not known
         out.append(f"- {head}:")
         for name in ("M1", "M2", "M3"):
             st = ps.milestones.get(name)
@@ -218,18 +225,10 @@ def proposal_text(state: State) -> Rendered:
         blocks = []
         for seq, changes in by_aim.items():
             ref = changes[0].aim_ref
-            aim = d.learner.delivery(seq) if d.learner else None
-            role = AIM_ROLE.get(aim.aim_type if aim else "", "new event aim" if ref in EVENT_AIMS else "new aim")
-            if aim is not None and aim.is_event_aim:
-                role = "event aim"
-            elif aim is not None and aim.is_subject_aim:
-                role = "subject learning aim"
             rows = ["| Field | Now | Record | Why | Evidence |", "|---|---|---|---|---|"]
             last: tuple[str, str] | None = None
             for c in changes:
-                name = c.field if c.field != "LearningDeliveryFAM" else f"LearningDeliveryFAM {c.fam_type}"
-                if c.field == "LearningDelivery":
-                    name = "(the aim itself)"
+                name = field_words(c.field, c.fam_type) if c.field != "LearningDelivery" else "(the aim itself)"
                 now = "(no aim)" if c.field == "LearningDelivery" and c.from_ is None else _v(c.from_)
                 to = ("remove the aim" if c.field == "LearningDelivery" else "nothing (leave it empty)") if c.to is None else _v(c.to)
                 if c.field == "ConRefNumber" and c.to == QA_CON_REF:
@@ -243,7 +242,7 @@ def proposal_text(state: State) -> Rendered:
                 rows.append(f"| {name} | {now} | **{to}** | {shown_why} | {shown_src} |")
                 rules += list(c.rules)
                 srcs += [s.id for s in c.sources]
-            blocks.append(f"Aim {seq} — {ref} ({role}):\n\n" + "\n".join(rows))
+            blocks.append(aim_heading(d, seq, ref) + "\n\n" + "\n".join(rows))
         parts.append("**What to record**\n\n" + "\n\n".join(blocks))
     else:
         parts.append("**What to record:** " + ("nothing yet: every change waits for what is not known (above)."
@@ -383,7 +382,7 @@ def why_text(tree: Tree, w: Walk, last: Walk | None, target: str | None) -> str:
     if c.diagnosis is not None:
         becauses = []
         for ch in c.diagnosis.proposal.changes:
-            becauses.append(f"- aim {ch.aim_seq} {ch.field}{' ' + ch.fam_type if ch.fam_type else ''}: "
+            becauses.append(f"- aim {ch.aim_seq} {field_words(ch.field, ch.fam_type)}: "
                             f"{'; '.join(ch.because)} — *{ch.grade}*")
         if becauses:
             parts.append("**Each change rests on:**\n\n" + "\n".join(becauses))

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from ..ilr.guard import InputError
-from ..ilr.vocabulary import EVENT_AIMS, PROGRAMME_AIM_REF, STATUS_ORDER, STATUS_URGENCY
+from ..ilr.vocabulary import STATUS_ORDER, STATUS_URGENCY, aim_words
 from .view import ChangeData, FileFindingData, LearnerView, field_name
 
 MILESTONES = ("M1", "M2", "M3")
@@ -91,7 +91,8 @@ class Tally:
             self.learners_with_errors += 1
         if v.changes:
             self.learners_with_changes += 1
-            for key in dict.fromkeys((aim_kind(c["aim_ref"]), change_kind(c)) for c in v.changes):
+            for key in dict.fromkeys((aim_words(c["aim_ref"], v.aim_types.get(c["aim_seq"]), events_as_one=True), change_kind(c))
+                                     for c in v.changes):
                 self.changes[key] += 1
         if v.questions:
             self.learners_with_questions += 1
@@ -172,15 +173,6 @@ def ordered(counter: Counter[str]) -> dict[str, int]:
     known = [s for s in STATUS_ORDER if counter.get(s)]
     other = sorted(s for s in counter if s not in STATUS_ORDER)
     return {s: counter[s] for s in known + other}
-
-
-def aim_kind(aim_ref: str | None) -> str:
-    ref = (aim_ref or "").upper()
-    if ref == PROGRAMME_AIM_REF:
-        return "programme aim"
-    if ref in EVENT_AIMS:
-        return "event aim"
-    return "subject aim" if ref else "aim"
 
 
 def change_kind(c: ChangeData) -> str:

@@ -25,6 +25,7 @@ from typing import Any, Iterable, Iterator, Protocol
 from ..advice.engine import Diagnosis, diagnose_learner
 from ..ilr.model import Learner
 from ..ilr.guard import InputError
+from ..ilr.vocabulary import METHOD_WORDS, fam_words
 from ..ilr.years import YearError, normalise_year, year_of
 from ..rules.base import Context, Finding
 from ..rules.evidence import year_header_notes
@@ -263,7 +264,7 @@ def show(value: Any) -> str:
 
         return shown(value)  # spaces as written must be seen (issue 10)
     if isinstance(value, dict):
-        return f"{value.get('code')}" + (f" from {value['date_from']}" if value.get("date_from") else "")
+        return fam_words(value.get("code"), value.get("date_from"))
     return str(value)
 
 
@@ -275,7 +276,7 @@ def text_learner(v: LearnerView) -> str:
     after = {p["con_ref"]: p for p in v.programmes_after}
     for p in v.programmes:
         state = v.states.get(p["con_ref"])
-        out.append(f"  Bootcamp {p['con_ref'] or '(no ConRefNumber)'}: {p['method']}, started {show(p['start'])}"
+        out.append(f"  Bootcamp {p['con_ref'] or '(no ConRefNumber)'}: {METHOD_WORDS[p['method']]}, started {show(p['start'])}"
                    + (f"; taken to be: {state}" if state else ""))
         for name, m in p["milestones"].items():
             out.append(f"    {name} {m['status']:<8} {m['reasons'][0]} [{m['evidence']}]")

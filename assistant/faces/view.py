@@ -22,6 +22,7 @@ from typing import Any, Mapping, NotRequired, Sequence, TypedDict
 
 from ..advice.engine import Diagnosis
 from ..advice.types import Change
+from ..ilr.vocabulary import field_words
 from ..rules.base import Finding, Source
 from ..rules.milestones import ProgrammeStatus
 
@@ -110,6 +111,9 @@ class LearnerView:
     findings_after: list[FindingData]
     #: LearnAimRef by AimSeqNumber, for rows that name a finding's aim (empty when nothing was found).
     aim_refs: Mapping[int | None, str | None]
+    #: AimType by AimSeqNumber, the aims the changes add included, for naming what a changed aim is
+    #: (empty when nothing changes).
+    aim_types: Mapping[int | None, str | None]
     #: Rule ids of the errors and of the other findings now, sorted, each once.
     errors: tuple[str, ...]
     warnings: tuple[str, ...]
@@ -172,6 +176,7 @@ def learner_view(dg: Diagnosis) -> LearnerView:
                           else [programme_data(p) for p in dg.programmes_after]),
         findings_after=[finding_data(f) for f in dg.findings_after],
         aim_refs={d.seq: d.learn_aim_ref for d in dg.learner.deliveries} if findings else {},
+        aim_types={d.seq: d.aim_type for d in dg.fixed.deliveries} if proposal.changes else {},
         errors=tuple(sorted({f.rule for f in findings if f.is_error})) if findings else (),
         warnings=tuple(sorted({f.rule for f in findings if not f.is_error})) if findings else (),
         needs_attention=dg.has_findings,
@@ -187,4 +192,4 @@ def file_findings_data(found: Sequence[tuple[str, Finding]]) -> list[FileFinding
 
 def field_name(c: ChangeData) -> str:
     """The field a change touches, with its FAM type: ``Outcome``, ``LearningDeliveryFAM EVI``."""
-    return f"{c['field']} {c['fam_type']}" if c.get("fam_type") else c["field"]
+    return field_words(c["field"], c.get("fam_type"))

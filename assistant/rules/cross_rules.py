@@ -12,7 +12,7 @@ from datetime import date
 from typing import Callable, Iterable, Iterator
 
 from ..ilr.model import Delivery, Learner, Programme, programmes
-from ..ilr.vocabulary import STANDARD_EVENT_AIMS
+from ..ilr.vocabulary import AIM_WORDS, STANDARD_EVENT_AIMS
 from ..ilr.years import year_of
 from .base import Context, Hit, fmt, rule
 
@@ -69,7 +69,7 @@ def _unpartnered(learner: Learner, aim_type: str, partner_type: str, partner: st
 
 @rule("R_135")
 def r135(learner: Learner, ctx: Context) -> Iterable[Hit]:
-    yield from _unpartnered(learner, "3", "1", "programme aim")
+    yield from _unpartnered(learner, "3", "1", AIM_WORDS["programme"][1])
 
 
 @rule("R_136")

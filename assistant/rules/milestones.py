@@ -15,7 +15,7 @@ from typing import Literal
 
 from ..ilr.model import Delivery, Learner, Programme, programmes
 from ..ilr.vocabulary import Status  # noqa: F401  (re-exported)
-from ..ilr.vocabulary import EVI_CUTOVER, STANDARD_EVENT_AIMS
+from ..ilr.vocabulary import AIM_WORDS, EVI_CUTOVER, PROGRAMME_AIM_REF, STANDARD_EVENT_AIMS
 from .base import Context, Finding, fmt
 
 Method = Literal["event-aims", "event-indicators"]
@@ -114,7 +114,7 @@ QUALIFYING_DAYS = 5
 
 def assess_m1(prog: Programme, latest: Delivery | None, errors: list[Finding], ctx: Context) -> MilestoneStatus:
     if latest is None or not prog.subject_aims:
-        missing = "programme aim (ZPROG001)" if latest is None else "subject learning aim"
+        missing = f"{AIM_WORDS['programme'][1]} ({PROGRAMME_AIM_REF})" if latest is None else AIM_WORDS["subject"][1]
         return MilestoneStatus("blocked", (f"the bootcamp has no {missing}, so it cannot be counted as a start",),
                                "official", ("psm-bootcamps",))
     start = latest.learn_start_date

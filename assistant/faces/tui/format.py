@@ -12,8 +12,7 @@ from datetime import date
 from typing import Any, Iterable, Mapping, Sequence
 
 from ...advice.types import Change
-from ...ilr.model import Delivery
-from ...ilr.vocabulary import EVENT_AIM_NAMES, EVENT_AIMS, HGV_EVENT_AIMS, PROGRAMME_AIM_REF
+from ...ilr.vocabulary import fam_words, field_words
 from ...dialogue.render import source_line
 from .port import SessionPort
 
@@ -27,42 +26,20 @@ def dash(value: Any) -> str:
     return str(value)
 
 
-def describe_aim(d: Delivery) -> str:
-    """What an aim is, in a word or two ("programme", "subject aim", "event: offer")."""
-    ref = (d.learn_aim_ref or "").upper()
-    if ref == PROGRAMME_AIM_REF or d.is_programme_aim:
-        return "programme"
-    if ref in EVENT_AIM_NAMES:
-        return EVENT_AIM_NAMES[ref]
-    if ref in HGV_EVENT_AIMS:
-        return "event: HGV"
-    if ref in EVENT_AIMS:
-        return "event aim"
-    if d.is_subject_aim:
-        return "subject aim"
-    return f"AimType {d.aim_type or '?'}"
-
-
-def format_value(value: Any, *, fam_type: str | None = None) -> str:
+def format_value(value: Any) -> str:
     """One side of a change (current or proposed), as the user would record it."""
     if value is None:
         return "(none)"
     if isinstance(value, Mapping):
-        code = value.get("code")
-        when = value.get("date_from")
-        parts = [p for p in (fam_type, code) if p]
-        text = " ".join(parts) if parts else "FAM"
-        return f"{text} from {when}" if when else text
+        return fam_words(value.get("code"), value.get("date_from"))
     return dash(value)
 
 
 def change_field(change: Change) -> str:
     """The field a change touches, naming the FAM type or the whole aim."""
-    if change.field == "LearningDeliveryFAM":
-        return f"FAM {change.fam_type or ''}".strip()
     if change.field == "LearningDelivery":
         return "aim"
-    return change.field
+    return field_words(change.field, change.fam_type, short=True)
 
 
 def change_values(change: Change) -> tuple[str, str]:
@@ -72,9 +49,9 @@ def change_values(change: Change) -> tuple[str, str]:
         proposed = f"add {change.to}" if change.from_ is None else ("remove" if change.to is None else str(change.to))
         return current, proposed
     if change.to is None and change.from_ is not None:
-        return format_value(change.from_, fam_type=change.fam_type), "remove the value"
-    return (format_value(change.from_, fam_type=change.fam_type),
-            format_value(change.to, fam_type=change.fam_type))
+        return format_value(change.from_), "remove the value"
+    return (format_value(change.from_),
+            format_value(change.to))
 
 
 def change_aim(change: Change) -> str:

@@ -27,9 +27,8 @@ if TYPE_CHECKING:
 
     from ....ilr.model import Delivery, Learner
 
-from ....ilr.vocabulary import STATUS_MARKS, STATUS_WORDS
-from ..format import (change_aim, change_field, change_source,
-                      change_values, dash, describe_aim)
+from ....ilr.vocabulary import METHOD_WORDS, STATUS_MARKS, STATUS_WORDS, aim_words
+from ..format import change_aim, change_field, change_source, change_values, dash
 
 #: Record columns: (key, header, ILR fields whose change highlights the cell, one per line of the cell).
 #: Two lines a cell keep the table about 45 columns wide: it fits the side panel at 120 columns uncut.
@@ -58,6 +57,11 @@ def _evi_text(d: Any) -> str:
     first = fams[0]
     when = first.date_from.isoformat() if first.date_from else "no date"
     return f"{first.code or '?'}\n{when}"
+
+
+def aim_cell(d: Delivery, *, new: bool = False) -> tuple[str, str]:
+    """The aim column's two lines: number and reference over what the aim is (short words; "+ " when added)."""
+    return f"{d.aim_seq or '?'} {d.learn_aim_ref or '?'}", ("+ " if new else "") + aim_words(d.learn_aim_ref, d.aim_type, short=True)
 
 
 def _has_evi(learner: Any) -> bool:
@@ -111,9 +115,8 @@ class RecordTable(DataTable[Text]):
     def _add(self, d: Delivery, columns: list[tuple[str, str, tuple[str, ...]]], touched: set[tuple[int, str]],
              changed: Style, note: Style, *, new: bool) -> None:
         seq = d.seq or 0
-        first = f"{d.aim_seq or '?'} {d.learn_aim_ref or '?'}"
         values = {
-            "aim": (first, ("+ " if new else "") + describe_aim(d)),
+            "aim": aim_cell(d, new=new),
             "start": (dash(d.learn_start_date), dash(d.learn_plan_end_date)),
             "end": (dash(d.learn_act_end_date), dash(d.ach_date)),
             "cs": (dash(d.comp_status), dash(d.outcome)),
@@ -164,7 +167,7 @@ class MilestoneBar(Vertical):
         after_by_ref = {p.con_ref: p for p in after or ()}
         rows: list[Static] = []
         for prog in before or ():
-            method = "event indicators (EVI)" if prog.method == "event-indicators" else "event aims"
+            method = METHOD_WORDS[prog.method]
             rows.append(Static(f"[b]{escape(prog.con_ref or 'no ConRefNumber')}[/b] [dim]· {method}[/dim]",
                                classes="programme"))
             later = after_by_ref.get(prog.con_ref)
