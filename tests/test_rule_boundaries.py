@@ -193,6 +193,8 @@ case("ah02 AddHours on FM37", "AddHours_02", "2024-25", learner(prog(), subject(
 case("ah02 no AddHours", "AddHours_02", "2024-25", learner(prog(), subject()), False)
 # -- LearnDelFAMType_01: FundModel 25, 82, 35, 36, 37, 81, 10, 11 or 38 and no SOF ---------------------------------------
 case("ldf01 FM37 without SOF", "LearnDelFAMType_01", "2024-25", learner(prog(fams=(("FFI", "1"),)), subject()), True)
+case("ldf01 FM35 PT32 aim without SOF", "LearnDelFAMType_01", "2024-25",
+     learner(prog(FundModel="35", fams=(("FFI", "1"),)), subject()), True)
 case("ldf01 FM99 PT32 aim without SOF (FM99 not listed)", "LearnDelFAMType_01", "2024-25",
      learner(prog(FundModel="99", fams=(("FFI", "1"),)), subject()), False)
 # -- LearnDelFAMType_111: ProgType 32 and no FFI; _112: ProgType 32 and SOF <> 105 -----------------------------------------

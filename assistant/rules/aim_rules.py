@@ -319,10 +319,15 @@ def addhours_02(learner: Learner, ctx: Context) -> Iterable[Hit]:
             yield hit(d, "AddHours", f"AddHours {d.add_hours} is recorded on a FundModel 37 aim")
 
 
+#: LearnDelFAMType_01: "The Source of funding must be returned for all funding models (FundModel = 25, 82, 35,
+#: 36, 37, 81, 10, 11, 38)" (2025-26 workbook): a ProgType 32 aim coded with another of these still needs one.
+SOF_FUND_MODELS = {"25", "82", "35", "36", "37", "81", "10", "11", "38"}
+
+
 @rule("LearnDelFAMType_01")
 def learndelfamtype_01(learner: Learner, ctx: Context) -> Iterable[Hit]:
     for d in bootcamp_aims(learner):
-        if d.fund_model == "37" and not d.fams_of("SOF"):
+        if d.fund_model in SOF_FUND_MODELS and not d.fams_of("SOF"):
             yield hit(d, "LearningDeliveryFAM", "no SOF (source of funding) FAM is recorded", "SOF")
 
 
