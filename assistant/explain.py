@@ -354,6 +354,9 @@ def rule_history(r: RuleText) -> str:
         cond = (page.condition or "").strip()
         changed = cond and previous is not None and cond != previous
         text = f"- **{year}** ({head}, *official*, {page.source}): "
+        if r.excludes_bootcamps(year):
+            text += ("Skills Bootcamps (FundModel 37 and ProgType 32) are excluded this year; it still fires on an "
+                     "aim with only one of the two. ")
         text += (f"{'changed: ' if changed else ''}{cond}" if cond else "as listed")
         if page.exclusions:
             text += f" Exclusions: {page.exclusions}"

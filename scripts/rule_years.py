@@ -33,7 +33,8 @@ def cell(rid: str, year: str) -> str:
     ev = evidence(rid, text.grade, year, text.year_notes.get(year))
     if page is not None and page.exists:
         kind = "workbook" if page.source == "workbook" else page.source
-        return f"[{kind} v{page.version or '?'} ({page.status or '?'})]({facts.page_url(rid)}) → {ev.grade}"
+        excluded = "bootcamps excluded (FM37+PT32); " if text.excludes_bootcamps(year) else ""
+        return f"{excluded}[{kind} v{page.version or '?'} ({page.status or '?'})]({facts.page_url(rid)}) → {ev.grade}"
     return f"not held → {ev.wording_year or 'our reading'} wording, {ev.grade}"
 
 

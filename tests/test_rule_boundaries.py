@@ -108,6 +108,11 @@ case("out10 outcome 8 continuing", "Outcome_10", "2024-25", learner(prog(Outcome
 case("out11 2024-25 continuing with outcome 8", "Outcome_11", "2024-25", learner(prog(Outcome="8"), subject()), True)
 case("out11 2025-26 bootcamp excluded", "Outcome_11", "2025-26",
      learner(*starting("2025-09-01", Outcome="8")), False)
+# the exclusion needs both FundModel 37 and ProgType 32: an FM37 aim with ProgType 99 is not excluded
+case("out11 2025-26 FM37 aim without ProgType 32 is not excluded", "Outcome_11", "2025-26",
+     learner(prog(LearnStartDate="2025-09-01", LearnPlanEndDate="2026-06-30", ProgType="99", Outcome="8")), True)
+case("out11 2025-26 PT32 aim with FundModel 35 is not excluded", "Outcome_11", "2025-26",
+     learner(prog(LearnStartDate="2025-09-01", LearnPlanEndDate="2026-06-30", FundModel="35", Outcome="8")), True)
 # -- Outcome_12 (2025-26 v3): LearnActEndDate known and Outcome unknown -----------------------------------
 case("out12 2025-26 end without outcome", "Outcome_12", "2025-26",
      learner(*starting("2025-09-01", end="2025-12-19", Outcome=None)), True)

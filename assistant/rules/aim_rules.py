@@ -183,8 +183,12 @@ def outcome_10(learner: Learner, ctx: Context) -> Iterable[Hit]:
 
 @rule("Outcome_11")
 def outcome_11(learner: Learner, ctx: Context) -> Iterable[Hit]:
-    """Bootcamps are excluded from 2025-26; before that the forum shows it firing on them."""
+    """Bootcamps (FundModel 37 *and* ProgType 32) are excluded from 2025-26; before that the forum shows it
+    firing on them. The exclusion needs both codes: an aim with only one of them is still checked."""
+    excluded = ctx.excludes_bootcamps("Outcome_11")
     for d in bootcamp_aims(learner):
+        if excluded and d.fund_model == "37" and d.prog_type == "32":
+            continue
         if d.outcome is not None and readable(d, "LearnActEndDate") and d.learn_act_end_date is None:
             yield hit(d, "Outcome", f"Outcome is {d.outcome} but LearnActEndDate is empty")
 

@@ -57,7 +57,14 @@ class Context:
         from .catalogue import catalogue
 
         text = catalogue().get(rule_id)
-        return bool(text and not text.exempt and text.applies_in(self))
+        return bool(text and not text.excludes_bootcamps(self.year) and text.applies_in(self))
+
+    def excludes_bootcamps(self, rule_id: str) -> bool:
+        """Whether DfE excludes Skills Bootcamps (FundModel 37 and ProgType 32) from a rule in this year."""
+        from .catalogue import catalogue
+
+        text = catalogue().get(rule_id)
+        return bool(text and text.excludes_bootcamps(self.year))
 
     def year_at_least(self, year: str) -> bool:
         return year_index(self.year) >= year_index(year)

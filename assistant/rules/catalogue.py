@@ -30,6 +30,14 @@ class RuleText:
     exempt: bool = False
     message_note: str | None = None
     year_notes: dict[str, str] = field(default_factory=dict)
+    #: From this teaching year DfE excludes Skills Bootcamps (FundModel 37 and ProgType 32) from the rule; it
+    #: still runs on an aim that has only one of the two (Outcome_11 from 2025-26).
+    bootcamps_excluded_from: str | None = None
+
+    def excludes_bootcamps(self, year: str) -> bool:
+        """True where an aim with FundModel 37 and ProgType 32 does not trigger the rule in ``year``."""
+        return self.exempt or (self.bootcamps_excluded_from is not None
+                               and year_index(year) >= year_index(self.bootcamps_excluded_from))
 
     @property
     def grade(self) -> Grade:
@@ -123,6 +131,9 @@ def _build_catalogue(kb: Knowledge) -> dict[str, RuleText]:
         if severity not in SEVERITIES:
             raise KnowledgeError(path, f"{rid}.severity", f"'{severity}' is not one of {', '.join(SEVERITIES)}", line)
         since, until = _years(require(entry, "years", path, rid), path, f"{rid}.years", line)
+        excluded_from = entry.get("bootcamps_excluded_from")
+        if excluded_from is not None:
+            excluded_from, _ = _years(str(excluded_from), path, f"{rid}.bootcamps_excluded_from", line)
         notes = entry.get("year_notes") or {}
         if not isinstance(notes, dict):
             raise KnowledgeError(path, f"{rid}.year_notes", "should map teaching years to notes", line)
@@ -137,6 +148,7 @@ def _build_catalogue(kb: Knowledge) -> dict[str, RuleText]:
             exempt=bool(entry.get("exempt", False)),
             message_note=entry.get("message_note"),
             year_notes={normalise_year(k): v for k, v in notes.items()},
+            bootcamps_excluded_from=excluded_from,
         )
     _check_registry(texts, path)
     return texts
