@@ -356,6 +356,51 @@ case("r150 2025-26 programme started 31 July 2025", "R_150", "2025-26",
 case("r150 2025-26 programme started 1 August 2025", "R_150", "2025-26",
      learner(*starting("2025-08-01", end="2025-12-19"), event("2025-07-30")), False)
 
+# -- Rules added by the audit (2025-26 workbook): record-only rules bearing on bootcamp aims -------------------------------
+case("aimtype01 AimType 2", "AimType_01", "2024-25", learner(prog(), subject(AimType="2")), True)
+case("aimtype01 AimType 3", "AimType_01", "2024-25", learner(prog(), subject()), False)
+case("pt01 component with no ProgType", "ProgType_01", "2024-25", learner(prog(), subject(ProgType=None)), True)
+case("pt01 component with ProgType 32", "ProgType_01", "2024-25", learner(prog(), subject()), False)
+# ProgType_23: Z0059747/8/9 and ProgType <> 32 or not returned; not triggered by LDM 396
+case("pt23 event aim with ProgType 99", "ProgType_23", "2024-25",
+     learner(closed_prog(), closed_subject(), event("2024-12-20", ProgType="99")), True)
+case("pt23 event aim with no ProgType", "ProgType_23", "2024-25",
+     learner(closed_prog(), closed_subject(), event("2024-12-20", ProgType=None)), True)
+case("pt23 event aim with ProgType 32", "ProgType_23", "2024-25",
+     learner(closed_prog(), closed_subject(), event("2024-12-20")), False)
+case("pt23 Project S pilot (LDM 396) excluded", "ProgType_23", "2024-25",
+     learner(closed_prog(), closed_subject(),
+             event("2024-12-20", ProgType="99", fams=DEFAULT_FAMS + (("LDM", "396"),))), False)
+case("pt23 HGV event aim not in its list", "ProgType_23", "2024-25",
+     learner(closed_prog(), closed_subject(), event("2024-12-20", ref="Z0060439", ProgType="99")), False)
+# LearnAimRef_30: ZPROG001 only with AimType 1, "any other combination of these two values is invalid"
+case("lar30 ZPROG001 as a component", "LearnAimRef_30", "2024-25",
+     learner(prog(), prog(2, AimType="3")), True)
+case("lar30 programme aim that is not ZPROG001", "LearnAimRef_30", "2024-25",
+     learner(prog(LearnAimRef="Z0059758"), subject()), True)
+case("lar30 ZPROG001 as the programme aim", "LearnAimRef_30", "2024-25", learner(prog(), subject()), False)
+# LearnDelFAMType_18: SOF, FFI, … occurrence > 1
+case("ldf18 two SOF", "LearnDelFAMType_18", "2024-25",
+     learner(prog(fams=DEFAULT_FAMS + (("SOF", "105"),)), subject()), True)
+case("ldf18 two FFI with different codes", "LearnDelFAMType_18", "2024-25",
+     learner(prog(fams=DEFAULT_FAMS + (("FFI", "2"),)), subject()), True)
+case("ldf18 one of each", "LearnDelFAMType_18", "2024-25", learner(prog(), subject()), False)
+case("ldf18 two EVI (not in its list)", "LearnDelFAMType_18", "2025-26",
+     learner(prog(LearnStartDate="2025-09-01", LearnPlanEndDate="2026-06-30",
+                  fams=DEFAULT_FAMS + (("EVI", "4", "2025-10-06"), ("EVI", "5", "2025-11-03"))), S25), False)
+# R_52: same FAM type and code twice on an aim (LSF, ACT, ALB excepted)
+case("r52 the same EVI code twice", "R_52", "2025-26",
+     learner(prog(LearnStartDate="2025-09-01", LearnPlanEndDate="2026-06-30",
+                  fams=DEFAULT_FAMS + (("EVI", "4", "2025-10-06"), ("EVI", "4", "2025-11-03"))), S25), True)
+case("r52 two EVI codes", "R_52", "2025-26",
+     learner(prog(LearnStartDate="2025-09-01", LearnPlanEndDate="2026-06-30",
+                  fams=DEFAULT_FAMS + (("EVI", "4", "2025-10-06"), ("EVI", "5", "2025-11-03"))), S25), False)
+case("r52 LSF may repeat", "R_52", "2024-25",
+     learner(prog(fams=DEFAULT_FAMS + (("LSF", "1", "2024-09-02"), ("LSF", "1", "2024-11-01"))), subject()), False)
+# R_07: two aims with one AimSeqNumber
+case("r07 two aims numbered 2", "R_07", "2024-25", learner(prog(), subject(), subject(2, ref="Z0009734")), True)
+case("r07 aims numbered 1 and 2", "R_07", "2024-25", learner(prog(), subject()), False)
+
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_rule_at_its_boundary(name: str) -> None:

@@ -1,0 +1,98 @@
+"""DfE rules that bear on bootcamp records and need nothing but the record: codes, repeats, aim references.
+
+Added by the rule audit against DfE's 2025-26 workbook (knowledge/reference/): each
+checks what its "error where …" says, on bootcamp aims (FundModel 37 or ProgType 32)
+or, where the rule is about an event aim's programme type, on any aim.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Iterable
+
+from ..ilr.model import Learner
+from ..ilr.vocabulary import STANDARD_EVENT_AIMS
+from .aim_rules import hit, readable
+from .base import Context, Hit, bootcamp_aims, fmt, rule
+
+#: ILR_AimType: 1 programme aim, 3 component aim, 4 not part of a programme, 5 core aim.
+AIM_TYPE_CODES = {"1", "3", "4", "5"}
+#: LearnDelFAMType_18: FAM types that may occur once on an aim.
+ONCE_ONLY_FAMS = ("SOF", "FFI", "EEF", "RES", "ADL", "ACL", "AFL", "ASL", "FLN")
+#: R_52 is not triggered by these (they may repeat with different dates).
+REPEATABLE_FAMS = {"LSF", "ACT", "ALB"}
+#: ProgType_23 is not triggered by the 'Project S Pilot for Skills Bootcamps' (LDM 396).
+PROJECT_S_PILOT = "396"
+
+
+@rule("AimType_01")
+def aimtype_01(learner: Learner, ctx: Context) -> Iterable[Hit]:
+    """AimType <> valid lookup on ILR_AimType."""
+    for d in bootcamp_aims(learner):
+        if d.aim_type is not None and d.aim_type not in AIM_TYPE_CODES:
+            yield hit(d, "AimType", f"AimType is {d.aim_type}; valid codes are 1, 3, 4 and 5")
+
+
+@rule("ProgType_01")
+def progtype_01(learner: Learner, ctx: Context) -> Iterable[Hit]:
+    """AimType 1 or 3 and ProgType unknown."""
+    for d in bootcamp_aims(learner):
+        if d.aim_type in {"1", "3"} and d.prog_type is None and readable(d, "ProgType"):
+            yield hit(d, "ProgType", f"{d.learn_aim_ref or 'the aim'} is AimType {d.aim_type} but has no ProgType")
+
+
+@rule("ProgType_23")
+def progtype_23(learner: Learner, ctx: Context) -> Iterable[Hit]:
+    """LearnAimRef Z0059747/8/9 and ProgType <> 32 or not returned; not LDM 396 (Project S pilot)."""
+    for d in learner.deliveries:
+        if (d.learn_aim_ref or "").upper() not in STANDARD_EVENT_AIMS or not readable(d, "ProgType"):
+            continue
+        if any(f.code == PROJECT_S_PILOT for f in d.fams_of("LDM")):
+            continue
+        if d.prog_type != "32":
+            yield hit(d, "ProgType", f"event aim {d.learn_aim_ref} has ProgType {fmt(d.prog_type)}, not 32")
+
+
+@rule("LearnAimRef_30")
+def learnaimref_30(learner: Learner, ctx: Context) -> Iterable[Hit]:
+    """ZPROG001 only with AimType 1: "any other combination of these two values is invalid"."""
+    for d in bootcamp_aims(learner):
+        if not readable(d, "LearnAimRef", "AimType") or d.aim_type is None or d.learn_aim_ref is None:
+            continue
+        is_zprog = d.learn_aim_ref.upper() == "ZPROG001"
+        if is_zprog and d.aim_type != "1":
+            yield hit(d, "AimType", f"ZPROG001 has AimType {d.aim_type}; it is only valid as a programme aim (AimType 1)")
+        elif d.aim_type == "1" and not is_zprog:
+            yield hit(d, "LearnAimRef", f"the programme aim (AimType 1) has LearnAimRef {d.learn_aim_ref}, not ZPROG001")
+
+
+@rule("LearnDelFAMType_18")
+def learndelfamtype_18(learner: Learner, ctx: Context) -> Iterable[Hit]:
+    """SOF, FFI, EEF, RES, ADL, ACL, AFL, ASL or FLN with occurrence > 1 on one aim."""
+    for d in bootcamp_aims(learner):
+        for fam_type in ONCE_ONLY_FAMS:
+            found = d.fams_of(fam_type)
+            if len(found) > 1:
+                codes = ", ".join(fmt(f.code) for f in found)
+                yield hit(d, "LearningDeliveryFAM", f"{len(found)} {fam_type} FAMs on one aim ({codes})", fam_type)
+
+
+@rule("R_52")
+def r_52(learner: Learner, ctx: Context) -> Iterable[Hit]:
+    """More than one FAM with the same type and code on an aim (LSF, ACT and ALB excepted)."""
+    for d in bootcamp_aims(learner):
+        counts = Counter((f.type, f.code) for f in d.fams if f.type and f.type not in REPEATABLE_FAMS)
+        for (fam_type, code), n in counts.items():
+            if n > 1:
+                yield hit(d, "LearningDeliveryFAM", f"{n} {fam_type} FAMs with code {fmt(code)} on one aim", fam_type)
+
+
+@rule("R_07")
+def r_07(learner: Learner, ctx: Context) -> Iterable[Hit]:
+    """More than one LearningDelivery with the same AimSeqNumber for the learner."""
+    seqs = Counter(d.seq for d in learner.deliveries if d.seq is not None and readable(d, "AimSeqNumber"))
+    said: set[int] = set()
+    for d in learner.deliveries:
+        if d.seq is not None and seqs[d.seq] > 1 and d.seq not in said and d.is_bootcamp:
+            said.add(d.seq)
+            yield Hit(d.seq, "AimSeqNumber", f"{seqs[d.seq]} aims have AimSeqNumber {d.seq}", d.con_ref_number)
