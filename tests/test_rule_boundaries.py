@@ -376,8 +376,10 @@ case("pt23 HGV event aim not in its list", "ProgType_23", "2024-25",
 # LearnAimRef_30: ZPROG001 only with AimType 1, "any other combination of these two values is invalid"
 case("lar30 ZPROG001 as a component", "LearnAimRef_30", "2024-25",
      learner(prog(), prog(2, AimType="3")), True)
+# … "any other combination" is ambiguous; DfE's flowchart (24-25 page) triggers only on ZPROG001 returned
+# as something other than AimType 1, so an AimType 1 aim with another reference does not trigger it
 case("lar30 programme aim that is not ZPROG001", "LearnAimRef_30", "2024-25",
-     learner(prog(LearnAimRef="Z0059758"), subject()), True)
+     learner(prog(LearnAimRef="Z0059758"), subject()), False)
 case("lar30 ZPROG001 as the programme aim", "LearnAimRef_30", "2024-25", learner(prog(), subject()), False)
 # LearnDelFAMType_18: SOF, FFI, … occurrence > 1
 case("ldf18 two SOF", "LearnDelFAMType_18", "2024-25",

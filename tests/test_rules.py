@@ -397,8 +397,6 @@ CASES: list[Case] = [
          (3, "ProgType")),
     Case("LearnAimRef_30", "ZPROG001 as a component aim",
          learner(prog(), subject(), prog(3, AimType="3")), learner(prog(), subject()), (3, "AimType")),
-    Case("LearnAimRef_30", "a programme aim that is not ZPROG001",
-         learner(prog(LearnAimRef="Z0059758"), subject()), learner(prog(), subject()), (1, "LearnAimRef")),
     Case("LearnDelFAMType_18", "two SOF FAMs on one aim",
          learner(prog(fams=fams(("SOF", "105"))), subject()), learner(prog(), subject()),
          (1, "LearningDeliveryFAM", "SOF")),

@@ -55,15 +55,17 @@ def progtype_23(learner: Learner, ctx: Context) -> Iterable[Hit]:
 
 @rule("LearnAimRef_30")
 def learnaimref_30(learner: Learner, ctx: Context) -> Iterable[Hit]:
-    """ZPROG001 only with AimType 1: "any other combination of these two values is invalid"."""
+    """ZPROG001 with an AimType other than 1.
+
+    The description adds "any other combination of these two values is invalid", which could also
+    mean an AimType 1 aim with another reference; DfE's own flowchart (2024-25 page) triggers only on
+    ZPROG001 recorded as something other than a programme aim, and that is what is checked here.
+    """
     for d in bootcamp_aims(learner):
         if not readable(d, "LearnAimRef", "AimType") or d.aim_type is None or d.learn_aim_ref is None:
             continue
-        is_zprog = d.learn_aim_ref.upper() == "ZPROG001"
-        if is_zprog and d.aim_type != "1":
+        if d.learn_aim_ref.upper() == "ZPROG001" and d.aim_type != "1":
             yield hit(d, "AimType", f"ZPROG001 has AimType {d.aim_type}; it is only valid as a programme aim (AimType 1)")
-        elif d.aim_type == "1" and not is_zprog:
-            yield hit(d, "LearnAimRef", f"the programme aim (AimType 1) has LearnAimRef {d.learn_aim_ref}, not ZPROG001")
 
 
 @rule("LearnDelFAMType_18")
