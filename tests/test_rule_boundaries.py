@@ -409,3 +409,16 @@ def test_rule_at_its_boundary(name: str) -> None:
     c = CASES[name]
     found = [f for f in check_learner(c.record, ctx(c.year, c.as_of or AS_OF[c.year])) if f.rule == c.rule]
     assert bool(found) == c.fires, (name, [(f.aim_seq, f.detail) for f in found])
+
+
+def test_an_event_aim_with_no_end_date_is_reported_as_our_reading_not_official() -> None:
+    """LearnAimRef_126's "LearnStartDate <> LearnPlanEndDate <> LearnActEndDate" does not say what an absent
+    date does: the finding stands (the PSM wants all three dates) but is graded inference, and says why."""
+    open_event = event("2024-12-20", CompStatus="1", LearnActEndDate=None, Outcome=None)
+    found = [f for f in check_learner(learner(closed_prog(), closed_subject(), open_event), ctx("2025-26", "2026-03-31"))
+             if f.rule == "LearnAimRef_126"]
+    assert found and found[0].grade == "inference" and "our reading" in (found[0].year_note or "")
+    split = event("2024-12-20", LearnPlanEndDate="2024-12-21")
+    found = [f for f in check_learner(learner(closed_prog("2024-12-21"), closed_subject(), split),
+                                      ctx("2025-26", "2026-03-31")) if f.rule == "LearnAimRef_126"]
+    assert found and found[0].grade == "official" and found[0].year_note is None

@@ -37,8 +37,8 @@ def readable(d: Delivery, *fields: str) -> bool:
     return True
 
 
-def hit(d: Delivery, field: str | None, detail: str, fam_type: str | None = None) -> Hit:
-    return Hit(d.seq if readable(d, "AimSeqNumber") else None, field, detail, d.con_ref_number, fam_type)
+def hit(d: Delivery, field: str | None, detail: str, fam_type: str | None = None, reading: str | None = None) -> Hit:
+    return Hit(d.seq if readable(d, "AimSeqNumber") else None, field, detail, d.con_ref_number, fam_type, reading)
 
 
 # -- field definition -------------------------------------------------------
@@ -280,6 +280,18 @@ def _dates_differ(d: Delivery) -> bool:
     return len(values) != 1 or None in values
 
 
+#: LearnAimRef_126/154 compare "LearnStartDate <> LearnPlanEndDate <> LearnActEndDate": whether an absent date
+#: makes them differ is not settled by that wording. The PSM records event aims "with all three date fields
+#: completed", so an absent date is reported, graded as our reading.
+EMPTY_EVENT_DATE = ("DfE's condition compares the three dates and does not say what an absent date does; reporting "
+                    "it follows the PSM (event aims are recorded with all three dates completed): our reading.")
+
+
+def _event_hit(d: Delivery) -> Hit:
+    empty = None in (d.learn_start_date, d.learn_plan_end_date, d.learn_act_end_date)
+    return hit(d, "LearnActEndDate", _event_dates_detail(d), reading=EMPTY_EVENT_DATE if empty else None)
+
+
 def _event_dates_detail(d: Delivery) -> str:
     return (f"{d.learn_aim_ref}: LearnStartDate {fmt(d.learn_start_date)}, LearnPlanEndDate "
             f"{fmt(d.learn_plan_end_date)}, LearnActEndDate {fmt(d.learn_act_end_date)}")
@@ -289,7 +301,7 @@ def _event_dates_detail(d: Delivery) -> str:
 def learnaimref_126(learner: Learner, ctx: Context) -> Iterable[Hit]:
     for d in bootcamp_aims(learner):
         if (d.learn_aim_ref or "").upper() in STANDARD_EVENT_AIMS and _dates_differ(d):
-            yield hit(d, "LearnActEndDate", _event_dates_detail(d))
+            yield _event_hit(d)
 
 
 @rule("LearnAimRef_154")
@@ -297,7 +309,7 @@ def learnaimref_154(learner: Learner, ctx: Context) -> Iterable[Hit]:
     for d in bootcamp_aims(learner):
         if ((d.learn_aim_ref or "").upper() in HGV_EVENT_AIMS and d.prog_type == "32"
                 and d.learn_start_date and d.learn_start_date >= ctx.date("hgv_and_r149_from") and _dates_differ(d)):
-            yield hit(d, "LearnActEndDate", _event_dates_detail(d))
+            yield _event_hit(d)
 
 
 # -- funding model, programme type, FAMs ---------------------------------------

@@ -90,6 +90,9 @@ class Hit:
     detail: str
     con_ref: str | None = None
     fam_type: str | None = None
+    #: Set where DfE's wording does not settle this case and the check follows our reading of it: the
+    #: finding is then graded inference, whatever pages are held, and says why (knowledge/rules.yaml says so too).
+    reading: str | None = None
 
 
 #: A finding's identity: rule, AimSeqNumber, field, ConRefNumber, FAM type.

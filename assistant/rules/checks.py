@@ -40,8 +40,10 @@ def check_learner(learner: Learner, ctx: Context) -> list[Finding]:
     for check, rid, severity, message, explanation, sources, grade, note in compiled_checks(
             ctx.year, learner.has_learner_details):
         for hit in check(learner, ctx):
+            hit_grade, hit_note = (grade, note) if hit.reading is None else \
+                ("inference", f"{note} {hit.reading}" if note else hit.reading)
             finding = Finding(rid, severity, hit.aim_seq, hit.field, message, hit.detail, explanation, sources,
-                              grade, hit.con_ref, hit.fam_type, note)
+                              hit_grade, hit.con_ref, hit.fam_type, hit_note)
             key = (rid, hit.aim_seq, hit.field, hit.con_ref, hit.fam_type, hit.detail)  # finding.key() + detail
             if key not in seen:
                 seen.add(key)
