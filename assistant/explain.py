@@ -274,6 +274,12 @@ def explain_key(key: str) -> str:
         parts = [f"**{r.id}** ({r.severity}, {r.years_text()})", f"Official message: “{r.message}”"]
         if r.message_note:
             parts.append(f"*Note on the wording:* {r.message_note}")
+        if r.unchecked:
+            from .rules.catalogue import UNCHECKED_NEEDS
+
+            parts.append(f"**Not checked by this tool:** DfE applies it to bootcamp records, but it needs "
+                         f"{UNCHECKED_NEEDS[r.unchecked]}, which this tool does not hold. A person must check it in "
+                         "DfE's validation report for the file.")
         if r.exempt:
             parts.append("Skills Bootcamps are excluded from this rule: it never fires on a bootcamp aim. If the funding "
                          "service reported it on an aim you took for a bootcamp aim, that aim is not recorded as one: "
@@ -344,6 +350,11 @@ def rule_history(r: RuleText) -> str:
             continue
         if page is not None and not page.exists:
             lines.append(f"- **{year}**: deleted (DfE {year}, <{y.page_url(r.id)}>)")
+            continue
+        if r.unchecked:
+            held = (f" (DfE {year}: version {page.version or '?'}, {page.status or '?'}, <{y.page_url(r.id)}>)"
+                    if page is not None else "")
+            lines.append(f"- **{year}**: not checked here (needs {r.unchecked}){held}")
             continue
         ev = evidence(r.id, r.grade, year, note)
         if page is None:

@@ -22,6 +22,8 @@ def cell(rid: str, year: str) -> str:
     text = catalogue()[rid]
     if text.exempt:
         return "exempt"
+    if text.unchecked and text.applies_in(Context(year, date.min)):
+        return f"not checked (needs {text.unchecked})"
     if not text.applies_in(Context(year, date.min)):
         return "n/a"
     facts = year_facts(year)

@@ -28,7 +28,7 @@ from ..ilr.guard import InputError
 from ..ilr.vocabulary import METHOD_WORDS, fam_words
 from ..ilr.years import YearError, normalise_year, year_of
 from ..rules.base import Context, Finding
-from ..rules.evidence import year_header_notes
+from ..rules.evidence import unchecked_note, year_header_notes
 from .counts import Tally, error_json, summary_text
 from .view import ChangeData, FileFindingData, FindingData, LearnerView, field_name
 
@@ -83,6 +83,9 @@ def resolve_input(year: str | None, year_source: str | None, file_date: date | N
         as_of = today
         notes.append(f"No file preparation date; checked as of today, {as_of.isoformat()}. Use --as-of to set it.")
     notes.extend(year_header_notes(year))
+    unchecked = unchecked_note(year)
+    if unchecked:
+        notes.append(unchecked)
     return InputInfo(year, year_source or "assumed", as_of, notes, as_of_assumed)
 
 

@@ -57,7 +57,7 @@ class Context:
         from .catalogue import catalogue
 
         text = catalogue().get(rule_id)
-        return bool(text and not text.excludes_bootcamps(self.year) and text.applies_in(self))
+        return bool(text and not text.unchecked and not text.excludes_bootcamps(self.year) and text.applies_in(self))
 
     def excludes_bootcamps(self, rule_id: str) -> bool:
         """Whether DfE excludes Skills Bootcamps (FundModel 37 and ProgType 32) from a rule in this year."""

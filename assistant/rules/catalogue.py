@@ -16,6 +16,13 @@ from .base import Context, Grade, Severity, Source
 from .registered import REGISTRY
 
 SEVERITIES = ("error", "warning", "advice")
+#: What a rule marked ``unchecked`` needs that this tool does not hold (knowledge/rules.yaml says which).
+UNCHECKED_NEEDS = {
+    "LARS": "the LARS learning aim database (aim validity dates and categories)",
+    "contracts": "DfE's contract data (FCS and the Skills Bootcamps contracts database)",
+    "code lists": "DfE's full code lists for the year (ILR lookups)",
+    "not read": "parts of the learner record this tool does not read",
+}
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,9 @@ class RuleText:
     #: From this teaching year DfE excludes Skills Bootcamps (FundModel 37 and ProgType 32) from the rule; it
     #: still runs on an aim that has only one of the two (Outcome_11 from 2025-26).
     bootcamps_excluded_from: str | None = None
+    #: DfE applies the rule to bootcamp records but it needs data this tool does not hold (a key of
+    #: UNCHECKED_NEEDS): it has no check, and every diagnosis says it was not checked.
+    unchecked: str | None = None
 
     def excludes_bootcamps(self, year: str) -> bool:
         """True where an aim with FundModel 37 and ProgType 32 does not trigger the rule in ``year``."""
@@ -134,6 +144,10 @@ def _build_catalogue(kb: Knowledge) -> dict[str, RuleText]:
         excluded_from = entry.get("bootcamps_excluded_from")
         if excluded_from is not None:
             excluded_from, _ = _years(str(excluded_from), path, f"{rid}.bootcamps_excluded_from", line)
+        unchecked = entry.get("unchecked")
+        if unchecked is not None and unchecked not in UNCHECKED_NEEDS:
+            raise KnowledgeError(path, f"{rid}.unchecked", f"'{unchecked}' is not one of {', '.join(UNCHECKED_NEEDS)}",
+                                 line)
         notes = entry.get("year_notes") or {}
         if not isinstance(notes, dict):
             raise KnowledgeError(path, f"{rid}.year_notes", "should map teaching years to notes", line)
@@ -149,6 +163,7 @@ def _build_catalogue(kb: Knowledge) -> dict[str, RuleText]:
             message_note=entry.get("message_note"),
             year_notes={normalise_year(k): v for k, v in notes.items()},
             bootcamps_excluded_from=excluded_from,
+            unchecked=unchecked,
         )
     _check_registry(texts, path)
     return texts
@@ -159,10 +174,13 @@ def _check_registry(texts: dict[str, RuleText], path: Path) -> None:
         if rid not in texts:
             raise KnowledgeError(path, rid, "a check with this id exists in assistant/rules/ but has no entry here")
     for rid, text in texts.items():
-        if not text.exempt and rid not in REGISTRY:
-            raise KnowledgeError(path, rid, "has no check in assistant/rules/ (mark it `exempt: true` if bootcamps are excluded)")
+        if not (text.exempt or text.unchecked) and rid not in REGISTRY:
+            raise KnowledgeError(path, rid, "has no check in assistant/rules/ (mark it `exempt: true` if bootcamps are "
+                                            "excluded, or `unchecked:` with what it needs that is not held)")
         if text.exempt and rid in REGISTRY:
             raise KnowledgeError(path, rid, "is marked exempt but has a check in assistant/rules/")
+        if text.unchecked and rid in REGISTRY:
+            raise KnowledgeError(path, rid, "is marked unchecked but has a check in assistant/rules/")
 
 
 def find_rule(text: str) -> RuleText | None:

@@ -73,6 +73,27 @@ def evidence(rule_id: str, rule_grade: Grade, year: str, year_note: str | None =
     return Evidence("inference", note, page_source(rule_id, near.name), near.name)
 
 
+def unchecked_note(year: str) -> str | None:
+    """The DfE rules on bootcamp records that this tool cannot check in ``year``, by what they need: said, never silent."""
+    from datetime import date
+
+    from .base import Context
+    from .catalogue import UNCHECKED_NEEDS, catalogue
+
+    ctx = Context(year, date.min)
+    by_need: dict[str, list[str]] = {}
+    for rid, text in catalogue().items():
+        if text.unchecked and text.applies_in(ctx):
+            by_need.setdefault(text.unchecked, []).append(rid)
+    if not by_need:
+        return None
+    parts = [f"{UNCHECKED_NEEDS[need]}: {', '.join(ids)}" for need, ids in by_need.items()]
+    return ("Not checked here, because they need data this tool does not hold (a person must check them in DfE's "
+            "validation report; `ilr-assistant explain RULE` says what each needs): " + "; ".join(parts) + ". "
+            "R_139, R_141 and R_149 need LARS too: every AimType 3 aim that is not an event aim is taken to be a "
+            "subject learning aim (our reading).")
+
+
 def year_header_notes(year: str) -> list[str]:
     """What is not held for this teaching year (knowledge/years/), said once wherever a record is checked."""
     facts = year_facts(year)
