@@ -256,9 +256,16 @@ case("r152 earliest start is the earlier of two programme aims", "R_152", "2025-
      learner(prog(1, LearnStartDate="2025-07-31", CompStatus="6", LearnActEndDate="2025-08-15", Outcome="3"),
              evi_prog("2025-10-06", start="2025-09-01", AimSeqNumber="3"),
              subject(LearnStartDate="2025-07-31")), True)
+# … "there is a record of EVI": on any aim of that programme, not only the programme aim
+case("r152 EVI on the subject aim of a programme started 31 July 2025", "R_152", "2025-26",
+     learner(prog(LearnStartDate="2025-07-31", LearnPlanEndDate="2026-06-30"),
+             subject(LearnStartDate="2025-07-31", fams=DEFAULT_FAMS + (EVI + ("2025-10-06",),))), True)
 # R_153: earliest start >= 2025-08-01 and EVI LearnDelFAMDateFrom < 2025-08-01
 case("r153 EVI dated 31 July 2025", "R_153", "2025-26",
      learner(evi_prog("2025-07-31", start="2025-08-01"), subject(LearnStartDate="2025-08-01")), True)
+case("r153 early EVI on the subject aim", "R_153", "2025-26",
+     learner(prog(LearnStartDate="2025-08-01", LearnPlanEndDate="2026-06-30"),
+             subject(LearnStartDate="2025-08-01", fams=DEFAULT_FAMS + (EVI + ("2025-07-31",),))), True)
 case("r153 EVI dated 1 August 2025", "R_153", "2025-26",
      learner(evi_prog("2025-08-01", start="2025-08-01"), subject(LearnStartDate="2025-08-01")), False)
 # R_154: earliest start >= 2025-08-01 and an AimType 3 event aim (standard or HGV)

@@ -210,21 +210,37 @@ def _evi_programmes(learner: Learner) -> Iterator[tuple[Programme, Delivery, dat
                 yield prog, p, earliest
 
 
+def _evi_holders(learner: Learner) -> Iterator[tuple[Delivery, date]]:
+    """Each aim holding an EVI, with its programme's earliest start, where a PT32 programme aim has one.
+
+    R_152/R_153 say "there is a record of EVI" without saying on which aim: any aim of the programme (same
+    ConRefNumber) counts; LearnDelFAMType_133 separately reports an EVI that is not on the programme aim.
+    """
+    seen: set[str | None] = set()
+    for prog, _p, earliest in _evi_programmes(learner):
+        if prog.con_ref in seen:
+            continue
+        seen.add(prog.con_ref)
+        for a in prog.aims:
+            if a.fams_of("EVI"):
+                yield a, earliest
+
+
 @rule("R_152")
 def r152(learner: Learner, ctx: Context) -> Iterable[Hit]:
-    for _prog, p, earliest in _evi_programmes(learner):
-        if earliest < ctx.date("evi_cutover") and p.fams_of("EVI"):
-            yield _hit(p, "LearningDeliveryFAM", f"the programme started {fmt(earliest)}, before 1 August 2025, "
+    for a, earliest in _evi_holders(learner):
+        if earliest < ctx.date("evi_cutover"):
+            yield _hit(a, "LearningDeliveryFAM", f"the programme started {fmt(earliest)}, before 1 August 2025, "
                                                  "so it records events with event aims, not EVI", "EVI")
 
 
 @rule("R_153")
 def r153(learner: Learner, ctx: Context) -> Iterable[Hit]:
-    for _prog, p, earliest in _evi_programmes(learner):
+    for a, earliest in _evi_holders(learner):
         if earliest >= ctx.date("evi_cutover"):
-            for fam in p.fams_of("EVI"):
+            for fam in a.fams_of("EVI"):
                 if fam.date_from and fam.date_from < ctx.date("evi_cutover"):
-                    yield _hit(p, "LearnDelFAMDateFrom", f"EVI {fmt(fam.code)} is dated {fmt(fam.date_from)}, before 1 August 2025", "EVI")
+                    yield _hit(a, "LearnDelFAMDateFrom", f"EVI {fmt(fam.code)} is dated {fmt(fam.date_from)}, before 1 August 2025", "EVI")
 
 
 @rule("R_154")
