@@ -410,6 +410,24 @@ case("r52 LSF may repeat", "R_52", "2024-25",
 case("r07 two aims numbered 2", "R_07", "2024-25", learner(prog(), subject(), subject(2, ref="Z0009734")), True)
 case("r07 aims numbered 1 and 2", "R_07", "2024-25", learner(prog(), subject()), False)
 
+# -- Rules that exclude Skills Bootcamps "(FundModel = 37 and ProgType = 32)": an aim with one of the two still triggers
+HALF = {"ProgType": "99"}  # FundModel 37 without ProgType 32 (FundModel_16 reports that too)
+for rule, fields in {
+        "CompStatus_05": {"Outcome": "8"},
+        "CompStatus_06": {"CompStatus": "3", "LearnActEndDate": "2024-12-20", "Outcome": "8", "WithdrawReason": "40"},
+        "Outcome_05": {"Outcome": "1"},
+        "Outcome_09": {"Outcome": "8"},
+        "AchDate_03": {"CompStatus": "2", "LearnActEndDate": "2024-12-20", "Outcome": "1", "AchDate": "2024-09-01"},
+        "AchDate_04": {"Outcome": "1", "AchDate": "2024-12-20"},
+        "AchDate_05": {"CompStatus": "2", "LearnActEndDate": "2024-12-20", "Outcome": "1", "AchDate": "2024-12-19"},
+        "AchDate_09": {"CompStatus": "2", "LearnActEndDate": "2024-12-20", "Outcome": "1", "AchDate": "2024-12-20"},
+}.items():
+    case(f"{rule} excluded for FundModel 37 and ProgType 32", rule, "2024-25", learner(prog(**fields), subject()), False)
+    case(f"{rule} fires on FundModel 37 with ProgType 99", rule, "2024-25",
+         learner(prog(**fields, **HALF), subject()), True)
+    case(f"{rule} fires on ProgType 32 with FundModel 35", rule, "2024-25",
+         learner(prog(**fields, FundModel="35"), subject()), True)
+
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_rule_at_its_boundary(name: str) -> None:

@@ -1,9 +1,10 @@
 """Checks on one aim at a time (the "Learning Delivery Rules" sheet).
 
 Only bootcamp aims (FundModel 37 or ProgType 32) are checked: this is a
-bootcamp tool, and a rule's bootcamp exclusions are honoured by not
-implementing the excluded rules here (they are listed in
-`knowledge/rules.yaml` as `exempt` so that `explain` can say so).
+bootcamp tool. Rules that exclude Skills Bootcamps are `exempt` in
+`knowledge/rules.yaml` (so that `explain` can say so); their checks, in
+record_rules.py, fire only on an aim with one of FundModel 37 / ProgType 32
+but not both, which DfE's exclusion does not cover.
 """
 
 from __future__ import annotations

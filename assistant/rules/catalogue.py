@@ -2,7 +2,7 @@
 
 Loaded once, checked on load: every rule has a message, a known severity, a
 readable year range and known sources; every registered check has an entry
-and every non-exempt entry has a check. Errors name the file, line and key.
+and every entry not marked `unchecked` has a check. Errors name the file, line and key.
 """
 
 from __future__ import annotations
@@ -174,11 +174,9 @@ def _check_registry(texts: dict[str, RuleText], path: Path) -> None:
         if rid not in texts:
             raise KnowledgeError(path, rid, "a check with this id exists in assistant/rules/ but has no entry here")
     for rid, text in texts.items():
-        if not (text.exempt or text.unchecked) and rid not in REGISTRY:
-            raise KnowledgeError(path, rid, "has no check in assistant/rules/ (mark it `exempt: true` if bootcamps are "
-                                            "excluded, or `unchecked:` with what it needs that is not held)")
-        if text.exempt and rid in REGISTRY:
-            raise KnowledgeError(path, rid, "is marked exempt but has a check in assistant/rules/")
+        if not text.unchecked and rid not in REGISTRY:
+            raise KnowledgeError(path, rid, "has no check in assistant/rules/ (mark it `unchecked:` with what it needs "
+                                            "that is not held)")
         if text.unchecked and rid in REGISTRY:
             raise KnowledgeError(path, rid, "is marked unchecked but has a check in assistant/rules/")
 

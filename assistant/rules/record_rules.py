@@ -8,9 +8,10 @@ or, where the rule is about an event aim's programme type, on any aim.
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 from typing import Iterable
 
-from ..ilr.model import Learner
+from ..ilr.model import Delivery, Learner
 from ..ilr.vocabulary import STANDARD_EVENT_AIMS
 from .aim_rules import hit, readable
 from .base import Context, Hit, bootcamp_aims, fmt, rule
@@ -23,6 +24,8 @@ ONCE_ONLY_FAMS = ("SOF", "FFI", "EEF", "RES", "ADL", "ACL", "AFL", "ASL", "FLN")
 REPEATABLE_FAMS = {"LSF", "ACT", "ALB"}
 #: ProgType_23 is not triggered by the 'Project S Pilot for Skills Bootcamps' (LDM 396).
 PROJECT_S_PILOT = "396"
+#: AchDate_09 applies to aims that started after 31 July 2015.
+ACHDATE_09_FROM = date(2015, 7, 31)
 
 
 @rule("AimType_01")
@@ -98,3 +101,85 @@ def r_07(learner: Learner, ctx: Context) -> Iterable[Hit]:
         if d.seq is not None and seqs[d.seq] > 1 and d.seq not in said and d.is_bootcamp:
             said.add(d.seq)
             yield Hit(d.seq, "AimSeqNumber", f"{seqs[d.seq]} aims have AimSeqNumber {d.seq}", d.con_ref_number)
+
+
+# -- rules that exclude Skills Bootcamps: only an aim with FundModel 37 *and* ProgType 32 is excluded ----------
+# They are `exempt` in knowledge/rules.yaml (they never fire on a bootcamp aim, and advice never cites them);
+# on an aim with only one of the two codes (itself an error, FundModel_16 or ProgType_21) DfE's rule still
+# fires, and so does the check.
+
+def _half_bootcamp_aims(learner: Learner) -> Iterable[Delivery]:
+    for d in bootcamp_aims(learner):
+        if not (d.fund_model == "37" and d.prog_type == "32") and readable(d, "FundModel", "ProgType"):
+            yield d
+
+
+def _not_excluded(d: Delivery) -> str:
+    return f"FundModel {fmt(d.fund_model)} with ProgType {fmt(d.prog_type)} is not excluded as a Skills Bootcamp: "
+
+
+@rule("CompStatus_05")
+def compstatus_05(learner: Learner, ctx: Context) -> Iterable[Hit]:
+    """CompStatus = 1 and Outcome returned."""
+    for d in _half_bootcamp_aims(learner):
+        if d.comp_status == "1" and d.outcome is not None:
+            yield hit(d, "Outcome", _not_excluded(d) + f"CompStatus is 1 (continuing) and Outcome is {d.outcome}")
+
+
+@rule("CompStatus_06")
+def compstatus_06(learner: Learner, ctx: Context) -> Iterable[Hit]:
+    """CompStatus = 3 or 6 and Outcome = 1 or 8."""
+    for d in _half_bootcamp_aims(learner):
+        if d.comp_status in {"3", "6"} and d.outcome in {"1", "8"}:
+            yield hit(d, "Outcome", _not_excluded(d) + f"CompStatus is {d.comp_status} and Outcome is {d.outcome}")
+
+
+@rule("Outcome_05")
+def outcome_05(learner: Learner, ctx: Context) -> Iterable[Hit]:
+    """Outcome = 1 and LearnActEndDate unknown."""
+    for d in _half_bootcamp_aims(learner):
+        if d.outcome == "1" and d.learn_act_end_date is None and readable(d, "LearnActEndDate"):
+            yield hit(d, "LearnActEndDate", _not_excluded(d) + "Outcome is 1 but LearnActEndDate is empty")
+
+
+@rule("Outcome_09")
+def outcome_09(learner: Learner, ctx: Context) -> Iterable[Hit]:
+    """Outcome = 8 and CompStatus <> 2."""
+    for d in _half_bootcamp_aims(learner):
+        if d.outcome == "8" and d.comp_status is not None and d.comp_status != "2":
+            yield hit(d, "CompStatus", _not_excluded(d) + f"Outcome is 8 but CompStatus is {d.comp_status}, not 2")
+
+
+@rule("AchDate_03")
+def achdate_03(learner: Learner, ctx: Context) -> Iterable[Hit]:
+    """AchDate < LearnStartDate."""
+    for d in _half_bootcamp_aims(learner):
+        if d.ach_date and d.learn_start_date and d.ach_date < d.learn_start_date:
+            yield hit(d, "AchDate", _not_excluded(d) + f"AchDate {fmt(d.ach_date)} is before LearnStartDate "
+                                                       f"{fmt(d.learn_start_date)}")
+
+
+@rule("AchDate_04")
+def achdate_04(learner: Learner, ctx: Context) -> Iterable[Hit]:
+    """AchDate known and LearnActEndDate unknown."""
+    for d in _half_bootcamp_aims(learner):
+        if d.ach_date and d.learn_act_end_date is None and readable(d, "LearnActEndDate"):
+            yield hit(d, "LearnActEndDate", _not_excluded(d) + f"AchDate is {fmt(d.ach_date)} but LearnActEndDate is empty")
+
+
+@rule("AchDate_05")
+def achdate_05(learner: Learner, ctx: Context) -> Iterable[Hit]:
+    """AchDate < LearnActEndDate."""
+    for d in _half_bootcamp_aims(learner):
+        if d.ach_date and d.learn_act_end_date and d.ach_date < d.learn_act_end_date:
+            yield hit(d, "AchDate", _not_excluded(d) + f"AchDate {fmt(d.ach_date)} is before LearnActEndDate "
+                                                       f"{fmt(d.learn_act_end_date)}")
+
+
+@rule("AchDate_09")
+def achdate_09(learner: Learner, ctx: Context) -> Iterable[Hit]:
+    """LearnStartDate > 2015-07-31 and AchDate known (trailblazer standard programme aims excluded too)."""
+    for d in _half_bootcamp_aims(learner):
+        trailblazer = d.aim_type == "1" and d.prog_type == "25" and d.fund_model in {"81", "36"}
+        if d.ach_date and d.learn_start_date and d.learn_start_date > ACHDATE_09_FROM and not trailblazer:
+            yield hit(d, "AchDate", _not_excluded(d) + f"AchDate {fmt(d.ach_date)} is returned")
