@@ -196,6 +196,10 @@ case("pt21 PT32 with FundModel 37", "ProgType_21", "2024-25", learner(prog(), su
 # -- AddHours_02: FundModel 25, 82, 10, 37 or 99 and AddHours known ---------------------------------------------------
 case("ah02 AddHours on FM37", "AddHours_02", "2024-25", learner(prog(), subject(AddHours="10")), True)
 case("ah02 no AddHours", "AddHours_02", "2024-25", learner(prog(), subject()), False)
+case("ah02 AddHours on a PT32 aim funded by FM99 (listed)", "AddHours_02", "2024-25",
+     learner(prog(), subject(AddHours="10", FundModel="99")), True)
+case("ah02 AddHours on a PT32 aim funded by FM35 (not listed)", "AddHours_02", "2024-25",
+     learner(prog(), subject(AddHours="10", FundModel="35")), False)
 # -- LearnDelFAMType_01: FundModel 25, 82, 35, 36, 37, 81, 10, 11 or 38 and no SOF ---------------------------------------
 case("ldf01 FM37 without SOF", "LearnDelFAMType_01", "2024-25", learner(prog(fams=(("FFI", "1"),)), subject()), True)
 case("ldf01 FM35 PT32 aim without SOF", "LearnDelFAMType_01", "2024-25",

@@ -329,11 +329,16 @@ def progtype_21(learner: Learner, ctx: Context) -> Iterable[Hit]:
             yield hit(d, "FundModel", f"ProgType is 32 but FundModel is {fmt(d.fund_model)}, not 37")
 
 
+#: AddHours_02: "For Community Learning, 16-19, Other 16-19, Skills Bootcamps or Non-funded provision
+#: (FundModel = 25, 82, 10, 37 or 99)" (2025-26 workbook).
+NO_ADDHOURS_FUND_MODELS = {"25", "82", "10", "37", "99"}
+
+
 @rule("AddHours_02")
 def addhours_02(learner: Learner, ctx: Context) -> Iterable[Hit]:
     for d in bootcamp_aims(learner):
-        if d.fund_model == "37" and d.add_hours is not None:
-            yield hit(d, "AddHours", f"AddHours {d.add_hours} is recorded on a FundModel 37 aim")
+        if d.fund_model in NO_ADDHOURS_FUND_MODELS and d.add_hours is not None:
+            yield hit(d, "AddHours", f"AddHours {d.add_hours} is recorded on a FundModel {d.fund_model} aim")
 
 
 #: LearnDelFAMType_01: "The Source of funding must be returned for all funding models (FundModel = 25, 82, 35,
