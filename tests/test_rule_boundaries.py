@@ -413,6 +413,26 @@ case("r52 LSF may repeat", "R_52", "2024-25",
 # R_07: two aims with one AimSeqNumber
 case("r07 two aims numbered 2", "R_07", "2024-25", learner(prog(), subject(), subject(2, ref="Z0009734")), True)
 case("r07 aims numbered 1 and 2", "R_07", "2024-25", learner(prog(), subject()), False)
+# R_124: a programme aim starting between another programme aim's start and its DD36 (at least one day apart)
+BREAK = {"CompStatus": "6", "LearnActEndDate": "2024-10-31", "Outcome": "3"}
+case("r124 restart the day after the break", "R_124", "2024-25",
+     learner(prog(**BREAK), prog(3, LearnStartDate="2024-11-01", LearnPlanEndDate="2025-02-28"), subject()), False)
+case("r124 restart on the day the first programme aim ended", "R_124", "2024-25",
+     learner(prog(**BREAK), prog(3, LearnStartDate="2024-10-31", LearnPlanEndDate="2025-02-28"), subject()), True)
+case("r124 second programme aim while the first is open (DD36 31/12/2099)", "R_124", "2024-25",
+     learner(prog(), prog(3, LearnStartDate="2025-01-06", LearnPlanEndDate="2025-04-30"), subject()), True)
+case("r124 two programme aims starting the same day", "R_124", "2024-25",
+     learner(closed_prog(), prog(3, ConRefNumber="SB-OTHER"), subject(), subject(4, ConRefNumber="SB-OTHER")), True)
+ACH_LATER = {"Outcome": "1", "AchDate": "2025-02-14"}
+case("r124 2024-25: a start after the end date but before the AchDate (DD36 v6)", "R_124", "2024-25",
+     learner(closed_prog("2024-12-20", **ACH_LATER), closed_subject(),
+             prog(3, LearnStartDate="2025-01-06", LearnPlanEndDate="2025-04-30", ConRefNumber="SB-OTHER"),
+             subject(4, LearnStartDate="2025-01-06", ConRefNumber="SB-OTHER")), True)
+case("r124 2023-24: DD36 before version 6 uses the end date", "R_124", "2023-24",
+     learner(closed_prog("2023-12-20", LearnStartDate="2023-09-04", LearnPlanEndDate="2023-12-20", Outcome="1",
+                         AchDate="2024-02-14"), closed_subject("2023-12-20", LearnStartDate="2023-09-04"),
+             prog(3, LearnStartDate="2024-01-08", LearnPlanEndDate="2024-04-30", ConRefNumber="SB-OTHER"),
+             subject(4, LearnStartDate="2024-01-08", ConRefNumber="SB-OTHER")), False)
 
 # -- Rules that exclude Skills Bootcamps "(FundModel = 37 and ProgType = 32)": an aim with one of the two still triggers
 HALF = {"ProgType": "99"}  # FundModel 37 without ProgType 32 (FundModel_16 reports that too)
@@ -451,3 +471,14 @@ def test_an_event_aim_with_no_end_date_is_reported_as_our_reading_not_official()
     found = [f for f in check_learner(learner(closed_prog("2024-12-21"), closed_subject(), split),
                                       ctx("2025-26", "2026-03-31")) if f.rule == "LearnAimRef_126"]
     assert found and found[0].grade == "official" and found[0].year_note is None
+
+
+def test_r124_overlap_only_up_to_the_achdate_is_our_reading() -> None:
+    """DD36 v6 gives a ProgType 32 programme aim's effective end as its LearnActEndDate and (new clause) its AchDate:
+    an overlap that exists only up to the later AchDate depends on which applies, so it is graded inference."""
+    c = CASES["r124 2024-25: a start after the end date but before the AchDate (DD36 v6)"]
+    found = [f for f in check_learner(c.record, ctx("2024-25", AS_OF["2024-25"])) if f.rule == "R_124"]
+    assert found and found[0].grade == "inference" and "DD36" in (found[0].year_note or "")
+    c = CASES["r124 restart on the day the first programme aim ended"]
+    found = [f for f in check_learner(c.record, ctx("2024-25", AS_OF["2024-25"])) if f.rule == "R_124"]
+    assert found and found[0].grade == "official"

@@ -13,6 +13,7 @@ from typing import Iterable
 
 from ..ilr.model import Delivery, Learner
 from ..ilr.vocabulary import STANDARD_EVENT_AIMS
+from ..ilr.years import year_of
 from .aim_rules import hit, readable
 from .base import Context, Hit, bootcamp_aims, fmt, rule
 
@@ -183,3 +184,53 @@ def achdate_09(learner: Learner, ctx: Context) -> Iterable[Hit]:
         trailblazer = d.aim_type == "1" and d.prog_type == "25" and d.fund_model in {"81", "36"}
         if d.ach_date and d.learn_start_date and d.learn_start_date > ACHDATE_09_FROM and not trailblazer:
             yield hit(d, "AchDate", _not_excluded(d) + f"AchDate {fmt(d.ach_date)} is returned")
+
+
+# -- R_124: overlapping programme aims, by DD36 (the effective end date of a programme) ----------------------
+
+#: DD36 "Otherwise use 31/12/2099".
+DD36_OPEN = date(2099, 12, 31)
+#: For ProgType 32 with both an end date and an AchDate, DD36 v6 (2024-25) can be read either way.
+DD36_READING = ("DD36 (version 6) lists both 'ProgType <> 25 and LearnActEndDate known: use LearnActEndDate' and "
+                "'ProgType = 32 and AchDate known: use AchDate', and this overlap exists under one of the two only: "
+                "our reading.")
+
+
+def dd36(d: Delivery, ctx: Context) -> tuple[date, date | None]:
+    """A programme aim's effective end date (DD36), and the other date a reading could give (ProgType 32 only).
+
+    DD36 v6 (2024-25): ProgType <> 25 with LearnActEndDate → LearnActEndDate; ProgType 25 → AchDate if known,
+    else LearnActEndDate; ProgType 32 with AchDate → AchDate; otherwise 31/12/2099. Before 2024-25 the
+    ProgType 32 clause was not there (the v6 change summary: "update to the rule to include progtype 32").
+    """
+    end, ach = d.learn_act_end_date, d.ach_date
+    if d.prog_type == "25":
+        return (ach or end or DD36_OPEN), None
+    bootcamp_clause = d.prog_type == "32" and ach is not None and ctx.year_at_least(year_of(ctx.date("dd36_pt32_from")))
+    if end is not None:
+        return end, (ach if bootcamp_clause and ach != end else None)
+    if bootcamp_clause and ach is not None:
+        return ach, None
+    return DD36_OPEN, None
+
+
+@rule("R_124")
+def r_124(learner: Learner, ctx: Context) -> Iterable[Hit]:
+    """A programme aim starting between another programme aim's start and its DD36 (inclusive: DfE's guidance asks
+    for "at least one day difference between the end of one programme and the start of a new programme aim")."""
+    progs = [d for d in learner.deliveries if d.is_programme_aim and d.learn_start_date is not None
+             and readable(d, "LearnStartDate", "LearnActEndDate", "AchDate", "ProgType", "AimType")]
+    for b in progs:
+        for a in progs:
+            if a is b or not (a.is_bootcamp or b.is_bootcamp):
+                continue
+            start_b, start_a = b.learn_start_date, a.learn_start_date
+            assert start_a is not None and start_b is not None  # filtered above
+            ends = [e for e in dd36(a, ctx) if e is not None]
+            within = [e for e in ends if start_a <= start_b <= e]
+            if within:
+                end = max(within)
+                yield hit(b, "LearnStartDate", f"{b.label()} starts {fmt(start_b)}, within {a.label()} "
+                                               f"({fmt(start_a)} to {fmt(end) if end != DD36_OPEN else 'open'})",
+                          reading=None if len(within) == len(ends) else DD36_READING)
+                break
