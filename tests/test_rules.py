@@ -433,6 +433,8 @@ CASES: list[Case] = [
          learner(prog(CompStatus="6", LearnActEndDate="2024-10-31", Outcome="3"),
                  prog(3, LearnStartDate="2024-11-01", LearnPlanEndDate="2025-02-28"), subject()),
          (3, "LearnStartDate")),
+    Case("AimSeqNumber_02", "aims numbered 1 and 3 on a whole learner (two aims)",
+         learner(prog(), subject(3), details=True), learner(prog(), subject(), details=True), (3, "AimSeqNumber")),
     Case("R_07", "two aims with one AimSeqNumber",
          learner(prog(), subject(), subject(2, ref="Z0009734")), learner(prog(), subject(), subject(3, ref="Z0009734")),
          (2, "AimSeqNumber")),

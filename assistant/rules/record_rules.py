@@ -234,3 +234,12 @@ def r_124(learner: Learner, ctx: Context) -> Iterable[Hit]:
                                                f"({fmt(start_a)} to {fmt(end) if end != DD36_OPEN else 'open'})",
                           reading=None if len(within) == len(ends) else DD36_READING)
                 break
+
+
+@rule("AimSeqNumber_02", needs_learner_details=True)
+def aimseqnumber_02(learner: Learner, ctx: Context) -> Iterable[Hit]:
+    """AimSeqNumber > count of aims. Only on a whole <Learner>: a pasted handful of aims is often cut down."""
+    count = len(learner.deliveries)
+    for d in bootcamp_aims(learner):
+        if d.seq is not None and readable(d, "AimSeqNumber") and d.seq > count:
+            yield hit(d, "AimSeqNumber", f"AimSeqNumber {d.seq} is more than the learner's {count} aims")
