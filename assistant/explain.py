@@ -174,6 +174,8 @@ def find_rules_by_text(text: str) -> list[RuleText]:
         s = fuzz.ratio(words, msg)
         if len(words) > len(msg):  # the message pasted with ids, pipes and values around it
             s = max(s, fuzz.partial_ratio(msg, words) * 0.98)
+        elif len(words) >= 20 and msg.startswith(words):  # a message cut off at its end: as strong as one with
+            s = max(s, 98.0)                               # text around it ("… is not valid for" is _04 or _06)
         elif len(words) >= 20:     # part of a message
             s = max(s, fuzz.partial_ratio(words, msg) * 0.95)
         scored.append((s, r))

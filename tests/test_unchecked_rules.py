@@ -46,3 +46,12 @@ def test_the_note_follows_the_year() -> None:
 def test_explain_says_what_an_unchecked_rule_needs() -> None:
     text = explain("ProgType_24")
     assert "Not checked by this tool" in text and "LARS" in text and "A person must check" in text
+
+
+def test_a_message_cut_where_two_messages_share_a_start_offers_both() -> None:
+    """'The FAM type and code is not valid for …' is LearnDelFAMType_04's whole message and the start of
+    LearnDelFAMType_06's: cut off there, it could be either, so both are offered."""
+    from assistant.explain import find_rules_by_text
+
+    found = [r.id for r in find_rules_by_text("The FAM type and code is not valid for")]
+    assert {"LearnDelFAMType_04", "LearnDelFAMType_06"} <= set(found)
