@@ -12,7 +12,7 @@ from datetime import date
 from typing import Iterable
 
 from ..ilr.model import Delivery, Learner
-from ..ilr.vocabulary import STANDARD_EVENT_AIMS
+from ..ilr.vocabulary import PROGRAMME_AIM_REF, STANDARD_EVENT_AIMS
 from ..ilr.years import year_of
 from .aim_rules import hit, readable
 from .base import Context, Hit, bootcamp_aims, fmt, rule
@@ -68,7 +68,7 @@ def learnaimref_30(learner: Learner, ctx: Context) -> Iterable[Hit]:
     for d in bootcamp_aims(learner):
         if not readable(d, "LearnAimRef", "AimType") or d.aim_type is None or d.learn_aim_ref is None:
             continue
-        if d.learn_aim_ref.upper() == "ZPROG001" and d.aim_type != "1":
+        if d.learn_aim_ref.upper() == PROGRAMME_AIM_REF and d.aim_type != "1":
             yield hit(d, "AimType", f"ZPROG001 has AimType {d.aim_type}; it is only valid as a programme aim (AimType 1)")
 
 
