@@ -249,6 +249,13 @@ case("ldfdf07 EVI on the programme end", "LearnDelFAMDateFrom_07", "2025-26",
 case("ldfdf07 EVI the day after the programme end", "LearnDelFAMDateFrom_07", "2025-26",
      learner(evi_prog("2025-12-20", end="2025-12-19"), subject(LearnStartDate="2025-09-01", LearnActEndDate="2025-12-19",
                                                                 CompStatus="2", Outcome="1")), True)
+# … "of LearningDelivery.AimType = 1": an EVI left on the subject aim is held to the programme aim's dates
+case("ldfdf07 EVI on the subject aim, dated before the programme start", "LearnDelFAMDateFrom_07", "2025-26",
+     learner(prog(LearnStartDate="2025-09-01", LearnPlanEndDate="2026-06-30"),
+             subject(LearnStartDate="2025-08-15", fams=DEFAULT_FAMS + (EVI + ("2025-08-20",),))), True)
+case("ldfdf07 EVI on the subject aim, within the programme", "LearnDelFAMDateFrom_07", "2025-26",
+     learner(prog(LearnStartDate="2025-09-01", LearnPlanEndDate="2026-06-30"),
+             subject(LearnStartDate="2025-09-01", fams=DEFAULT_FAMS + (EVI + ("2025-10-06",),))), False)
 case("ldfdf07 open programme: no upper bound", "LearnDelFAMDateFrom_07", "2025-26",
      learner(evi_prog("2026-05-01"), S25), False)
 # R_152: PT32 programme aim, earliest programme start < 2025-08-01 (same ConRefNumber), an EVI returned

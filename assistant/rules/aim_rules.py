@@ -429,17 +429,27 @@ def learndelfamdatefrom_06(learner: Learner, ctx: Context) -> Iterable[Hit]:
                 yield hit(d, "LearnDelFAMDateFrom", f"EVI {fmt(fam.code)} is dated {fmt(fam.date_from)}, before 1 August 2025", "EVI")
 
 
+#: An EVI on a component aim is held to the dates "of LearningDelivery.AimType = 1": which programme aim, where
+#: the bootcamp has several, the rule does not say; the latest is used (as R_138/R_140/R_143 do), as our reading.
+EVI_PROGRAMME_READING = ("The EVI is not on the programme aim and the bootcamp has more than one programme aim: "
+                         "it is held to the latest one's dates, our reading of 'the programme aim'.")
+
+
 @rule("LearnDelFAMDateFrom_07")
 def learndelfamdatefrom_07(learner: Learner, ctx: Context) -> Iterable[Hit]:
+    """EVI LearnDelFAMDateFrom < LearnStartDate or > LearnActEndDate "of LearningDelivery.AimType = 1"."""
+    latest = {prog.con_ref: (prog.latest_programme_aim, len(prog.programme_aims)) for prog in learner.programmes}
     for d in bootcamp_aims(learner):
-        if not d.is_programme_aim:
+        p, count = (d, 1) if d.is_programme_aim else latest.get(d.con_ref_number, (None, 0))
+        if p is None:
             continue
+        reading = EVI_PROGRAMME_READING if p is not d and count > 1 else None
         for fam in d.fams_of("EVI"):
             if fam.date_from is None:
                 continue
-            if d.learn_start_date and fam.date_from < d.learn_start_date:
+            if p.learn_start_date and fam.date_from < p.learn_start_date:
                 yield hit(d, "LearnDelFAMDateFrom", f"EVI {fmt(fam.code)} is dated {fmt(fam.date_from)}, before the programme "
-                                                    f"starts ({fmt(d.learn_start_date)})", "EVI")
-            elif d.learn_act_end_date and fam.date_from > d.learn_act_end_date:
+                                                    f"starts ({fmt(p.learn_start_date)})", "EVI", reading)
+            elif p.learn_act_end_date and fam.date_from > p.learn_act_end_date:
                 yield hit(d, "LearnDelFAMDateFrom", f"EVI {fmt(fam.code)} is dated {fmt(fam.date_from)}, after the programme's "
-                                                    f"LearnActEndDate ({fmt(d.learn_act_end_date)})", "EVI")
+                                                    f"LearnActEndDate ({fmt(p.learn_act_end_date)})", "EVI", reading)
