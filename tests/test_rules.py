@@ -400,10 +400,6 @@ CASES: list[Case] = [
     Case("LearnDelFAMType_18", "two SOF FAMs on one aim",
          learner(prog(fams=fams(("SOF", "105"))), subject()), learner(prog(), subject()),
          (1, "LearningDeliveryFAM", "SOF")),
-    Case("R_52", "the same EVI code twice on the programme aim; two codes are fine",
-         learner(prog25(fams=fams(evi("2025-10-06"), evi("2025-11-03"))), subject25()),
-         learner(prog25(fams=fams(evi("2025-10-06"), evi("2025-11-03", code="5"))), subject25()),
-         (1, "LearningDeliveryFAM", "EVI"), ctx=Y25),
     # rules that exclude bootcamps (FundModel 37 *and* ProgType 32) still fire on an aim with only one of the two
     Case("CompStatus_05", "continuing with an Outcome: excluded for FM37/PT32, not for FM37/PT99",
          learner(prog(Outcome="8", ProgType="99"), subject()), learner(prog(Outcome="8"), subject()), (1, "Outcome")),
@@ -433,11 +429,6 @@ CASES: list[Case] = [
          learner(prog(CompStatus="6", LearnActEndDate="2024-10-31", Outcome="3"),
                  prog(3, LearnStartDate="2024-11-01", LearnPlanEndDate="2025-02-28"), subject()),
          (3, "LearnStartDate")),
-    Case("AimSeqNumber_02", "aims numbered 1 and 3 on a whole learner (two aims)",
-         learner(prog(), subject(3), details=True), learner(prog(), subject(), details=True), (3, "AimSeqNumber")),
-    Case("R_07", "two aims with one AimSeqNumber",
-         learner(prog(), subject(), subject(2, ref="Z0009734")), learner(prog(), subject(), subject(3, ref="Z0009734")),
-         (2, "AimSeqNumber")),
 ]
 
 for _field in MANDATORY:

@@ -7,7 +7,6 @@ or, where the rule is about an event aim's programme type, on any aim.
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import date
 from typing import Iterable
 
@@ -21,8 +20,6 @@ from .base import Context, Hit, bootcamp_aims, fmt, rule
 AIM_TYPE_CODES = {"1", "3", "4", "5"}
 #: LearnDelFAMType_18: FAM types that may occur once on an aim.
 ONCE_ONLY_FAMS = ("SOF", "FFI", "EEF", "RES", "ADL", "ACL", "AFL", "ASL", "FLN")
-#: R_52 is not triggered by these (they may repeat with different dates).
-REPEATABLE_FAMS = {"LSF", "ACT", "ALB"}
 #: ProgType_23 is not triggered by the 'Project S Pilot for Skills Bootcamps' (LDM 396).
 PROJECT_S_PILOT = "396"
 #: AchDate_09 applies to aims that started after 31 July 2015.
@@ -81,27 +78,6 @@ def learndelfamtype_18(learner: Learner, ctx: Context) -> Iterable[Hit]:
             if len(found) > 1:
                 codes = ", ".join(fmt(f.code) for f in found)
                 yield hit(d, "LearningDeliveryFAM", f"{len(found)} {fam_type} FAMs on one aim ({codes})", fam_type)
-
-
-@rule("R_52")
-def r_52(learner: Learner, ctx: Context) -> Iterable[Hit]:
-    """More than one FAM with the same type and code on an aim (LSF, ACT and ALB excepted)."""
-    for d in bootcamp_aims(learner):
-        counts = Counter((f.type, f.code) for f in d.fams if f.type and f.type not in REPEATABLE_FAMS)
-        for (fam_type, code), n in counts.items():
-            if n > 1:
-                yield hit(d, "LearningDeliveryFAM", f"{n} {fam_type} FAMs with code {fmt(code)} on one aim", fam_type)
-
-
-@rule("R_07")
-def r_07(learner: Learner, ctx: Context) -> Iterable[Hit]:
-    """More than one LearningDelivery with the same AimSeqNumber for the learner."""
-    seqs = Counter(d.seq for d in learner.deliveries if d.seq is not None and readable(d, "AimSeqNumber"))
-    said: set[int] = set()
-    for d in learner.deliveries:
-        if d.seq is not None and seqs[d.seq] > 1 and d.seq not in said and d.is_bootcamp:
-            said.add(d.seq)
-            yield Hit(d.seq, "AimSeqNumber", f"{seqs[d.seq]} aims have AimSeqNumber {d.seq}", d.con_ref_number)
 
 
 # -- rules that exclude Skills Bootcamps: only an aim with FundModel 37 *and* ProgType 32 is excluded ----------
@@ -234,12 +210,3 @@ def r_124(learner: Learner, ctx: Context) -> Iterable[Hit]:
                                                f"({fmt(start_a)} to {fmt(end) if end != DD36_OPEN else 'open'})",
                           reading=None if len(within) == len(ends) else DD36_READING)
                 break
-
-
-@rule("AimSeqNumber_02", needs_learner_details=True)
-def aimseqnumber_02(learner: Learner, ctx: Context) -> Iterable[Hit]:
-    """AimSeqNumber > count of aims. Only on a whole <Learner>: a pasted handful of aims is often cut down."""
-    count = len(learner.deliveries)
-    for d in bootcamp_aims(learner):
-        if d.seq is not None and readable(d, "AimSeqNumber") and d.seq > count:
-            yield hit(d, "AimSeqNumber", f"AimSeqNumber {d.seq} is more than the learner's {count} aims")
