@@ -305,8 +305,8 @@ CASES: list[Case] = [
     # -- aim sequence numbers and duplicate FAMs (batch 5 of the review corpus) --
     Case("R_07", "two aims with AimSeqNumber 1; numbered 1 and 2 is fine",
          learner(prog(), subject(1)), learner(prog(), subject()), (1, "AimSeqNumber")),
-    Case("AimSeqNumber_02", "AimSeqNumber 3 on a learner with two aims; 2 is fine",
-         learner(prog(), subject(3)), learner(prog(), subject()), (3, "AimSeqNumber")),
+    Case("AimSeqNumber_02", "AimSeqNumber 3 on a whole learner with two aims; 2 is fine",
+         learner(prog(), subject(3), details=True), learner(prog(), subject(), details=True), (3, "AimSeqNumber")),
     Case("R_52", "two EVI 4 on one programme aim, on different days; EVI 4 and 5 is fine",
          learner(prog25(fams=fams(evi("2025-10-06"), evi("2025-10-20"))), subject25()),
          learner(prog25(fams=fams(evi("2025-10-06"), evi("2025-10-20", code="5"))), subject25()),
@@ -682,3 +682,9 @@ def test_conref_only_rules_take_the_earliest_start_across_programme_aims() -> No
                                ConRefNumber="SB-OTHER-9"),
                      prog25(3, fams=fams(evi())), subject25(4))
     assert where(check_learner(record, Y25), "R_152") == []
+
+
+def test_aim_numbers_with_a_gap_in_a_pasted_handful_of_aims_are_not_an_error() -> None:
+    """A paste of some of a learner's aims is often cut down: AimSeqNumber_02 needs the whole learner."""
+    pasted = learner(prog(), subject(3))
+    assert not [f for f in check_learner(pasted, ctx("2024-25", "2025-03-31")) if f.rule == "AimSeqNumber_02"]

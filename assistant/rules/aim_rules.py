@@ -108,7 +108,7 @@ for _field in MANDATORY:
 
 # -- completion status and outcome -------------------------------------------
 
-@rule("AimSeqNumber_02")
+@rule("AimSeqNumber_02", needs_learner_details=True)  # a pasted handful of aims is often cut down
 def aimseqnumber_02(learner: Learner, ctx: Context) -> Iterable[Hit]:
     count = len(learner.deliveries)
     for d in learner.deliveries:
