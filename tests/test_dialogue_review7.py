@@ -150,3 +150,29 @@ def test_the_batch_is_the_size_the_brief_asks():
 @pytest.mark.parametrize("cid", sorted(CONVERSATIONS))
 def test_the_conversation_goes_as_the_expert_expects(cid: str):
     run(cid)
+
+
+# -- what the first run found (each test failed before its fix) --------------------------------------------------
+
+def test_a_pasted_record_is_diagnosed_as_pasted_not_with_the_programme_dates_copied_onto_its_other_aims():
+    """C11: a question the record answers (start date, planned end, event aim date) wrote the programme's value
+    onto every aim the question names, so a subject aim starting before the programme (R_149) and an event aim
+    whose three dates differ (LearnAimRef_126) were silently 'corrected' and never reported (never lose)."""
+    from tests.builders import event, learner, prog, subject
+    from tests.test_dialogue_helpers import to_xml
+
+    x = to_xml(learner(prog(CompStatus="2", LearnActEndDate="2025-01-10", Outcome="8"),
+                       subject(CompStatus="2", LearnActEndDate="2024-12-20", Outcome="1", LearnStartDate="2024-08-30",
+                               LearnPlanEndDate="2024-12-13"),
+                       event("2025-01-10", LearnPlanEndDate="2025-01-08")))
+    for first in ("check a learner's xml", "m2"):
+        s = Session(year="2024-25", as_of=date(2025, 3, 31))
+        s.start()
+        s.send(first)
+        s.send(x)
+        got = {d.seq: (str(d.learn_start_date), str(d.learn_plan_end_date)) for d in s.learner.deliveries}
+        assert got[2] == ("2024-08-30", "2024-12-13") and got[3] == ("2025-01-10", "2025-01-08"), (first, got)
+        s.send("yes")
+        s.send("no")
+        errors = {f.rule for f in s.diagnosis.findings if f.is_error}
+        assert {"R_149", "LearnAimRef_126"} <= errors, (first, errors)

@@ -86,12 +86,19 @@ def next_of(node: Node, value: str | None) -> str | None:
     return node.next
 
 
-def apply_answer(node: Node, value: str | None, state: State) -> None:
-    """Put one answer into the record, the facts or the notes ("don't know" puts nothing, and is noted)."""
+def apply_answer(node: Node, value: str | None, state: State, how: str = "answered") -> None:
+    """Put one answer into the record, the facts or the notes ("don't know" puts nothing, and is noted).
+
+    A value ``known`` from the pasted record is already in it: it is read from the question's first target
+    only, so it is not written onto the others (a subject aim's own start or an event aim's own planned end
+    would be overwritten with the programme's, hiding R_149 or LearnAimRef_126: never lose).
+    """
     if value == UNKNOWN:
         state.notes.setdefault("unknown", {})[node.id] = node
         return
     for target in node.targets:
+        if how == "known" and not target.startswith(("facts.", "session.")):
+            continue
         state.set(target, value)
         if target.startswith("facts.") and value is not None:  # said, even when it is "none" (nothing yet)
             state.notes.setdefault("told", set()).add(target.removeprefix("facts."))
@@ -205,7 +212,7 @@ class Walker:
                     w.current = node
                     return w
                 value, how, note = got
-                apply_answer(node, value, state)
+                apply_answer(node, value, state, how)
                 w.steps.append(Step(node, value, how, note))
                 node = nodes.get(next_of(node, value) or "")
                 continue
@@ -242,6 +249,6 @@ class Walker:
             if got is None:
                 return todo
             value, how, note = got
-            apply_answer(todo, value, state)
+            apply_answer(todo, value, state, how)
             w.steps.append(Step(todo, value, how, note))
         return None
