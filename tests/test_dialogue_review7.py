@@ -47,8 +47,9 @@ def _check_turn(cid: str, i: int, turn: dict, s: Session, before: str | None, re
     where = f"{cid} turn {i + 1} ({turn.get('say', turn.get('xml'))!r})"
     low = reply.lower()
     assert reply.strip(), f"{where}: no reply"
-    # Never stop short: after every turn there is a question to answer or a conclusion.
-    assert s.prompt is not None or s.transcript[-1].kind == "conclusion" or s.finished, (where, reply[-400:])
+    # Never stop short: after every turn there is a question to answer or a conclusion (an aside after a
+    # conclusion, such as `why`, leaves that conclusion standing).
+    assert s.prompt is not None or s.finished or any(m.kind == "conclusion" for m in s.transcript), (where, reply[-400:])
     want = turn.get("asks")
     if want is not None:
         got = _prompt_id(s)
@@ -176,3 +177,31 @@ def test_a_pasted_record_is_diagnosed_as_pasted_not_with_the_programme_dates_cop
         s.send("no")
         errors = {f.rule for f in s.diagnosis.findings if f.is_error}
         assert {"R_149", "LearnAimRef_126"} <= errors, (first, errors)
+
+
+@pytest.mark.parametrize("state, code, fact", [("withdrawn", "3", {"withdrawn_date": "2025-01-10", "withdraw_reason": "44"}),
+                                               ("break in learning", "6", {"break_date": "2025-02-14"})])
+def test_outcome_3_on_a_withdrawn_or_paused_aim_is_graded_as_our_reading(state: str, code: str, fact: dict):
+    """C01/C15: the Outcome 3 proposed on a withdrawal or a break shared the CompStatus change's 'official' grade
+    ('as above'). No source names the code: CompStatus_04 needs an Outcome and 2 is HE only, so 3 is our reading
+    (domain brief §6; the glossary and how-tos already say so) — and so is its grade, wherever it is proposed."""
+    from assistant.advice.engine import diagnose_learner
+    from assistant.advice.types import Facts
+    from tests.builders import ctx, learner, prog, subject
+
+    facts = Facts(**{k: (date.fromisoformat(v) if k.endswith("date") else v) for k, v in fact.items()})
+    dg = diagnose_learner(learner(prog(), subject()), ctx("2024-25", "2025-03-31"), facts)
+    assert set(dg.proposal.states.values()) == {state}
+    outcomes = [c for c in dg.proposal.changes if c.field == "Outcome"]
+    assert {c.aim_seq for c in outcomes} == {1, 2} and {str(c.to) for c in outcomes} == {"3"}
+    for c in outcomes:
+        assert c.grade == "inference" and "our reading" in " ".join(c.because), c
+        assert any(s.grade == "inference" for s in c.sources), c
+    status = [c for c in dg.proposal.changes if c.field == "CompStatus"]
+    assert {c.grade for c in status} == {"official"} and {str(c.to) for c in status} == {code}
+    # An aim already stopped with an end date but no Outcome gets the same reading, graded the same.
+    stopped = learner(prog(CompStatus=code, LearnActEndDate="2025-01-10", WithdrawReason="44" if code == "3" else None),
+                      subject(CompStatus=code, LearnActEndDate="2025-01-10", WithdrawReason="44" if code == "3" else None))
+    dg = diagnose_learner(stopped, ctx("2024-25", "2025-03-31"), facts)
+    outcomes = [c for c in dg.proposal.changes if c.field == "Outcome"]
+    assert outcomes and all(c.grade == "inference" for c in outcomes), [(c.aim_seq, c.grade) for c in outcomes]

@@ -14,6 +14,11 @@ from .plan import Reason, seq_of
 from .programme_base import ProgrammeBase
 from .states import BREAK, WITHDRAWN
 
+#: Outcome 3 on a withdrawn or paused aim: CompStatus_04 needs an Outcome once an aim is not continuing, 2 is for
+#: prescribed HE only, and no source names the code for a withdrawal or a break (domain brief §6): our reading.
+OUTCOME_3 = Reason("an aim that is not continuing needs an Outcome: 3 (no achievement) is our reading for a withdrawal "
+                   "or a break, as 2 is for prescribed HE only and no source names the code",
+                   ("CompStatus_04",), "M1", ("field-outcome", "our-reading"), grade="inference")
 
 
 class StoppedPlanning(ProgrammeBase):
@@ -25,9 +30,7 @@ class StoppedPlanning(ProgrammeBase):
             if d.con_ref_number != self.prog.con_ref or d.is_event_aim or d.comp_status not in {"3", "6"}:
                 continue
             if d.outcome is None and d.learn_act_end_date is not None:  # Outcome_11: no Outcome without an end date
-                self.plan.set(seq, "Outcome", "3", Reason("a withdrawn or paused aim needs an Outcome; 3 (no achievement) "
-                                                            "unless it was achieved", ("CompStatus_04",), "M1",
-                                                            ("field-compstatus", "field-outcome")))
+                self.plan.set(seq, "Outcome", "3", OUTCOME_3)
             if d.comp_status == "3" and d.withdraw_reason is None:
                 if self.facts.withdraw_reason:
                     self.plan.set(seq, "WithdrawReason", self.facts.withdraw_reason, Reason(
@@ -79,8 +82,8 @@ class StoppedPlanning(ProgrammeBase):
                 self.close_subject(s)
         for d in targets:
             seq = seq_of(d)
-            why = Reason(f"{word}: CompStatus {code} with the last day of learning as LearnActEndDate and Outcome 3",
-                         ("CompStatus_03", "CompStatus_04", "R_140"), "M1", sources)
+            why = Reason(f"{word}: CompStatus {code} with the last day of learning as LearnActEndDate",
+                         ("CompStatus_03", "R_140"), "M1", sources)
             self.plan.set(seq, "CompStatus", code, why)
             if day is not None:
                 end = day
@@ -122,7 +125,7 @@ class StoppedPlanning(ProgrammeBase):
                 if not late and not late_aims:
                     self.plan.set(seq, "LearnActEndDate", end, why)
             if self.plan.aim(seq).outcome not in {"1", "3", "8"}:
-                self.plan.set(seq, "Outcome", "3", why)
+                self.plan.set(seq, "Outcome", "3", OUTCOME_3)
             if d.is_programme_aim and self.plan.aim(seq).ach_date is not None:
                 self.plan.set(seq, "AchDate", None, Reason("AchDate needs CompStatus 2 on the programme aim",
                                                              ("CompStatus_08",), sources=("vr-2526",)))
