@@ -55,10 +55,24 @@ def test_impossible_dates_are_refused_with_the_reason(text, reason):
     assert reason in reading.error
 
 
-def test_today_and_yesterday_need_a_today():
-    assert parse_date("today", today=date(2023, 1, 15)).value == date(2023, 1, 15)
-    assert parse_date("yesterday", today=date(2023, 1, 15)).value == date(2023, 1, 14)
-    assert parse_date("today").error
+def test_today_yesterday_and_last_tuesday_are_confirmed_never_used_as_read():
+    """A day counted from the session's date (the file preparation date, which may not be today) is offered to
+    be confirmed, like a US reading: never used before the user has seen it (review7 C03/C09)."""
+    for text, want in (("today", date(2023, 1, 15)), ("yesterday", date(2023, 1, 14)),
+                       ("last Tuesday", date(2023, 1, 10)), ("last sunday", date(2023, 1, 8))):
+        reading = parse_date(text, today=date(2023, 1, 15))  # a Sunday
+        assert reading.value is None and reading.confirm == want and "15 January 2023" in reading.confirm_why, text
+    assert parse_date("today").error and parse_date("last Tuesday").error
+
+
+@pytest.mark.parametrize("text", ["13th Dec", "13 December", "Dec 13", "13/12", "13th of December"])
+def test_a_date_with_no_year_takes_the_ilr_year_and_is_confirmed(text):
+    reading = parse_date(text, ilr_year="2024-25")
+    assert reading.value is None and reading.confirm == date(2024, 12, 13) and "2024-25" in reading.confirm_why
+    assert parse_date("3rd Sept", ilr_year="2024-25").confirm == date(2024, 9, 3)
+    assert parse_date("10 Jan", ilr_year="2024-25").confirm == date(2025, 1, 10)
+    assert "no year" in parse_date(text).error
+    assert "not a real date" in parse_date("31 Apr", ilr_year="2024-25").error
 
 
 def test_say_is_uk_style():

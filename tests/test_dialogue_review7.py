@@ -205,3 +205,31 @@ def test_outcome_3_on_a_withdrawn_or_paused_aim_is_graded_as_our_reading(state: 
     dg = diagnose_learner(stopped, ctx("2024-25", "2025-03-31"), facts)
     outcomes = [c for c in dg.proposal.changes if c.field == "Outcome"]
     assert outcomes and all(c.grade == "inference" for c in outcomes), [(c.aim_seq, c.grade) for c in outcomes]
+
+
+def test_a_relative_or_yearless_date_is_offered_to_be_confirmed_never_used_as_read():
+    """C09: 'yesterday' was taken as the day before the file preparation date and the conclusion given at once;
+    C03: '13th Dec' was refused outright. Each now offers its reading (counted from the session's date, or in
+    the ILR year) and waits for yes; no sends the question again; a typed date answers it instead."""
+    inputs = CONVERSATIONS["C09-2023-24-m3-with-yesterday"]["turns"]
+    s = Session(year="2023-24", as_of=date(2024, 10, 31))
+    s.start()
+    for t in inputs[:16]:
+        s.send(str(t["say"]))
+    assert s.prompt.id == "outcome_date"
+    said = _text(s.send("yesterday"))
+    assert s.prompt.id == "outcome_date:date" and "30 October 2024" in said and "31 October 2024" in said, said
+    assert not any(m.kind == "conclusion" for m in s.transcript[-3:])
+    said = _text(s.send("no"))
+    assert s.prompt.id == "outcome_date" and "type the date itself" in said
+    s.send("last Tuesday")  # 31 October 2024 is a Thursday
+    assert "29 October 2024" in s.prompt.text
+    s.send("yes")
+    assert s.facts.outcome_date == date(2024, 10, 29) and s.diagnosis is not None
+    s = Session(year="2024-25", as_of=date(2025, 3, 31))
+    s.start()
+    s.send("m2")
+    s.send("3rd Sept")
+    assert s.prompt.id == "prog_start:date" and "3 September 2024" in s.prompt.text and "2024-25" in s.prompt.text
+    s.send("yes")
+    assert s.prompt.id == "plan_end" and str(s.learner.delivery(1).learn_start_date) == "2024-09-03"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from .core import Conversation
-from .dates import parse_date, say
+from .dates import confirm_question, parse_date, say
 from .matching import Candidate, asked_term, match, normalise
 from .messages import Message, Option, Pending, codes_only
 from .reading import Choice, Reading, is_dont_know, read
@@ -215,12 +215,12 @@ class AnsweringMixin(Conversation):
         if is_dont_know(text):
             return self._accept_unknown(node, before)
         state = self._walk.state
-        reading = parse_date(text, today=state.as_of if state else None)
+        reading = parse_date(text, today=state.as_of if state else None, ilr_year=state.year if state else None)
         if reading.confirm is not None:
             d = reading.confirm
             self._pending = Pending("date", node.id, (Option("yes", "Yes"), Option("no", "No")),
-                                    f"'{text}' only makes sense month first (US style). Did you mean **{say(d)}** "
-                                    f"({d.isoformat()})?", d.isoformat())
+                                    confirm_question(text, reading), d.isoformat(),
+                                    no_text="Then please type the date itself, like 25/03/2025." if reading.confirm_why else "")
             return self._where_now()
         if reading.value is None:
             pasted = self._pasted_error(text)
@@ -274,7 +274,7 @@ class AnsweringMixin(Conversation):
             if r.one is not None and r.one.key == "yes":
                 return self._accept_date(node, p.value, None)  # type: ignore[arg-type]
             if r.one is not None and r.one.key == "no":
-                return [self._say("Then please type the date day first, like 25/02/2023."), *self._where_now()]
+                return [self._say(p.no_text or "Then please type the date day first, like 25/02/2023."), *self._where_now()]
             # Anything else is taken as a fresh answer to the date question.
             return self._answer(node, text)  # type: ignore[arg-type]
         choices, _codes = choices_of(p.options)

@@ -51,6 +51,8 @@ class Pending:
     value: str = ""
     #: What the user typed (echoed when the pick is made).
     typed: str = ""
+    #: For kind "date", what to say when the user answers no (else: type it day first, as after a US reading).
+    no_text: str = ""
 
 
 def codes_only(options: tuple[Option, ...]) -> bool:

@@ -151,7 +151,7 @@ class MainScreen(Screen[None]):
         from ....dialogue.dates import parse_date
 
         # "today" is read against the date the app was given (tests), else the real today.
-        return parse_date(text, self._as_of or date.today())
+        return parse_date(text, self._as_of or date.today(), ilr_year=getattr(self.session, "year", None))
 
     async def sync(self, extra: Sequence[Message] = ()) -> None:
         """Redraw from the session: new messages, the question, the record, the proposal."""
