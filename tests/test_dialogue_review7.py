@@ -233,3 +233,36 @@ def test_a_relative_or_yearless_date_is_offered_to_be_confirmed_never_used_as_re
     assert s.prompt.id == "prog_start:date" and "3 September 2024" in s.prompt.text and "2024-25" in s.prompt.text
     s.send("yes")
     assert s.prompt.id == "plan_end" and str(s.learner.delivery(1).learn_start_date) == "2024-09-03"
+
+
+def test_a_correction_in_words_changes_the_answer_it_names_and_says_so():
+    """C02/C14: "actually the start was the 5th" after the conclusion was 'not a place to start'; "actually the
+    job offer was 20/8/25" opened the job-offer how-to and lost the learner's answers. A correction names the
+    answer it changes and its old value, reads a bare day in the old answer's month (confirmed), and a name
+    that fits several answers is asked about, keeping the value."""
+    turns = [str(t["say"]) for t in CONVERSATIONS["C02-a-late-correction-the-start-was-the-5th"]["turns"][:16]]
+    s = Session(year="2024-25", as_of=date(2025, 3, 31))
+    s.start()
+    for t in turns:
+        s.send(t)
+    assert s.prompt is None and s.diagnosis is not None
+    said = _text(s.send("actually the start was the 5th"))
+    assert "Changing *start date*" in said and "2 September 2024" in said and "5 September 2024" in said, said
+    assert s.prompt.id == "prog_start:date"
+    s.send("yes")
+    assert s.learner.delivery(1).learn_start_date == date(2024, 9, 5) and s.prompt is None
+    assert s.transcript[-1].kind == "conclusion"
+    # A value for an answer the words don't single out: which one is asked, and the value is kept.
+    said = _text(s.send("sorry, the end was 14/12/24"))
+    assert s.prompt is not None and s.prompt.id == "change:change" and "Which answer is 'end'" in said, said
+    labels = [o.label for o in s.prompt.options]
+    assert "planned end date" in labels and "learning end date" in labels, labels
+    said = _text(s.send("planned end date"))
+    assert "Changing *planned end date*" in said and "14 December 2024" in said, said
+    assert str(s.learner.delivery(1).learn_plan_end_date) == "2024-12-14"
+    # Words that name no answer are read as before (not a correction).
+    s2 = Session(year="2024-25", as_of=date(2025, 3, 31))
+    s2.start()
+    s2.send("m2")
+    assert s2.prompt.id == "prog_start"
+    assert "Changing" not in _text(s2.send("actually the learner was withdrawn"))

@@ -287,7 +287,7 @@ class AnsweringMixin(Conversation):
             if p.kind == "entry":
                 return self._begin(self._tree.entry(key))  # type: ignore[arg-type]
             if p.kind == "change":
-                return self._change_to(key)
+                return self._change_with(key, p.typed) if p.typed else self._change_to(key)
             return self._accept(node, key, None, heard=r.one.label if r.kind == "read" else None)  # type: ignore[arg-type]
         if len(p.options) == 1 and read(text, yes_no).one is not None:
             self._pending = None

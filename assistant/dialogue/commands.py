@@ -8,8 +8,10 @@ an answer: no command writes the walk's current question itself.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from .core import Conversation
+from .corrections import answers_meant, day_in_month, read_correction
 from .matching import Candidate, asked_term, match, normalise
 from .messages import Message, Option, Pending
 from .reading import COMMAND_WORDS, QUIT_WORDS
@@ -60,6 +62,11 @@ class CommandsMixin(Conversation):
             head = self._change_to(self._last_read)  # "Changing *start date* (your answer was: …)", then the answer
             now = self._walk.current
             return [head[0], *self._answer(now, meant.group("rest"))] if now is not None and now.kind == "question" else head
+        corrected = None if free_text else read_correction(t)
+        if corrected is not None:
+            fixed = self._correct(*corrected)
+            if fixed is not None:
+                return fixed
         # The menu's own words ("Explain a field or code", "what does it mean") choose that entry; they are
         # not a term to explain (fuzzy-matching "a field or code" explained OutCode instead).
         if self._entry is None or self._walk.concluded:
@@ -122,6 +129,42 @@ class CommandsMixin(Conversation):
             names = ", ".join(s.node.title for s in steps)
             return [self._say(f"I couldn't find an answer called '{text}'. You can change: {names}.", "error")]
         return self._change_to(m.one.key)
+
+    def _correct(self, what: str, value: str) -> list[Message] | None:
+        """"actually the start was the 5th": the answer named is changed to the value given, said back first."""
+        nodes = [s.node for s in self._walk.steps
+                 if s.node.kind == "question" and s.how in ("answered", "known", "inferred", "preset")]
+        now = self._walk.current
+        if now is not None and now.kind == "question" and now not in nodes:
+            nodes.append(now)
+        ids = answers_meant(what, value, nodes)
+        if not ids:
+            return None  # not an answer this conversation has: read the words as usual
+        if len(ids) > 1:
+            self._pending = Pending("change", "change", tuple(Option(q, self._tree.nodes[q].title) for q in ids),
+                                    f"Which answer is '{what}'?", typed=value)
+            return self._where_now()
+        return self._change_with(ids[0], value)
+
+    def _change_with(self, qid: str, value: str) -> list[Message]:
+        """Change one answer to ``value``: a bare day ("the 5th") is read in the month of the old answer, confirmed."""
+        from .dates import say
+
+        step = next((s for s in self._walk.steps if s.node.id == qid), None)
+        old = step.value if step is not None else None
+        now = self._walk.current
+        head = [] if step is None and now is not None and now.id == qid else self._change_to(qid)[:1]
+        node = self._walk.current
+        if node is None or node.id != qid:
+            return [*head, *self._where_now()]
+        day = day_in_month(old, value) if node.qkind == "date" else None
+        if day is not None and old is not None:
+            self._pending = Pending("date", qid, (Option("yes", "Yes"), Option("no", "No")),
+                                    f"'{value}': in the month of your earlier answer ({say(date.fromisoformat(old))}) "
+                                    f"that is **{say(day)}** ({day.isoformat()}). Is that the date?", day.isoformat(),
+                                    no_text="Then please type the date itself, like 25/03/2025.")
+            return [*head, *self._where_now()]
+        return [*head, *self._answer(node, value)]
 
     def _change_to(self, qid: str) -> list[Message]:
         """Ask a question again. Known or inferred answers are asked too: the walk is told to re-ask it."""

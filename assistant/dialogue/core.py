@@ -139,6 +139,9 @@ class Conversation:
     def _change_to(self, qid: str) -> list[Message]:
         raise NotImplementedError
 
+    def _change_with(self, qid: str, value: str) -> list[Message]:
+        raise NotImplementedError
+
     def _command(self, text: str) -> list[Message] | None:
         raise NotImplementedError
 
