@@ -135,6 +135,13 @@ class ProgrammeAimPlanning(ProgrammeBase):
                              "Outcome 3 (the PSM's six-month rule for event aims, applied to event indicators: our "
                              "reading, as the EVI guidance we hold does not repeat it)", ("CompStatus_04", "AchDate_13"),
                              None, ("psm-six-month-quoted", "psm-bootcamps-evi"), "inference")
+            elif self.has_event():
+                # The PSM six-month rule is for a programme with NO event recorded: with an event, Outcome 3 once no
+                # outcome can be recorded is our reading (the states table), and what it does to M2 is unreported.
+                why = Reason("six months after the end of the programme with no positive outcome that can be recorded: "
+                             "Outcome 3 (our reading: the PSM six-month rule is for a programme with no event recorded, "
+                             "and whether M2 still pays with Outcome 3 after an event has not been reported)",
+                             ("CompStatus_04", "AchDate_13"), None, ("psm-six-month-quoted", "our-reading"), "inference")
             else:
                 why = Reason("six months after the end of learning with no positive outcome: close the programme with "
                              "Outcome 3 (the PSM six-month rule)", ("CompStatus_04", "AchDate_13", "R_138"), None,

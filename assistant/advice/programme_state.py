@@ -112,7 +112,11 @@ class StateReading(ProgrammeBase):
             since = (f"the end of the programme ({fmt(ach_end)})" if self.has_event() or wrong_form
                      else f"the end of learning ({fmt(end)})")
             self.plan.explain(f"It is more than six months since {since} with no positive outcome "
-                              "that can be recorded: the PSM six-month rule says to close the programme aim with "
-                              "CompStatus 2 and Outcome 3.")
+                              "that can be recorded: " + ("with an event recorded no published rule says what follows; "
+                                                          "our reading is to close the programme aim with Outcome 3 "
+                                                          "(the PSM six-month rule says so where no event is recorded)."
+                                                          if self.has_event() else
+                                                          "the PSM six-month rule says to close the programme aim with "
+                                                          "CompStatus 2 and Outcome 3."))
             return SIX_MONTHS
         return EVENT if self.has_event() or self.event_awaits_code() or wrong_form else WAITING
