@@ -266,3 +266,29 @@ def test_a_correction_in_words_changes_the_answer_it_names_and_says_so():
     s2.send("m2")
     assert s2.prompt.id == "prog_start"
     assert "Changing" not in _text(s2.send("actually the learner was withdrawn"))
+
+
+@pytest.mark.parametrize("asked", ["where does it say that?", "what's the source?", "says who?",
+                                   "where did you get that from", "how do you know that?"])
+def test_where_does_it_say_that_is_the_sources(asked: str):
+    """C10: asked in words after the conclusion, the sources were 'not a place to start'."""
+    turns = [str(t["say"]) for t in CONVERSATIONS["C10-why-and-where-does-it-say-that"]["turns"][:16]]
+    s = Session(year="2022-23", as_of=date(2023, 1, 31))
+    s.start()
+    for t in turns:
+        s.send(t)
+    said = _text(s.send(asked))
+    assert "**Sources:**" in said and "*forum-confirmed" in said and "customerhelp.education.gov.uk" in said, said
+
+
+def test_why_about_one_value_explains_that_change_only():
+    turns = [str(t["say"]) for t in CONVERSATIONS["C10-why-and-where-does-it-say-that"]["turns"][:16]]
+    s = Session(year="2022-23", as_of=date(2023, 1, 31))
+    s.start()
+    for t in turns:
+        s.send(t)
+    said = _text(s.send("why the 20th?"))
+    assert "LearnActEndDate: record 2022-12-20" in said and "R_143" in said and "CompStatus: record" not in said, said
+    said = _text(s.send("why completion status 2"))
+    assert "CompStatus: record 2" in said and "LearnActEndDate: record" not in said, said
+    assert "couldn't find" in _text(s.send("why the moon"))

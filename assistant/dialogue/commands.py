@@ -22,6 +22,11 @@ COMMANDS = COMMAND_WORDS
 #: Text questions whose answer is a sentence (None: any text), where "why …" or "explain …" may be the answer.
 SENTENCE_ANSWERS = (None, "rule_or_message", "explain_term")
 #: "sorry, I meant 2/3/25": a correction of the answer just read from the user's words.
+#: "where does it say that?", "what's the source?": the sources, asked in words.
+_SOURCES = re.compile(r"(?:where\s+does\s+it\s+say\s+(?:that|so|this)|where\s+(?:is|'s)\s+(?:that|this)\s+(?:from|written)"
+                      r"|what(?:\s+is|'s|\s+are)\s+the\s+sources?|says\s+who|show\s+me\s+the\s+sources?"
+                      r"|where\s+did\s+you\s+get\s+(?:that|this)(?:\s+from)?|how\s+do\s+you\s+know(?:\s+that)?"
+                      r"|(?:what(?:'s|\s+is)\s+your\s+)?sources?\s+for\s+(?:that|this))[?!. ]*", re.I)
 _MEANT = re.compile(r"(?:sorry[,.]?\s*)?(?:i\s+meant|meant|it\s+should\s+have\s+been)[,:]?\s+(?P<rest>\S.*)", re.I)
 class CommandsMixin(Conversation):
     """Commands, mixed into `Session` (which holds the state they edit)."""
@@ -50,7 +55,7 @@ class CommandsMixin(Conversation):
             return self._back()
         if word in ("answers", "review") and not rest:
             return [self._say(self._review())]
-        if word == "sources" and not rest:
+        if (word == "sources" and not rest) or (_SOURCES.fullmatch(t) and not free_text):
             return [self._say(self._sources())]
         if word == "why" and (not rest or not free_text):
             asking = re.match(r"(?:do|does|did|is|are|would|should|must|this|that|it)\b", rest, re.I)  # "why do you need this?"
@@ -209,4 +214,11 @@ class CommandsMixin(Conversation):
     def _why(self, target: str | None) -> str:
         from .render import why_text
 
-        return why_text(self._tree, self._walk, self._last_conclusion, target)
+        text = why_text(self._tree, self._walk, self._last_conclusion, target)
+        if target and text.startswith("I couldn't find"):
+            # "why the 20th and not the 30th?": the proposed change the words point at, with its reason and sources
+            from .why_change import why_change
+
+            c = self._walk if self._walk.concluded else self._last_conclusion
+            return why_change(c.diagnosis if c is not None else None, target) or text
+        return text
