@@ -162,6 +162,12 @@ def test_hostile_paste_mid_conversation(name, no_network, canary, canary_server)
         assert s.transcript[:len(before)] == before, "the conversation so far is kept"
         said = "\n".join(m.text for m in out)
         reading = outcome_of(text)
+        if s.prompt is not None and s.prompt.id == "learner:learner":
+            # Several learners: which one is asked (each named), never one taken unasked (review7 C06).
+            assert isinstance(reading, ReadResult) and len(reading.learners) > 1, f"{name} ({how})"
+            assert all(x.learn_ref in said for x in reading.learners[:9]), f"{name} ({how}): {said[:300]}"
+            out = timed_send(s, "1")
+            assert_reply(s, out)
         if out[0].text.startswith("I read this record"):
             assert isinstance(reading, ReadResult), f"{name} ({how}): the session read what the reader refuses"
             assert s.learner is not None and s.learner.learn_ref == reading.learners[0].learn_ref
@@ -222,9 +228,15 @@ def test_a_five_megabyte_file_pasted_reads_the_first_learner_and_says_so():
     s = session_at("choice")
     out = timed_send(s, text, limit=6.0)
     assert_reply(s, out)
+    # Which learner is asked (review7 C06): the first few named, the rest reachable by pasting one alone.
+    assert s.prompt is not None and s.prompt.id == "learner:learner"
+    assert s.learner is None or s.learner.learn_ref != "T000000", "no learner is taken before one is chosen"
+    assert re.search(r"holds [\d,]+ learners", out[0].text) and "diagnose" in out[0].text and "T000000" in out[0].text
+    assert sum(len(m.text) for m in out) < 20_000, "the question names a few learners, not the whole paste"
+    out = timed_send(s, "1", limit=6.0)
     assert out[0].text.startswith("I read this record")
     assert s.learner is not None and s.learner.learn_ref == "T000000"
-    assert re.search(r"holds [\d,]+ learners", out[0].text) and "diagnose" in out[0].text
+    assert re.search(r"one of the [\d,]+ learners", out[0].text)
     assert sum(len(m.text) for m in out) < 20_000, "the reply is about one learner, not the whole paste"
     assert_reply(s, timed_send(s, "why"))
 

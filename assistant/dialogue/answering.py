@@ -286,6 +286,8 @@ class AnsweringMixin(Conversation):
             self._pending = None
             if p.kind == "entry":
                 return self._begin(self._tree.entry(key))  # type: ignore[arg-type]
+            if p.kind == "learner":
+                return self._pick_learner(key)
             if p.kind == "change":
                 return self._change_with(key, p.typed) if p.typed else self._change_to(key)
             return self._accept(node, key, None, heard=r.one.label if r.kind == "read" else None)  # type: ignore[arg-type]
@@ -333,76 +335,4 @@ class AnsweringMixin(Conversation):
         self._compute()
         out += self._news(before, self._walk)
         out += self._where_now()
-        return out
-
-    # -- pasted XML --------------------------------------------------------------------------------
-    def _paste(self, text: str) -> list[Message]:
-        from ..ilr.reader import read_text
-        from ..ilr.guard import InputError
-        from ..rules.evidence import year_header_notes
-        from .render import record_table
-
-        try:
-            result = read_text(text, year=None)
-        except InputError as exc:
-            return [self._say(self._tree.messages["xml_failed"].replace("{problem}", exc.describe()), "error"),
-                    *self._where_now()]
-        if not result.learners:
-            return [self._say(self._tree.messages["xml_failed"].replace("{problem}", "it holds no learners"), "error"),
-                    *self._where_now()]
-        learner = result.learners[0]
-        notes = []
-        if len(result.learners) > 1:
-            notes.append(f"The XML holds {len(result.learners)} learners; I am looking at the first "
-                         f"({learner.learn_ref}). `ilr-assistant diagnose FILE` checks them all.")
-        if not learner.is_bootcamp_learner:
-            notes.append("None of this learner's aims is a Skills Bootcamp aim (FundModel 37 / ProgType 32).")
-        before = self._walk
-        self._base = learner
-        self._base_year = None
-        if result.year and result.year_source in ("namespace", "header"):
-            if self._year_given and self._year_given != result.year:
-                notes.append(f"The XML says it is a {result.year} file; I keep checking it as {self._year_given}, "
-                             "the year you started with.")
-            self._base_year = result.year
-        checked_as = self._year_given or self._base_year
-        if checked_as:
-            notes.extend(year_header_notes(checked_as))
-        self._base_date = result.file_preparation_date
-        replaced = ("programme", "subject", "event", "all") + (("session",) if self._base_year else ())
-        dropped = [q for q in list(self._answers) if (n := self._tree.nodes.get(q)) is not None
-                   and any(t.split(".")[0] in replaced for t in n.all_targets())]
-        for q in dropped:
-            self._drop_answer(q)
-        if dropped:
-            notes.append(f"The pasted record replaces {len(dropped)} answer(s) you gave about the record.")
-        self._pending = None
-        self._reask = None
-        out = [self._say(self._tree.messages["xml_read"] + "\n\n" + record_table(learner)
-                         + ("\n\n" + "\n".join(notes) if notes else ""))]
-        if self._entry is None or self._walk.concluded or self._entry.id not in self._diagnosis_entries():
-            self._entry = self._tree.entry("check_xml")
-            self._answers = {q: v for q, v in self._answers.items()
-                             if (n := self._tree.nodes.get(q)) and n.all_targets()}
-            self._order = [q for q in self._order if q in self._answers]
-        self._compute()
-        out += self._news(before, self._walk)
-        out += self._where_now()
-        return out
-
-    def _diagnosis_entries(self) -> set[str]:
-        """Entries that end in a proposal (a paste continues them rather than starting over)."""
-        out = set()
-        for e in self._tree.entries:
-            stack, seen = [e.start], set()
-            while stack:
-                nid = stack.pop()
-                if nid in seen or nid not in self._tree.nodes:
-                    continue
-                seen.add(nid)
-                n = self._tree.nodes[nid]
-                if n.kind == "conclusion" and n.render == "proposal":
-                    out.add(e.id)
-                    break
-                stack += n.successors()
         return out

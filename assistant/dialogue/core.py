@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date
+from typing import Any
 
 from ..ilr.model import Learner
 from ..ilr.years import normalise_year
@@ -41,6 +42,8 @@ class Conversation:
         self._base: Learner | None = None
         self._base_year: str | None = None
         self._base_date: date | None = None
+        #: A paste holding several learners, kept while the user picks one.
+        self._pasted: Any = None
         self._pending: Pending | None = None
         self._last_conclusion: Walk | None = None
         #: A question to ask again although it is known (`change`); cleared once answered.
@@ -146,6 +149,9 @@ class Conversation:
         raise NotImplementedError
 
     def _paste(self, text: str) -> list[Message]:
+        raise NotImplementedError
+
+    def _pick_learner(self, ref: str) -> list[Message]:
         raise NotImplementedError
 
     def _why(self, target: str | None) -> str:

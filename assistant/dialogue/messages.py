@@ -41,9 +41,9 @@ class Message:
 
 @dataclass
 class Pending:
-    """A question inside a question: confirm a US date, or pick between close readings."""
+    """A question inside a question: confirm a date's reading, pick between close readings, or pick a learner."""
 
-    kind: Literal["date", "which", "change", "entry"]
+    kind: Literal["date", "which", "change", "entry", "learner"]
     node_id: str
     options: tuple[Option, ...]
     text: str

@@ -24,6 +24,7 @@ from .answering import AnsweringMixin, looks_like_xml
 from .commands import COMMANDS, CommandsMixin
 from .matching import Candidate, normalise, suggest
 from .messages import Message, Option, Prompt, codes_only
+from .pasting import PastingMixin
 from .tree import Node
 from .walk import Step
 
@@ -44,7 +45,7 @@ def _as_options(node: Node) -> tuple[Option, ...]:
     return tuple(Option(o.value, o.label, o.synonyms) for o in node.options)
 
 
-class Session(AnsweringMixin, CommandsMixin):
+class Session(AnsweringMixin, PastingMixin, CommandsMixin):
     """A conversation with one user about one learner (or a question about the rules)."""
 
     # -- public properties ---------------------------------------------------------------
