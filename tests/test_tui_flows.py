@@ -64,8 +64,9 @@ XML = "\n".join([
     "  <LearnerEmploymentStatus><EmpStat>11</EmpStat><DateEmpStatApp>2022-07-01</DateEmpStatApp>"
     "</LearnerEmploymentStatus>",
     _aim("ZPROG001", "1", 1, "2022-08-01", "2022-11-30", "1", None, "8", (("SOF", "105"), ("FFI", "1"))),
-    _aim("Z0059758", "3", 2, "2022-08-01", "2022-11-30", "2", "2022-11-30", "1"),
-    _aim("Z0059747", "3", 3, "2022-12-20", "2022-12-20", "2", "2022-12-20", "1"),
+    # Every aim carries its FFI, as a real record does (the chat no longer copies the programme's onto the others).
+    _aim("Z0059758", "3", 2, "2022-08-01", "2022-11-30", "2", "2022-11-30", "1", (("SOF", "105"), ("FFI", "1"))),
+    _aim("Z0059747", "3", 3, "2022-12-20", "2022-12-20", "2", "2022-12-20", "1", (("SOF", "105"), ("FFI", "1"))),
     "</Learner>",
 ])
 
