@@ -300,3 +300,27 @@ def test_a_paste_of_two_learners_asks_which_and_takes_only_that_one():
     assert s.prompt.id == "learner:learner" and "SYNTHA1" in said and "SYNTHB2" in said and s.learner is None
     said = _text(s.send("2"))
     assert "Looking at SYNTHB2" in said and [d.learn_aim_ref for d in s.learner.deliveries] == ["ZPROG001", "Z0059758"]
+
+
+def test_facts_in_the_opening_message_are_said_back_and_offered_at_their_questions():
+    """C01: 'started 3 Sept 24, withdrew 10 Jan' were dropped without a word. Each fact read is said back at once
+    and offered at its own question for a yes; 'no' asks the question itself; a break's date is not read (the
+    last day of learning or the first day away?), only that there is a break."""
+    s = Session(year="2024-25", as_of=date(2025, 3, 31))
+    s.start()
+    said = _text(s.send("M1 hasn't paid - started 3 Sept 24, withdrew 10 Jan, no interview"))
+    assert "start date: 3 September 2024" in said and "10 January 2025" in said and "for a yes" in said, said
+    assert s.prompt.id == "prog_start:date" and s.learner is None  # nothing used yet
+    said = _text(s.send("no"))
+    assert s.prompt.id == "prog_start" and "type the date itself" in said
+    s.send("2/9/24")
+    assert str(s.learner.delivery(1).learn_start_date) == "2024-09-02"
+    s = Session(year="2024-25", as_of=date(2025, 3, 31))
+    s.start()
+    said = _text(s.send("M1 not paying, she went on a break on 14 Feb and is back in April"))
+    assert "break in learning" in said and "14 February" not in said, said
+    for t in ("6/1/25", "11/4/25", "fully funded", "continuing", "none", "none", "Z0059758", "continuing", "none"):
+        s.send(t)
+    assert s.prompt.id == "situation:which" and "on an agreed break in learning" in s.prompt.text
+    s.send("yes")
+    assert s.prompt.id == "break_date"

@@ -86,7 +86,14 @@ class AnsweringMixin(Conversation):
         # "milestone 2 not paid", "my M3 hasn't come through": the milestone named is the entry, whatever else.
         named = set(_MILESTONE.findall(norm))
         if len(named) == 1 and self._tree.entry(f"m{next(iter(named))}") is not None:
-            return self._begin(self._tree.entry(f"m{next(iter(named))}"))  # type: ignore[arg-type]
+            from .opening import facts_in
+
+            state = self._state()
+            hints = facts_in(text, state.as_of, state.year)
+            self._hints = {h.question: h for h in hints}
+            said = ("You also told me:\n\n" + "\n".join(f"- {h.said} (from “{h.typed}”)" for h in hints)
+                    + "\n\nI'll offer each at its question for a yes before I use it.") if hints else None
+            return self._begin(self._tree.entry(f"m{next(iter(named))}"), said=said)  # type: ignore[arg-type]
         # DfE's own message pasted (or one holding a rule id) is that rule, before any how-to shortcut sharing its
         # words: "… six months after the Learning actual end date …" is AchDate_13, not the six-month how-to.
         pasted = find_rules_by_text(text) if len(norm.split()) >= 6 else []
@@ -119,7 +126,7 @@ class AnsweringMixin(Conversation):
         labels = "\n".join(f"{i}, {e.label}" for i, e in enumerate(self._tree.entries, 1))
         return [self._say(self._tree.messages["not_understood"] + "\n\n" + labels, "error")]
 
-    def _begin(self, entry: Entry, typed: dict[str, str] | None = None) -> list[Message]:
+    def _begin(self, entry: Entry, typed: dict[str, str] | None = None, said: str | None = None) -> list[Message]:
         """Start an entry. Answers about the learner and the facts are kept; navigation answers are not."""
         before = self._walk
         self._entry = entry
@@ -130,6 +137,8 @@ class AnsweringMixin(Conversation):
         self._answers = keep
         self._order = [q for q in self._order if q in keep]
         out = [self._say(f"**{entry.label}**" + (f"\n\n{entry.help}" if entry.help else ""))]
+        if said:
+            out.append(self._say(said))
         self._compute()
         for qid, text in (typed or {}).items():
             node = self._walk.current

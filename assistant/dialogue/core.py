@@ -44,6 +44,8 @@ class Conversation:
         self._base_date: date | None = None
         #: A paste holding several learners, kept while the user picks one.
         self._pasted: Any = None
+        #: Facts read from the opening message, each offered once at its question for a yes (opening.py).
+        self._hints: dict[str, Any] = {}
         self._pending: Pending | None = None
         self._last_conclusion: Walk | None = None
         #: A question to ask again although it is known (`change`); cleared once answered.
@@ -109,10 +111,27 @@ class Conversation:
         if node is None:
             return [self._say(self._tree.messages["no_question"], "info")]
         if node.kind == "question":
+            hint = self._hints.pop(node.id, None)
+            if hint is not None:
+                self._pending = self._offer(node, hint)
+                return [self._say(self._pending.text, "question")]
             return [self._say(self._question_text(node), "question")]
         from .render import conclusion_text
 
         return [self._say(conclusion_text(self._tree, w), "conclusion")]
+
+    def _offer(self, node: Node, hint: Any) -> Pending:
+        """A fact from the opening message, offered at its question: used only once the user says yes."""
+        from .messages import Option
+
+        asked = self._question_text(node)
+        if node.qkind == "date":
+            return Pending("date", node.id, (Option("yes", "Yes"), Option("no", "No")),
+                           f"{asked}\n\nYou wrote “{hint.typed}”: is that **{hint.said.split(': ')[-1]}** ({hint.value})?",
+                           hint.value, no_text="Then please type the date itself.")
+        label = next((o.label for o in node.options if o.value == hint.value), hint.value)
+        return Pending("which", node.id, (Option(hint.value, label),),
+                       f"{asked}\n\nYou wrote “{hint.typed}”: is it *{label}*?", typed=hint.typed)
 
     def _news(self, before: Walk, after: Walk) -> list[Message]:
         """Say nodes passed and answers inferred for the first time by this step."""
@@ -133,7 +152,7 @@ class Conversation:
     def _answer_pending(self, text: str) -> list[Message]:
         raise NotImplementedError
 
-    def _begin(self, entry: Entry, typed: dict[str, str] | None = None) -> list[Message]:
+    def _begin(self, entry: Entry, typed: dict[str, str] | None = None, said: str | None = None) -> list[Message]:
         raise NotImplementedError
 
     def _choose_entry(self, text: str) -> list[Message]:
