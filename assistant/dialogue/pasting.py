@@ -86,12 +86,13 @@ class PastingMixin(Conversation):
                              if (n := self._tree.nodes.get(q)) and n.all_targets()}
             self._order = [q for q in self._order if q in self._answers]
         self._compute()
-        if typed:
+        state = self._walk.state
+        if typed and state is not None:
             # Where the record says something else than what was typed, both are shown: the record is what is used.
             differs = []
             for q, old in typed.items():
                 node = self._tree.nodes[q]
-                known, now = self._walk.state.value(node.targets[0]) if node.targets else (False, None)
+                known, now = state.value(node.targets[0]) if node.targets else (False, None)
                 if old is not None and known and now != old:
                     differs.append(f"- *{node.title}*: you said {shown_value(node, old)}; the record has "
                                    f"{shown_value(node, now)}")
