@@ -77,5 +77,6 @@ def describe_reading(read: ReadDate | None, text: str) -> str:
         return f"✔ reads as {say(value)} ({value.isoformat()})"
     confirm = reading.confirm
     if confirm is not None:
-        return f"⚠ only makes sense month-first: {say(confirm)}; you will be asked to confirm"
+        why = reading.confirm_why or "only makes sense month-first"
+        return f"⚠ {why}: {say(confirm)}; you will be asked to confirm"
     return ""
