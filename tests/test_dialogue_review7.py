@@ -324,3 +324,21 @@ def test_facts_in_the_opening_message_are_said_back_and_offered_at_their_questio
     assert s.prompt.id == "situation:which" and "on an agreed break in learning" in s.prompt.text
     s.send("yes")
     assert s.prompt.id == "break_date"
+
+
+def test_nothing_yet_against_a_recorded_evi_is_said_and_left_to_a_person():
+    """Found beside C08: 'nothing yet' to which event happened, on a record holding an EVI, was passed over and the
+    programme closed for M2 as if the user had said an event happened. The record is followed (never lose the
+    EVI on a reading), but the contradiction is said and ends in a person's check (never stop short)."""
+    s = Session(year="2025-26", as_of=date(2026, 1, 30))
+    s.start()
+    for t in ("m2", PASTES["c08"], "nothing yet", "no"):
+        s.send(t)
+    text = s.transcript[-1].text
+    assert s.transcript[-1].kind == "conclusion" and "you said no event has happened yet" in text, text[-1500:]
+    assert "EVI 4, dated 2025-12-05" in text and "`change event`" in text
+    s.send("change event")
+    s.send("interview offered")
+    s.send("5/12/25")
+    s.send("no")
+    assert "you said no event has happened yet" not in s.transcript[-1].text
