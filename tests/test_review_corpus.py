@@ -25,7 +25,7 @@ from tests.promises import events_lost, stops_short
 
 HERE = Path(__file__).parent / "fixtures" / "review"
 BATCHES = (("records.yaml", "expected.yaml"), ("records2.yaml", "expected2.yaml"), ("records3.yaml", "expected3.yaml"),
-           ("records4.yaml", "expected4.yaml"), ("records5.yaml", "expected5.yaml"))
+           ("records4.yaml", "expected4.yaml"), ("records5.yaml", "expected5.yaml"), ("records6.yaml", "expected6.yaml"))
 SAMPLES = Path(__file__).parent / "data" / "samples"
 RECORDS: dict = {}
 EXPECTED: dict = {}
@@ -129,6 +129,7 @@ def test_the_tool_agrees_with_the_reviewer(case_id):
         assert got == {}, why
     asked = {q.id for q in dg.proposal.questions}
     assert set(want.get("asks") or ()) <= asked, why
+    assert not set(want.get("not_asks") or ()) & asked, why
     errors = {f.rule for f in dg.findings if f.is_error}
     assert set(want.get("errors") or ()) <= errors, (why, errors)
     assert not set(want.get("not_errors") or ()) & errors, (why, errors)

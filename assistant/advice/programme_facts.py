@@ -92,11 +92,25 @@ class ProgrammeFacts:
         if self.facts.learning_finished is not None:
             return self.facts.learning_finished
         subjects = self.prog.subject_aims
+        if self.learning_stopped_programme_open():
+            return None  # stopped is not finished: whether the learner left the bootcamp is asked (left_bootcamp)
         if subjects and all(s.comp_status == "2" or s.learn_act_end_date for s in subjects):
             return True
         if self.p is not None and self.p.comp_status == "2":
             return True
         return None
+
+    def learning_stopped_programme_open(self) -> bool:
+        """Every subject aim withdrawn or paused (CompStatus 3/6) while the programme aim is continuing.
+
+        The learner stopped the learning but the record does not say they left the bootcamp (the PSM ends the
+        programme aim "unless the learner withdraws"): left, paused or moved to other learning is a fact to ask.
+        """
+        subjects = self.prog.subject_aims
+        return (bool(subjects) and all(s.comp_status in {"3", "6"} for s in subjects)
+                and self.p is not None and self.p.comp_status in {None, "1"}
+                and self.facts.learning_finished is None and self.facts.withdrawn_date is None
+                and self.facts.break_date is None)
 
     @staticmethod
     def aim_event_date(e: Delivery) -> date | None:

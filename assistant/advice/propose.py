@@ -16,7 +16,7 @@ concern, mixed in: events (events.py), a withdrawn or paused programme
 
 from __future__ import annotations
 
-from ..ilr.model import Learner, programmes
+from ..ilr.model import Delivery, Learner, programmes
 from ..rules.base import Context, fmt
 from .common import plan_common, plan_starts
 from .events import EventPlanning
@@ -48,8 +48,10 @@ class ProgrammeAdvice(StateReading, EventPlanning, StoppedPlanning, SubjectPlann
                               "Outcome 3 (not passed): M2 pays for learning completed with its assessments passed. Did "
                               "the learner pass? If so, its Outcome is 1; if not, M2 will not pay.", None, x.seq)
             stopped = [x for x in self.subjects if x.comp_status in {"3", "6"}]
+            if self.learning_stopped_programme_open():
+                self.ask_left_bootcamp(stopped[0])
             # a subject aim still continuing (a restart after a break, a transfer to a new aim) carries the learning on
-            if stopped and not any(x.comp_status in {None, "1", "2"} for x in self.subjects) \
+            elif stopped and not any(x.comp_status in {None, "1", "2"} for x in self.subjects) \
                     and self.facts.learning_achieved is None:
                 x = stopped[0]
                 self.plan.ask("learning_completed", f"The subject aim {x.learn_aim_ref} (aim {x.seq}) is recorded as "
@@ -61,6 +63,27 @@ class ProgrammeAdvice(StateReading, EventPlanning, StoppedPlanning, SubjectPlann
             self.plan_programme(state)
         self.complete_stopped_aims()
         return state
+
+    def ask_left_bootcamp(self, x: Delivery) -> None:
+        """W25: the learning stopped (CompStatus 3/6) but the programme aim continues. Left, paused or moved on
+        is a fact: ask, and stop the programme (stopped.py) only on the answer (PSM: the programme ends when the
+        learning has finished "unless the learner withdraws")."""
+        withdrawn = x.comp_status == "3"
+        self.plan.explain(f"The subject aim {x.learn_aim_ref} (aim {x.seq}) is recorded as "
+                          f"{'withdrawn' if withdrawn else 'on a break'} (CompStatus {x.comp_status}"
+                          + (f", last day of learning {fmt(x.learn_act_end_date)}" if x.learn_act_end_date else "")
+                          + ") but the programme aim is continuing: the learning stopped, it did not finish, so no "
+                          "event is asked for yet and the programme is read as the record has it until you say.")
+        self.plan.ask("left_bootcamp",
+                      f"The subject aim {x.learn_aim_ref} (aim {x.seq}) says the learner "
+                      + ("withdrew from the learning" if withdrawn else "went on a break")
+                      + ", but the programme aim is still continuing. Has the learner left the bootcamp"
+                      + ("" if withdrawn else " for a break") + "? If so, give their last day of learning"
+                      + (" before the break" if not withdrawn else "") + ": the programme aim then stops on that day "
+                      f"too (CompStatus {x.comp_status}, Outcome 3" + (", a WithdrawReason" if withdrawn else "")
+                      + "). If they carried on with other learning on this bootcamp, record it as a new subject aim; "
+                      "if they completed the learning, the subject aim is CompStatus 2 with Outcome 1.",
+                      "withdrawn_date" if withdrawn else "break_date", x.seq)
 
     def check_future_dates(self) -> None:
         """Never stop short: an end date after the file preparation date (LearnActEndDate_04) is a fact to correct."""

@@ -1,0 +1,51 @@
+"""A subject aim stopped (withdrawn or paused) while the programme aim is left continuing (review batch 5's W25).
+
+The record says the learner stopped the learning but not the bootcamp: left, paused, or moved to other
+learning is a fact. The advice neither calls the learning "finished" (and asks for an event) nor closes the
+programme on a guess: it asks whether the learner has left, and stops the programme only on that answer.
+Sources: the PSM ends the programme aim "when the bootcamp learning has finished ... unless the learner
+withdraws" (https://guidance.submit-learner-data.service.gov.uk/provider-support-manual/article/recordingskills-bootcamps-in-the-ilr);
+a withdrawn aim ends on "the date of last learning activity" with CompStatus 3, a WithdrawReason and Outcome 3
+(https://esfahelp.education.gov.uk/hc/en-gb/community/posts/4428117728914-BIL-to-LNA, quoting the PSM).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from assistant.advice.engine import diagnose_learner
+from assistant.advice.states import WAITING, WITHDRAWN
+from assistant.advice.types import Facts
+from tests.builders import ctx, learner, prog, subject
+
+
+def withdrawn_subject_open_programme():
+    return learner(prog(), subject(CompStatus="3", LearnActEndDate="2024-10-18", Outcome="3", WithdrawReason="44"))
+
+
+def test_a_withdrawn_subject_under_an_open_programme_is_not_learning_finished_and_asks_whether_the_learner_left():
+    dg = diagnose_learner(withdrawn_subject_open_programme(), ctx("2024-25", "2025-01-31"))
+    asked = {q.id: q for q in dg.proposal.questions}
+    assert set(dg.proposal.states.values()) != {WAITING}
+    assert "event" not in asked  # the learning did not finish: no event is asked for yet
+    assert "left_bootcamp" in asked and asked["left_bootcamp"].fact == "withdrawn_date"
+    assert "left the bootcamp" in asked["left_bootcamp"].text
+    assert dg.proposal.changes == ()  # nothing is closed on a guess
+
+
+def test_on_yes_the_programme_aim_is_withdrawn_on_the_same_day_with_the_subject_aims_reason():
+    dg = diagnose_learner(withdrawn_subject_open_programme(), ctx("2024-25", "2025-01-31"),
+                          Facts(withdrawn_date=date(2024, 10, 18)))
+    got = {(c.aim_seq, c.field): c.to for c in dg.proposal.changes}
+    assert set(dg.proposal.states.values()) == {WITHDRAWN}
+    assert got == {(1, "CompStatus"): "3", (1, "LearnActEndDate"): "2024-10-18", (1, "Outcome"): "3",
+                   (1, "WithdrawReason"): "44"}
+    assert dg.verified
+
+
+def test_a_paused_subject_under_an_open_programme_asks_about_the_break_date():
+    rec = learner(prog(), subject(CompStatus="6", LearnActEndDate="2024-10-18", Outcome="3"))
+    dg = diagnose_learner(rec, ctx("2024-25", "2025-01-31"))
+    asked = {q.id: q for q in dg.proposal.questions}
+    assert "event" not in asked
+    assert asked["left_bootcamp"].fact == "break_date"
