@@ -16,7 +16,7 @@ from datetime import date
 from assistant.advice.engine import diagnose_learner
 from assistant.advice.states import WAITING, WITHDRAWN
 from assistant.advice.types import Facts
-from tests.builders import ctx, learner, prog, subject
+from tests.builders import ctx, event, learner, prog, subject
 
 
 def withdrawn_subject_open_programme():
@@ -49,3 +49,27 @@ def test_a_paused_subject_under_an_open_programme_asks_about_the_break_date():
     asked = {q.id: q for q in dg.proposal.questions}
     assert "event" not in asked
     assert asked["left_bootcamp"].fact == "break_date"
+
+
+def test_a_break_is_not_pushed_to_an_evi_dated_during_it():
+    """Batch 6's X27: a break's LearnActEndDate is the last day of learning before the break (the guidance for a
+    BIL, https://esfahelp.education.gov.uk/hc/en-gb/community/posts/4610798367506-Last-Day-of-Activity-for-a-Break-in-Learning),
+    a fact, so an EVI dated during the break (LearnDelFAMDateFrom_07) is a person's check, not a moved end date."""
+    rec = learner(prog(LearnStartDate="2025-09-01", LearnPlanEndDate="2025-11-28", CompStatus="6",
+                       LearnActEndDate="2025-10-24", Outcome="3",
+                       fams=(("SOF", "105"), ("FFI", "1"), ("EVI", "4", "2025-11-20"))),
+                  subject(LearnStartDate="2025-09-01", LearnPlanEndDate="2025-11-28", CompStatus="6",
+                          LearnActEndDate="2025-10-24", Outcome="3"))
+    dg = diagnose_learner(rec, ctx("2025-26", "2026-01-16"))
+    assert not any(c.field == "LearnActEndDate" for c in dg.proposal.changes)
+    check = {q.id: q for q in dg.proposal.questions}["evi_after_break"]
+    assert "went on a break" in check.text and "2025-11-20" in check.text.replace("20/11/2025", "2025-11-20")
+
+
+def test_a_break_is_not_pushed_to_an_event_aim_dated_during_it():
+    rec = learner(prog(CompStatus="6", LearnActEndDate="2024-10-24", Outcome="3"),
+                  subject(CompStatus="6", LearnActEndDate="2024-10-24", Outcome="3"),
+                  event("2024-11-20"))
+    dg = diagnose_learner(rec, ctx("2024-25", "2025-01-16"))
+    assert not any(c.field == "LearnActEndDate" and c.aim_seq == 1 for c in dg.proposal.changes)
+    assert "event_after_break" in {q.id for q in dg.proposal.questions}

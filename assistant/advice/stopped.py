@@ -96,32 +96,36 @@ class StoppedPlanning(ProgrammeBase):
                     events = [(o.learn_aim_ref or "?", o.learn_act_end_date) for o in comps
                               if o.is_event_aim and o.learn_act_end_date]
                     evis = [f for f in self.plan.aim(seq).fams_of("EVI") if f.date_from]
-                    if state == WITHDRAWN:
-                        # the PSM ends the programme "when the bootcamp learning has finished unless the learner
-                        # withdraws" (both articles): a withdrawal is not pushed to a later event, EVI or event aim
-                        # (what that event pays is open), where the record itself ends the programme before the event
-                        # (LearnDelFAMDateFrom_07 for an EVI, R_143 for an event aim)
-                        ends_on = self.plan.aim(seq).learn_act_end_date
-                        left = max([day, ends_on] + others) if ends_on else None
-                        late = [f for f in evis if f.date_from and left and f.date_from > left]
-                        evis = [f for f in evis if f not in late]
-                        late_aims = [(ref, when) for ref, when in events if left and when > left]
-                        events = [e for e in events if e not in late_aims]
+                    # the PSM ends the programme "when the bootcamp learning has finished unless the learner
+                    # withdraws" (both articles): a withdrawal is not pushed to a later event, EVI or event aim
+                    # (what that event pays is open), where the record itself ends the programme before the event
+                    # (LearnDelFAMDateFrom_07 for an EVI, R_143 for an event aim). Nor is a break: its end is the
+                    # last day of learning before it (the guidance for a BIL, esfahelp 4610798367506; batch 6 X27)
+                    ends_on = self.plan.aim(seq).learn_act_end_date
+                    left = max([day, ends_on] + others) if ends_on else None
+                    late = [f for f in evis if f.date_from and left and f.date_from > left]
+                    evis = [f for f in evis if f not in late]
+                    late_aims = [(ref, when) for ref, when in events if left and when > left]
+                    events = [e for e in events if e not in late_aims]
                     others += [f.date_from for f in evis if f.date_from] + [when for _, when in events]
                     end = max([day] + others)  # R_143 and LearnDelFAMDateFrom_07: nothing ends after the programme
+                left_how = ("withdrew" if state == WITHDRAWN else "went on a break")
+                ends_how = ("a withdrawn programme ends when the learner left (PSM)" if state == WITHDRAWN else
+                            "a paused programme ends on the last day of learning before the break (the guidance for a "
+                            "break in learning)")
+                came = "after the withdrawal" if state == WITHDRAWN else "during the break"
                 for f in late:
-                    self.plan.check("evi_after_withdrawal", f"A person must check the event indicator (EVI {fmt(f.code)}, "
-                                    f"{fmt(f.date_from)}): it is dated after the learner withdrew (last day of learning "
+                    self.plan.check(f"evi_after_{word}", f"A person must check the event indicator (EVI {fmt(f.code)}, "
+                                    f"{fmt(f.date_from)}): it is dated after the learner {left_how} (last day of learning "
                                     f"{fmt(end)}), but an EVI must sit within the programme aim's dates "
-                                    "(LearnDelFAMDateFrom_07) and a withdrawn programme ends when the learner left (PSM). "
-                                    "Correct the date if it is wrong; if the event really came after the withdrawal, keep "
-                                    "the EVI: what it pays is not published.", seq)
+                                    f"(LearnDelFAMDateFrom_07) and {ends_how}. Correct the date if it is wrong; if the "
+                                    f"event really came {came}, keep the EVI: what it pays is not published.", seq)
                 for ref, when in late_aims:
-                    self.plan.check("event_after_withdrawal", f"A person must check the event aim {ref} ({fmt(when)}): "
-                                    f"it is dated after the learner withdrew (last day of learning {fmt(end)}), but no "
-                                    "aim may end after the programme aim (R_143) and a withdrawn programme ends when the "
-                                    "learner left (PSM). Correct the date if it is wrong; if the event really came after "
-                                    "the withdrawal, keep the event aim: what it pays is not published.", seq)
+                    self.plan.check(f"event_after_{word}", f"A person must check the event aim {ref} ({fmt(when)}): "
+                                    f"it is dated after the learner {left_how} (last day of learning {fmt(end)}), but no "
+                                    f"aim may end after the programme aim (R_143) and {ends_how}. Correct the date if it "
+                                    f"is wrong; if the event really came {came}, keep the event aim: what it pays is not "
+                                    "published.", seq)
                 if not late and not late_aims:
                     self.plan.set(seq, "LearnActEndDate", end, why)
             if self.plan.aim(seq).outcome not in {"1", "3", "8"}:
