@@ -24,7 +24,7 @@ from .plan import Plan
 from .programme_aim import ProgrammeAimPlanning
 from .programme_state import StateReading
 from .schema_fixes import plan_clean_values
-from .states import BREAK, WITHDRAWN
+from .states import BREAK, OUTCOME, WITHDRAWN
 from .stopped import StoppedPlanning
 from .subject_aims import SubjectPlanning
 from .types import Facts, Proposal
@@ -38,6 +38,8 @@ class ProgrammeAdvice(StateReading, EventPlanning, StoppedPlanning, SubjectPlann
         state = self.state()
         self.plan_events(state)
         state = self.state()  # events added or converted above change what the record shows
+        if state not in {WITHDRAWN, BREAK, OUTCOME}:
+            self.ask_subject_achdate()
         if state in {WITHDRAWN, BREAK}:
             self.plan_stopped(state)
         else:
@@ -63,6 +65,20 @@ class ProgrammeAdvice(StateReading, EventPlanning, StoppedPlanning, SubjectPlann
             self.plan_programme(state)
         self.complete_stopped_aims()
         return state
+
+    def ask_subject_achdate(self) -> None:
+        """X33: an AchDate on a subject aim, none on the programme aim. The AchDate is collected on the programme
+        aim for bootcamps (AchDate field page), where it triggers M3; AchDate_09 excludes FM37, so the subject
+        aim's raises no error and pays nothing. A positive outcome is a fact: ask, never move the date on a guess."""
+        p = self.p
+        dated = [s for s in self.subjects if s.ach_date is not None]
+        if not dated or p is None or p.ach_date is not None or self.facts.positive_outcome is not None:
+            return
+        s = dated[0]
+        self.ask_positive_outcome(f"The subject aim {s.learn_aim_ref} (aim {s.seq}) has an AchDate ({fmt(s.ach_date)}) "
+                                  "but the programme aim has none: for a bootcamp the AchDate counts only on the "
+                                  "programme aim (ZPROG001), with Outcome 1, where it records the positive outcome and "
+                                  "triggers M3.")
 
     def ask_left_bootcamp(self, x: Delivery) -> None:
         """W25: the learning stopped (CompStatus 3/6) but the programme aim continues. Left, paused or moved on
