@@ -208,6 +208,15 @@ def assess_m2(prog: Programme, latest: Delivery | None, method: Method, errors: 
         return MilestoneStatus("not-yet", ("an event is recorded, but the learning is not finished yet (no subject "
                                            "learning aim is closed); M2 needs the learning completed and an event",),
                                "official", ("psm-bootcamps",))
+    if method == "event-aims" and not _standard_event(prog):
+        # only HGV event aims: R_138 and the PSM count Z0059747/8/9; what HGV aims pay is unpublished (domain §7)
+        if errors:
+            return MilestoneStatus("blocked", _errors_reasons(errors), _errors_grade(errors), ("vr-2526",))
+        refs = ", ".join(sorted({(e.learn_aim_ref or "?").upper() for e in prog.event_aims}))
+        return MilestoneStatus("unknown", (f"only an HGV event aim ({refs}) is recorded: R_138 and the PSM count the "
+                                           "interview offer, new role and self-employment plan aims (Z0059747/8/9), and "
+                                           "what the HGV event aims mean and how they are paid is not published",),
+                               "inference", ("vr-2526", "psm-bootcamps"))
     reasons: list[str] = []
     evidence = "forum-confirmed"
     if latest.comp_status != "2":
@@ -316,7 +325,7 @@ def assess_m3(prog: Programme, latest: Delivery | None, method: Method, findings
     # The rule engine has judged the AchDate against Outcome, CompStatus and the six months: use its findings.
     own = [f for f in findings if f.rule in M3_RULES and f.aim_seq == latest.seq and f.con_ref == latest.con_ref_number]
     reasons = [f"{f.detail} ({f.rule})" for f in own]
-    if not event_dates(prog, method) and not (method == "event-aims" and _standard_event(prog)):
+    if not (_standard_event(prog) if method == "event-aims" else event_dates(prog, method)):  # HGV alone: not one of the 3
         reasons.append("no event is recorded: the PSM dates the AchDate from when the learning is complete, one of the "
                        "event aims (or an EVI) has been recorded and the positive outcome reached, so M3 needs the event "
                        "recorded too")
