@@ -73,3 +73,25 @@ def test_a_break_is_not_pushed_to_an_event_aim_dated_during_it():
     dg = diagnose_learner(rec, ctx("2024-25", "2025-01-16"))
     assert not any(c.field == "LearnActEndDate" and c.aim_seq == 1 for c in dg.proposal.changes)
     assert "event_after_break" in {q.id for q in dg.proposal.questions}
+
+
+def test_a_programme_on_a_break_whose_subject_aim_is_withdrawn_asks_whether_the_learner_left():
+    """Batch 6's X36: the programme aim is on a break (CS 6) but its only subject aim says withdrawn (CS 3). A learner
+    who does not return from a break is recorded as withdrawn on every aim (the guidance quoted at
+    https://esfahelp.education.gov.uk/hc/en-gb/community/posts/4428117728914-BIL-to-LNA), so the record may be half
+    updated: ask, and change nothing until told."""
+    rec = learner(prog(CompStatus="6", LearnActEndDate="2024-10-18", Outcome="3"),
+                  subject(CompStatus="3", LearnActEndDate="2024-10-18", Outcome="3", WithdrawReason="44"))
+    dg = diagnose_learner(rec, ctx("2024-25", "2025-01-31"))
+    asked = {q.id: q for q in dg.proposal.questions}
+    assert asked["left_bootcamp"].fact == "withdrawn_date" and "left the bootcamp" in asked["left_bootcamp"].text
+    assert dg.proposal.changes == ()
+    yes = diagnose_learner(rec, ctx("2024-25", "2025-01-31"), Facts(withdrawn_date=date(2024, 10, 18)))
+    assert {(c.aim_seq, c.field): c.to for c in yes.proposal.changes} == {(1, "CompStatus"): "3", (1, "WithdrawReason"): "44"}
+
+
+def test_a_programme_on_a_break_with_its_subject_aim_on_the_break_asks_nothing():
+    rec = learner(prog(CompStatus="6", LearnActEndDate="2024-10-18", Outcome="3"),
+                  subject(CompStatus="6", LearnActEndDate="2024-10-18", Outcome="3"))
+    dg = diagnose_learner(rec, ctx("2024-25", "2025-01-31"))
+    assert "left_bootcamp" not in {q.id for q in dg.proposal.questions}

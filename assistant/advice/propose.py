@@ -41,7 +41,9 @@ class ProgrammeAdvice(StateReading, EventPlanning, StoppedPlanning, SubjectPlann
         if state not in {WITHDRAWN, BREAK, OUTCOME}:
             self.ask_subject_achdate()
         if state in {WITHDRAWN, BREAK}:
-            self.plan_stopped(state)
+            # a break over withdrawn learning is half updated, or half wrong: which is asked (left_bootcamp) first
+            if not (state == BREAK and self.break_over_withdrawn_learning()):
+                self.plan_stopped(state)
         else:
             failed = [x for x in self.subjects if x.comp_status == "2" and x.outcome == "3"]
             if failed and not any(x.outcome == "1" for x in self.subjects) and self.facts.learning_achieved is None:
@@ -79,6 +81,26 @@ class ProgrammeAdvice(StateReading, EventPlanning, StoppedPlanning, SubjectPlann
                                   "but the programme aim has none: for a bootcamp the AchDate counts only on the "
                                   "programme aim (ZPROG001), with Outcome 1, where it records the positive outcome and "
                                   "triggers M3.")
+
+    def break_over_withdrawn_learning(self) -> bool:
+        """X36: the programme aim is on a break (CompStatus 6) but every subject aim says withdrawn (CompStatus 3).
+
+        A learner who does not return from a break is recorded as withdrawn on every aim (the guidance quoted at
+        esfahelp 4428117728914, "BIL to LNA"), so the record may be half updated; or the subject aim is wrong.
+        Which is a fact: ask whether the learner has left; the answer withdraws the programme aim (stopped.py).
+        """
+        p, subjects = self.p, self.subjects
+        if (p is None or p.comp_status != "6" or not subjects or any(s.comp_status != "3" for s in subjects)
+                or self.facts.break_date is not None or self.facts.withdrawn_date is not None):
+            return False
+        x = subjects[0]
+        self.plan.ask("left_bootcamp",
+                      f"The programme aim is on a break in learning (CompStatus 6) but the subject aim {x.learn_aim_ref} "
+                      f"(aim {x.seq}) says the learner withdrew (CompStatus 3). Has the learner left the bootcamp, not "
+                      "to return? If so, give their last day of learning: the programme aim is then withdrawn too "
+                      "(CompStatus 3, Outcome 3, a WithdrawReason). If they are on a break and will return, the subject "
+                      "aim is CompStatus 6 like the programme aim, with no WithdrawReason.", "withdrawn_date", x.seq)
+        return True
 
     def ask_left_bootcamp(self, x: Delivery) -> None:
         """W25: the learning stopped (CompStatus 3/6) but the programme aim continues. Left, paused or moved on
