@@ -87,6 +87,66 @@ def cited_ids(path: Path) -> list[tuple[int, str, str]]:
     return found
 
 
+#: Where each citing call holds its grade: position, keyword (a Reason's default is "official").
+GRADE_AT = {"Reason": (4, "grade"), "MilestoneStatus": (2, "evidence")}
+
+
+def _literal_grades(node: ast.expr | None) -> list[str]:
+    """The grades a literal (or a conditional between literals) can take; [] when it is not literal."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.IfExp):
+        branches = [_literal_grades(node.body), _literal_grades(node.orelse)]
+        return [g for b in branches for g in b] if all(branches) else []
+    return []
+
+
+def graded_claims(path: Path) -> list[tuple[int, list[str], list[str]]]:
+    """(line, grades, literal source ids) for every citing call whose sources are written out in the code."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    found = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in GRADE_AT):
+            continue
+        keywords = {k.arg: k.value for k in node.keywords}
+        source_at = CITING_CALLS[node.func.id][1]
+        src = node.args[source_at] if len(node.args) > source_at else keywords.get("sources")
+        at, key = GRADE_AT[node.func.id]
+        grade_node = node.args[at] if len(node.args) > at else keywords.get(key)
+        grades = ["official"] if grade_node is None and node.func.id == "Reason" else _literal_grades(grade_node)
+        ids = _literal_ids(src)
+        if grades and ids:
+            found.append((node.lineno, grades, ids))
+    return found
+
+
+def grade_problems(kb: Knowledge | None = None) -> list[str]:
+    """Every claim in the advice code graded stronger than all of its sources (e.g. 'official' citing only a forum).
+
+    A claim may cite weaker sources beside a strong one, never only weaker ones: an official claim needs an
+    official source, a forum-confirmed one a forum-confirmed (or official) source, and so on.
+    """
+    from ..knowledge_loader import GRADES
+    from ..rules.catalogue import sources
+
+    root = Path(__file__).resolve().parent.parent
+    try:
+        known = sources(kb)
+    except KnowledgeError as exc:
+        return [str(exc)]
+    out = []
+    for name in CITING_MODULES:
+        path = root / name
+        for line, grades, ids in graded_claims(path):
+            held = [known[i].grade for i in ids if i in known]
+            for grade in grades:
+                if grade in GRADES and held and not any(GRADES.index(g) <= GRADES.index(grade) for g in held):
+                    where = path.relative_to(root.parent) if path.is_relative_to(root.parent) else path
+                    out.append(f"{where} line {line}: graded {grade} but cites only {', '.join(sorted(set(held)))} "
+                               f"sources ({', '.join(ids)})")
+    return out
+
+
 def citation_problems(kb: Knowledge | None = None) -> list[str]:
     """Every unknown id cited in the advice code, as "file line N: ..." strings (empty when all is well)."""
     from ..rules.catalogue import sources

@@ -30,9 +30,14 @@ def plan_common(plan: Plan, learner: Learner) -> None:
                                                                       ("LearnDelFAMType_112", "LearnDelFAMDateFrom_03"), sources=("psm-bootcamps",)))
         if not d.fams_of("FFI"):
             code = ffi_codes[0] if ffi_codes else plan.facts.ffi
-            if code:
+            if code and ffi_codes:  # which code is copied from the learner's other aims: our reading, not DfE's
                 plan.set_fam(seq, "FFI", None, Fam("FFI", code), Reason(
-                    f"every bootcamp aim needs FFI; the learner's other aims say {code}", ("LearnDelFAMType_111",), sources=("field-ffi",)))
+                    f"every bootcamp aim needs FFI; the learner's other aims say {code}, so this one is taken to say the "
+                    "same (our reading: the record does not say each aim's funding)", ("LearnDelFAMType_111",),
+                    sources=("field-ffi", "our-reading"), grade="inference"))
+            elif code:
+                plan.set_fam(seq, "FFI", None, Fam("FFI", code), Reason(
+                    f"every bootcamp aim needs FFI; you said {code}", ("LearnDelFAMType_111",), sources=("field-ffi",)))
             else:
                 plan.ask("ffi", "Is the learner fully funded (FFI 1: independent, or the employer is not paying) or co-funded "
                                 "(FFI 2: the employer contributes)?", "ffi")

@@ -12,10 +12,16 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ..ilr.model import Delivery, Fam, Learner, format_value
+from ..knowledge_loader import GRADES
 from ..rules.base import Source
 from .apply import apply_to_delivery
 from .citations import cite
 from .types import Change, Facts, Question, Value
+
+
+def weaker(a: str, b: str) -> str:
+    """The weaker of two evidence grades (official > forum-confirmed > vendor > inference)."""
+    return max(a, b, key=GRADES.index)
 
 
 def fam_value(f: Fam) -> dict[str, str | None]:
@@ -97,7 +103,10 @@ class Plan:
                 change, from_=earlier.from_,
                 because=earlier.because + tuple(b for b in change.because if b not in earlier.because),
                 rules=tuple(dict.fromkeys(earlier.rules + change.rules)),
-                milestone=change.milestone or earlier.milestone)
+                milestone=change.milestone or earlier.milestone,
+                # the merged change says both reasons, so it is no stronger than the weaker one's evidence
+                sources=tuple(dict.fromkeys(earlier.sources + change.sources)),
+                grade=weaker(earlier.grade, change.grade))
             self.changes[index] = change
         else:
             self._field_changes[key] = len(self.changes)
@@ -148,10 +157,15 @@ class Plan:
         for name, value in {**copied, **values}.items():
             self.set(seq, name, value, Reason(f"part of the new {ref} aim", why.rules, why.milestone, why.sources, why.grade))
         for fam in template.fams:
-            if fam.type in {"SOF", "FFI"}:
+            if fam.type == "SOF":
                 self.set_fam(seq, fam.type, None, Fam(fam.type, fam.code),
-                             Reason(f"every bootcamp aim carries {fam.type} {fam.code}", ("LearnDelFAMType_01",
-                                    "LearnDelFAMType_111"), sources=("psm-bootcamps",)))
+                             Reason(f"every bootcamp aim carries SOF {fam.code}", ("LearnDelFAMType_01",),
+                                    sources=("psm-bootcamps",)))
+            elif fam.type == "FFI":  # that the new aim is funded as the aim it is modelled on is our reading
+                self.set_fam(seq, fam.type, None, Fam(fam.type, fam.code),
+                             Reason(f"every bootcamp aim carries an FFI; {fam.code}, as on {template.learn_aim_ref} "
+                                    "(our reading: the new aim belongs to the same bootcamp)", ("LearnDelFAMType_111",),
+                                    sources=("field-ffi", "our-reading"), grade="inference"))
         return seq
 
     def remove_aim(self, seq: int, why: Reason) -> None:

@@ -43,7 +43,13 @@ class ProgrammeAimPlanning(ProgrammeBase):
                 self.plan.explain("The programme aim is closed but no event (interview offer, new role with the existing "
                                   "employer, self-employment plan) is recorded: " + self.event_needed(" on a completed programme")
                                   + ". Keep it open until the event, or until six months have passed.")
-            self.keep_open(seq, f"{AIM_WORDS['programme'][1]} (it spans the events that follow the learning)")
+            self.keep_open(seq, f"{AIM_WORDS['programme'][1]} (it spans the events that follow the learning)", None if (
+                self.method == "event-aims" or state == IN_LEARNING) else Reason(
+                "the programme aim is continuing: CompStatus 1 with no end date until the event (or the six months). "
+                "Our reading for event indicators: the EVI article ends the programme when the learning has finished, "
+                "but an EVI must fall within the programme aim's dates (LearnDelFAMDateFrom_07), so a later event "
+                "needs the programme still open", ("CompStatus_02", "CompStatus_03", "LearnDelFAMDateFrom_07"), None,
+                ("psm-bootcamps-evi", "vr-2526", "our-reading"), "inference"))
             if state == WAITING:
                 self.ask_event()
             return
@@ -129,7 +135,15 @@ class ProgrammeAimPlanning(ProgrammeBase):
                                                            "trigger date), no more than six months after LearnActEndDate",
                                                            ("AchDate_13", "CompStatus_08"), "M3", ("psm-event-aims-quoted", "field-achdate")))
         else:  # SIX_MONTHS
-            if self.method == "event-indicators":
+            if self.has_event():
+                # The PSM's six-month rule is for a learner with no event; after an event, closing with Outcome 3
+                # once no outcome can be recorded (AchDate_13) is our reading.
+                why = Reason("no positive outcome was reached within six months of the programme's end, so none can be "
+                             "recorded now (AchDate_13): close the programme with Outcome 3 (our reading: the PSM's "
+                             "six-month rule names Outcome 3 for a learner with no event; it does not say what a learner "
+                             "with an event and no outcome takes)", ("CompStatus_04", "AchDate_13"), None,
+                             ("psm-six-month-quoted", "vr-2526", "our-reading"), "inference")
+            elif self.method == "event-indicators":
                 # The six-month rule is quoted from the event-aims article; the EVI article was not found to say it.
                 why = Reason("six months after the end of learning with no positive outcome: close the programme with "
                              "Outcome 3 (the PSM's six-month rule for event aims, applied to event indicators: our "

@@ -111,12 +111,13 @@ class StateReading(ProgrammeBase):
         if six_months_passed and not outcome_pending:
             since = (f"the end of the programme ({fmt(ach_end)})" if self.has_event() or wrong_form
                      else f"the end of learning ({fmt(end)})")
+            rule = ("AchDate_13 allows no AchDate after that, so close the programme aim with CompStatus 2 and Outcome "
+                    "3 (our reading: the PSM six-month rule names Outcome 3 for a learner with no event)"
+                    if self.has_event() or wrong_form else
+                    "the PSM six-month rule for event aims says to close the programme aim with CompStatus 2 and "
+                    "Outcome 3 (for event indicators, our reading)" if self.method == "event-indicators" else
+                    "the PSM six-month rule says to close the programme aim with CompStatus 2 and Outcome 3")
             self.plan.explain(f"It is more than six months since {since} with no positive outcome "
-                              "that can be recorded: " + ("with an event recorded no published rule says what follows; "
-                                                          "our reading is to close the programme aim with Outcome 3 "
-                                                          "(the PSM six-month rule says so where no event is recorded)."
-                                                          if self.has_event() else
-                                                          "the PSM six-month rule says to close the programme aim with "
-                                                          "CompStatus 2 and Outcome 3."))
+                              f"that can be recorded: {rule}.")
             return SIX_MONTHS
         return EVENT if self.has_event() or self.event_awaits_code() or wrong_form else WAITING

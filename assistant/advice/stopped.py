@@ -16,9 +16,11 @@ from .states import BREAK, WITHDRAWN
 
 #: Outcome 3 on a withdrawn or paused aim: CompStatus_04 needs an Outcome once an aim is not continuing, 2 is for
 #: prescribed HE only, and no source names the code for a withdrawal or a break (domain brief §6): our reading.
+#: Which Outcome: CompStatus_04 needs one, but bootcamps are exempt from CompStatus_06, so no rule or page we
+#: hold names the code for a bootcamp aim left unfinished; 3 (no achievement) is our reading.
 OUTCOME_3 = Reason("an aim that is not continuing needs an Outcome: 3 (no achievement) is our reading for a withdrawal "
                    "or a break, as 2 is for prescribed HE only and no source names the code",
-                   ("CompStatus_04",), "M1", ("field-outcome", "our-reading"), grade="inference")
+                   ("CompStatus_04",), "M1", ("field-outcome", "vr-2526", "our-reading"), grade="inference")
 
 
 class StoppedPlanning(ProgrammeBase):
@@ -73,7 +75,9 @@ class StoppedPlanning(ProgrammeBase):
             return
         if day is None or (state == WITHDRAWN and not reason_known):
             return  # stopping the aims without these would trade one error for another
-        sources = ("field-compstatus", "field-withdrawreason") if state == WITHDRAWN else ("field-compstatus", "pics-break")
+        # The end date: "the date the learner withdrew from the learning activities" is the ILR's own definition
+        # (LearnActEndDate field); CompStatus 6 is a temporary withdrawal, and PICS reads it the same way for a break.
+        sources = ("field-compstatus", "field-learnactenddate") + (() if state == WITHDRAWN else ("pics-break",))
         targets = [d for d in self.plan.current.values() if d.con_ref_number == self.prog.con_ref
                    and not d.is_event_aim and (d.is_programme_aim or d.comp_status in {None, "1", code})]
         targets.sort(key=lambda d: d.is_programme_aim)  # the programme's end follows its components' (R_143)

@@ -23,7 +23,7 @@ from .states import IN_LEARNING
 class SubjectPlanning(ProgrammeBase):
     """The subject aims of one programme, and keeping an aim continuing (a mixin of ProgrammeAdvice)."""
 
-    def keep_open(self, seq: int, label: str) -> None:
+    def keep_open(self, seq: int, label: str, why: Reason | None = None) -> None:
         d = self.plan.aim(seq)
         if d.ach_date is not None and self.facts.positive_outcome is not False:
             # never lose: a recorded positive outcome is not wiped by reopening; ask about it first
@@ -43,8 +43,8 @@ class SubjectPlanning(ProgrammeBase):
             return
         outcome_11 = self.ctx.rule_runs("Outcome_11")  # from the year's rule table
         keep_8 = not outcome_11 and d.outcome == "8"
-        why = Reason(f"the {label} is continuing: CompStatus 1 with no end date", ("CompStatus_02", "CompStatus_03"),
-                     sources=("psm-bootcamps", "vr-2526"))
+        why = why or Reason(f"the {label} is continuing: CompStatus 1 with no end date", ("CompStatus_02", "CompStatus_03"),
+                            sources=("psm-bootcamps", "vr-2526"))
         self.plan.set(seq, "CompStatus", "1", why)
         self.plan.set(seq, "LearnActEndDate", None, why)
         if not keep_8:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from ..knowledge_loader import Knowledge, KnowledgeError, shipped
+from ..knowledge_loader import Knowledge, KnowledgeError, line_of, shipped
 
 if TYPE_CHECKING:
     from ..dialogue.tree import Tree
@@ -110,6 +110,38 @@ def _year_problems(kb: Knowledge) -> list[KnowledgeError]:
     return out
 
 
+def official_page(url: object) -> bool:
+    """A DfE/ESFA page: a gov.uk address that is not a community (forum) post."""
+    from urllib.parse import urlparse
+
+    if not isinstance(url, str):
+        return False
+    parsed = urlparse(url)
+    host = parsed.hostname or ""
+    return parsed.scheme == "https" and (host == "gov.uk" or host.endswith(".gov.uk")) and "/community/" not in parsed.path
+
+
+def _source_problems(kb: Knowledge) -> list[KnowledgeError]:
+    """An official source is a DfE/ESFA page, or a copy whose `quotes:` names the DfE page its text is from."""
+    path = kb.path("sources.yaml")
+    data = kb.file("sources.yaml")
+    out: list[KnowledgeError] = []
+    if not isinstance(data, dict):
+        return out
+    for sid, entry in data.items():
+        if not isinstance(entry, dict):
+            continue
+        quotes = entry.get("quotes")
+        if quotes is not None and not official_page(quotes):
+            out.append(KnowledgeError(path, f"{sid}.quotes", f"{quotes} is not a DfE/ESFA page (a gov.uk address, "
+                                      "not a community post)", line_of(entry)))
+        if entry.get("grade") == "official" and not official_page(entry.get("url")) and quotes is None:
+            out.append(KnowledgeError(path, f"{sid}.url", f"graded official but {entry.get('url')} is not a DfE/ESFA "
+                                      "page: cite the DfE page, grade it as what it is (forum-confirmed, vendor), or "
+                                      "name the DfE page it copies in `quotes:`", line_of(entry)))
+    return out
+
+
 def lint_knowledge(directory: Path | None = None) -> list[str]:
     """Every problem in knowledge/ as "file line N, key K: message" strings (empty when all is well).
 
@@ -132,10 +164,11 @@ def lint_knowledge(directory: Path | None = None) -> list[str]:
     _, gloss = glossary_problems(kb)
     found += gloss
     found += _year_problems(kb)
-    from ..advice.citations import citation_problems
+    found += _source_problems(kb)
+    from ..advice.citations import citation_problems, grade_problems
 
     seen: set[str] = set()
-    out = citation_problems(kb)
+    out = citation_problems(kb) + grade_problems(kb)
     for p in found:
         text = str(p)
         if text not in seen:

@@ -93,6 +93,11 @@ def _errors_reason(errors: list[Finding]) -> str:
             "error is not funded at all until it is fixed")
 
 
+#: "A learner with any error is not funded": ESFA's validation-rules help page (2019 to 2020, the newest page we hold
+#: that says it), the year's rule list, and the provider whose learners left the occupancy report over errors.
+ERRORS_SOURCES = ("esfa-vr-1920", "vr-2526", "forum-outcome-2")
+
+
 def _errors_grade(errors: list[Finding]) -> str:
     """Official only when every blocking error is official for the file's year (grades follow the pages held)."""
     return "official" if all(f.grade == "official" for f in errors) else "inference"
@@ -106,6 +111,13 @@ def _errors_reasons(errors: list[Finding]) -> tuple[str, ...]:
         out.append(f"graded inference, not official: {' '.join(dict.fromkeys(notes.values()))}" if notes
                    else f"{', '.join(weak)}: graded inference, not official")
     return tuple(out)
+
+
+#: Where "M2 needs the learning completed and an event" comes from: DfE's milestone table as an MIS supplier
+#: reproduces it (2022-23 and 2023-24 contracts), and for event indicators the 2025 funding guide's "part of our
+#: criteria" for the milestones. No DfE text we hold ties M2 itself to the event, so it is graded vendor.
+M2_NEEDS_EVENT: dict[str, tuple[str, ...]] = {"event-aims": ("pics-milestones", "psm-bootcamps"),
+                                              "event-indicators": ("pics-milestones", "tfg-2025", "psm-bootcamps-evi")}
 
 
 #: M1's qualifying period in the 2022-23 and 2023-24 contracts: 5 qualifying days (vendor, PICS milestone table).
@@ -122,7 +134,7 @@ def assess_m1(prog: Programme, latest: Delivery | None, errors: list[Finding], c
         return MilestoneStatus("not-yet", (f"the programme starts {fmt(start)}, after {fmt(ctx.as_of)}{ctx.assumed_as_of()}",),
                                "inference", ("our-reading",))
     if errors:
-        return MilestoneStatus("blocked", _errors_reasons(errors), _errors_grade(errors), ("vr-2526", "forum-m2-fix"))
+        return MilestoneStatus("blocked", _errors_reasons(errors), _errors_grade(errors), ERRORS_SOURCES)
     qualifying = ("the ILR does not hold attendance: M1 pays once the learner reaches the contract's qualifying period "
                   "(5 qualifying days with at least 5 guided learning hours in 2022-23 and 2023-24 contracts; local "
                   "contracts from 2025-26 vary)")
@@ -177,7 +189,7 @@ def assess_m2(prog: Programme, latest: Delivery | None, method: Method, errors: 
                                                "self-employment plan) is recorded, although an AchDate is: the PSM sets the "
                                                "AchDate once one of those events has been recorded; if one happened, "
                                                "record it",),
-                                   "official", ("psm-event-aims-quoted", "psm-bootcamps"))
+                                   "vendor", ("psm-event-aims-quoted", "pics-milestones"))
         passed = _window_passed(prog, ctx)
         if passed is not None:
             # The rule is quoted from the event-aims article only: for event indicators it is our reading.
@@ -187,13 +199,13 @@ def assess_m2(prog: Programme, latest: Delivery | None, method: Method, errors: 
             return MilestoneStatus("not-payable", (f"more than six months have passed since the end of learning "
                                                    f"({fmt(passed)}) with no event recorded ({rule}){ctx.assumed_as_of()}",),
                                    "inference" if evi else "official",
-                                   ("psm-bootcamps", "psm-bootcamps-evi") if evi else ("psm-bootcamps",))
+                                   ("psm-six-month-quoted", "psm-bootcamps-evi") if evi else ("psm-six-month-quoted",))
         # a subject aim still open (a restart after a break, a transfer to a new aim) means the learning goes on
         # finished means completed (CompStatus 2): a withdrawn or paused subject aim is closed but not finished
         learning_done = bool(prog.subject_aims) and all(_closed(s) and s.comp_status == "2" for s in prog.subject_aims)
         return MilestoneStatus("not-yet", (("the learning is finished but " if learning_done else "") +
                                            "no event (interview offer, new role with the existing employer or "
-                                           "self-employment plan) is recorded yet",), "official", ("psm-bootcamps",))
+                                           "self-employment plan) is recorded yet",), "vendor", M2_NEEDS_EVENT[method])
     if wrong_method:
         what = "event aim" if method == "event-indicators" else "event indicator (EVI)"
         return MilestoneStatus("blocked", (f"the event is recorded as an {what}, which is an error for a programme "
@@ -207,11 +219,11 @@ def assess_m2(prog: Programme, latest: Delivery | None, method: Method, errors: 
                                    "official", ("vr-2526", "psm-bootcamps"))
         return MilestoneStatus("not-yet", ("an event is recorded, but the learning is not finished yet (no subject "
                                            "learning aim is closed); M2 needs the learning completed and an event",),
-                               "official", ("psm-bootcamps",))
+                               "vendor", M2_NEEDS_EVENT[method])
     if method == "event-aims" and not _standard_event(prog):
         # only HGV event aims: R_138 and the PSM count Z0059747/8/9; what HGV aims pay is unpublished (domain §7)
         if errors:
-            return MilestoneStatus("blocked", _errors_reasons(errors), _errors_grade(errors), ("vr-2526",))
+            return MilestoneStatus("blocked", _errors_reasons(errors), _errors_grade(errors), ERRORS_SOURCES)
         refs = ", ".join(sorted({(e.learn_aim_ref or "?").upper() for e in prog.event_aims}))
         return MilestoneStatus("unknown", (f"only an HGV event aim ({refs}) is recorded: R_138 and the PSM count the "
                                            "interview offer, new role and self-employment plan aims (Z0059747/8/9), and "
@@ -255,7 +267,7 @@ def assess_m2(prog: Programme, latest: Delivery | None, method: Method, errors: 
     if reasons:
         return MilestoneStatus("blocked", tuple(reasons), evidence, ("forum-m2-fix", "forum-outcome-2", "vr-2526"))
     if errors:
-        return MilestoneStatus("blocked", _errors_reasons(errors), _errors_grade(errors), ("vr-2526",))
+        return MilestoneStatus("blocked", _errors_reasons(errors), _errors_grade(errors), ERRORS_SOURCES)
     done = [s for s in prog.subject_aims if s.comp_status == "2" and _closed(s)]
     if done and not any(s.outcome == "1" for s in done):
         codes = ", ".join(sorted({fmt(s.outcome) for s in done}))
@@ -320,7 +332,7 @@ def assess_m3(prog: Programme, latest: Delivery | None, method: Method, findings
                                                    + (", taken to hold for event indicators too: our reading" if evi
                                                       else "") + f"){ctx.assumed_as_of()}",),
                                    "inference" if evi else "official",
-                                   ("psm-bootcamps", "psm-bootcamps-evi") if evi else ("psm-bootcamps",))
+                                   ("psm-six-month-quoted", "psm-bootcamps-evi") if evi else ("psm-six-month-quoted",))
         return MilestoneStatus("not-yet", ("no positive outcome (AchDate with Outcome 1) is recorded yet",), "official", ("field-achdate",))
     # The rule engine has judged the AchDate against Outcome, CompStatus and the six months: use its findings.
     own = [f for f in findings if f.rule in M3_RULES and f.aim_seq == latest.seq and f.con_ref == latest.con_ref_number]
@@ -340,7 +352,7 @@ def assess_m3(prog: Programme, latest: Delivery | None, method: Method, findings
                                            "complete, an event recorded and the positive outcome reached, so check it",),
                                "official", ("psm-event-aims-quoted",))
     if errors:
-        return MilestoneStatus("blocked", _errors_reasons(errors), _errors_grade(errors), ("vr-2526",))
+        return MilestoneStatus("blocked", _errors_reasons(errors), _errors_grade(errors), ERRORS_SOURCES)
     return MilestoneStatus("payable", (f"the programme aim is completed with Outcome 1 and AchDate {fmt(latest.ach_date)}, "
                                        "the M3 trigger date",), "official", ("psm-event-aims-quoted", "field-achdate"))
 
