@@ -117,7 +117,7 @@ def test_unknown_placeholder_and_missing_message(copy):
 
 
 def test_glossary_unknown_source(copy):
-    edit(copy / "glossary.yaml", "sources: [field-compstatus, vr-2526, forum-m2-fix, our-reading]",
+    edit(copy / "glossary.yaml", "sources: [field-compstatus, field-learnactenddate, vr-2526, forum-m2-fix, pics-break, our-reading]",
          "sources: [field-compstatus, nowhere]")
     one(problems_for(copy), "glossary.yaml", "fields.CompStatus.sources", "unknown source 'nowhere'")
 

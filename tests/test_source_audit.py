@@ -186,3 +186,54 @@ def test_lint_refuses_a_claim_graded_above_every_source_it_cites(tmp_path: Path,
     assert any("line 3" in p and "graded official" in p and "vendor" in p for p in found), found
     monkeypatch.undo()
     assert citations.grade_problems() == []
+
+
+def test_lint_refuses_a_percentage_without_its_year(copy: Path) -> None:
+    path = copy / "glossary.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = "35% in 2022-23 and 2023-24 contracts"
+    assert old in text
+    path.write_text(text.replace(old, "35% of the price"), encoding="utf-8")
+    assert any("percentage without its year" in p and "M2" in p for p in lint_knowledge(copy))
+
+
+def _texts_with_sources():
+    """(file, text, sources) for every glossary entry and decision-tree node that cites sources."""
+    import yaml
+
+    root = shipped().root
+    out = []
+
+    def walk(value, name):
+        if isinstance(value, dict):
+            if "sources" in value:
+                words = " ".join(str(v) for k, v in value.items() if k in {"text", "why", "help", "codes"})
+                out.append((name, words, set(value["sources"])))
+            for v in value.values():
+                walk(v, name)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v, name)
+
+    for path in [root / "glossary.yaml", *sorted((root / "tree").glob("*.yaml"))]:
+        walk(yaml.safe_load(path.read_text(encoding="utf-8")), path.name)
+    return out
+
+
+def test_the_six_month_rule_is_said_as_the_psm_words_it_and_cites_it() -> None:
+    """The PSM rule (2023-24, quoted on the forum) is about no event aim after six months, not "no outcome";
+    every text naming it cites that source, and none widens it to an outcome."""
+    naming = [(f, t) for f, t, s in _texts_with_sources() if "six-month rule" in t.lower() and "psm-six-month-quoted" not in s]
+    assert naming == []
+    widened = [(f, t[:80]) for f, t, _ in _texts_with_sources() if "no event or outcome" in t]
+    assert widened == []
+
+
+def test_the_schema_explanation_does_not_present_a_suppliers_reading_as_dfes() -> None:
+    from assistant.rules.catalogue import catalogue
+
+    schema = catalogue()["Schema"]
+    assert "supplier" in schema.explanation and "campusit-schema" in {s.id for s in schema.sources}
+    for rid, text in catalogue().items():
+        if "not funded" in text.explanation or "can be funded" in text.explanation:
+            assert "esfa-vr-1920" in {s.id for s in text.sources}, rid

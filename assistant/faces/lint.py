@@ -13,6 +13,7 @@ Checks, reporting every problem at once (each names file, key and line):
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -124,8 +125,11 @@ def official_page(url: object) -> bool:
 def _source_problems(kb: Knowledge) -> list[KnowledgeError]:
     """An official source is a DfE/ESFA page, or a copy whose `quotes:` names the DfE page its text is from."""
     path = kb.path("sources.yaml")
-    data = kb.file("sources.yaml")
     out: list[KnowledgeError] = []
+    try:
+        data = kb.file("sources.yaml")
+    except KnowledgeError:
+        return out  # reported by the catalogue's own load
     if not isinstance(data, dict):
         return out
     for sid, entry in data.items():
@@ -139,6 +143,40 @@ def _source_problems(kb: Knowledge) -> list[KnowledgeError]:
             out.append(KnowledgeError(path, f"{sid}.url", f"graded official but {entry.get('url')} is not a DfE/ESFA "
                                       "page: cite the DfE page, grade it as what it is (forum-confirmed, vendor), or "
                                       "name the DfE page it copies in `quotes:`", line_of(entry)))
+    return out
+
+
+#: A share of the price ("45%") is a contract's, and contracts change by year.
+_PERCENT = re.compile(r"\d+(?:\.\d+)?\s?%")
+_YEAR = re.compile(r"\b20\d\d\b|\bno year\b")
+
+
+def _strings(value: object, where: str) -> list[tuple[str, str]]:
+    if isinstance(value, str):
+        return [(where, value)]
+    if isinstance(value, dict):
+        return [pair for k, v in value.items() for pair in _strings(v, f"{where}.{k}" if where else str(k))]
+    if isinstance(value, list):
+        return [pair for i, v in enumerate(value) for pair in _strings(v, f"{where}[{i}]")]
+    return []
+
+
+def _percent_problems(kb: Knowledge) -> list[KnowledgeError]:
+    """A percentage said without its year (or an explicit "no year") in any knowledge text."""
+    out: list[KnowledgeError] = []
+    names = ["rules.yaml", "glossary.yaml"] + [f"tree/{p.name}" for p in sorted(kb.path("tree").glob("*.yaml"))]
+    for name in names:
+        if not kb.path(name).exists():
+            continue
+        try:
+            data = kb.file(name)
+        except KnowledgeError:
+            continue  # reported where the file is read for its own checks
+        for where, text in _strings(data, ""):
+            for sentence in re.split(r"(?<=[.!?])\s+", text):
+                if _PERCENT.search(sentence) and not _YEAR.search(sentence):
+                    out.append(KnowledgeError(kb.path(name), where,
+                                              f"gives a percentage without its year: {sentence[:80]!r}"))
     return out
 
 
@@ -165,6 +203,7 @@ def lint_knowledge(directory: Path | None = None) -> list[str]:
     found += gloss
     found += _year_problems(kb)
     found += _source_problems(kb)
+    found += _percent_problems(kb)
     from ..advice.citations import citation_problems, grade_problems
 
     seen: set[str] = set()
