@@ -237,3 +237,11 @@ def test_the_schema_explanation_does_not_present_a_suppliers_reading_as_dfes() -
     for rid, text in catalogue().items():
         if "not funded" in text.explanation or "can be funded" in text.explanation:
             assert "esfa-vr-1920" in {s.id for s in text.sources}, rid
+
+
+def test_a_component_moved_to_the_programmes_contract_reference_is_our_reading() -> None:
+    """R_135/R_136 say the aims must agree; which reference is the slip is read from the dates: our reading,
+    as for the other ConRefNumber fills (test_change_grades)."""
+    rec = learner(prog(), subject(ConRefNumber="SB-OTHER-9"))
+    fills = _changes(diagnose_learner(rec, ctx("2024-25", "2024-10-01")), "ConRefNumber")
+    assert fills and all(c.grade == "inference" and "our reading" in c.because[0] for c in fills)

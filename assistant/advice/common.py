@@ -27,7 +27,8 @@ def plan_common(plan: Plan, learner: Learner) -> None:
         for f in sofs:
             if f.code != "105" or f.date_from or f.date_to:
                 plan.set_fam(seq, "SOF", f, Fam("SOF", "105"), Reason("bootcamps are SOF 105, with no dates on the FAM",
-                                                                      ("LearnDelFAMType_112", "LearnDelFAMDateFrom_03"), sources=("psm-bootcamps",)))
+                                                                      ("LearnDelFAMType_112", "LearnDelFAMDateFrom_03"),
+                                                                      sources=("psm-bootcamps", "vr-2526")))
         if not d.fams_of("FFI"):
             code = ffi_codes[0] if ffi_codes else plan.facts.ffi
             if code and ffi_codes:  # which code is copied from the learner's other aims: our reading, not DfE's
@@ -62,7 +63,9 @@ def plan_common(plan: Plan, learner: Learner) -> None:
             elif _same_bootcamp(d, progs[0]):
                 plan.set(seq, "ConRefNumber", progs[0].con_ref_number, Reason(
                     "a component aim belongs to the programme aim with the same ConRefNumber; this learner has one "
-                    "bootcamp and this aim's dates place it inside it", ("R_135", "R_136"), sources=("field-conrefnumber",)))
+                    "bootcamp and this aim's dates place it inside it (our reading: the record does not say which "
+                    "reference is the slip)", ("R_135", "R_136"), sources=("field-conrefnumber", "our-reading"),
+                    grade="inference"))
             else:  # never guess: it may be the aim of a second bootcamp whose programme aim is missing
                 plan.check("conref", f"A person must check {d.label()}: its ConRefNumber {fmt(d.con_ref_number)} has no "
                            f"programme aim (R_135), because either the ConRefNumber is wrong (then it is "
