@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from abc import abstractmethod
 
     from ..ilr.model import Delivery
+    from .plan import Reason
 
 
 class ProgrammeBase(ProgrammeFacts):
@@ -28,4 +29,4 @@ class ProgrammeBase(ProgrammeFacts):
         @abstractmethod
         def close_subject(self, s: Delivery) -> None: ...
         @abstractmethod
-        def keep_open(self, seq: int, label: str) -> None: ...
+        def keep_open(self, seq: int, label: str, why: Reason | None = None) -> None: ...
