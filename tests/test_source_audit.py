@@ -227,6 +227,13 @@ def test_the_six_month_rule_is_said_as_the_psm_words_it_and_cites_it() -> None:
     assert naming == []
     widened = [(f, t[:80]) for f, t, _ in _texts_with_sources() if "no event or outcome" in t]
     assert widened == []
+    from assistant.rules.catalogue import catalogue
+
+    rules = [rid for rid, r in catalogue().items() if "six-month rule" in r.explanation.lower()
+             and "psm-six-month-quoted" not in {s.id for s in r.sources}]
+    assert rules == []
+    # AchDate_13 applies after an event too, where the PSM rule (no event aim) says nothing: our reading
+    assert "our reading" in catalogue()["AchDate_13"].explanation
 
 
 def test_the_schema_explanation_does_not_present_a_suppliers_reading_as_dfes() -> None:
