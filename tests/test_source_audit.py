@@ -252,3 +252,15 @@ def test_a_component_moved_to_the_programmes_contract_reference_is_our_reading()
     rec = learner(prog(), subject(ConRefNumber="SB-OTHER-9"))
     fills = _changes(diagnose_learner(rec, ctx("2024-25", "2024-10-01")), "ConRefNumber")
     assert fills and all(c.grade == "inference" and "our reading" in c.because[0] for c in fills)
+
+
+def test_explanations_say_which_part_is_our_reading() -> None:
+    """Explanations carry no grade, so a part no source states must say "our reading" in its own words."""
+    passed_but_withdrawn = learner(prog(CompStatus="3", LearnActEndDate="2024-12-10", Outcome="3", WithdrawReason="44"),
+                                   subject(CompStatus="2", LearnActEndDate="2024-12-10", Outcome="1"))
+    said = diagnose_learner(passed_but_withdrawn, ctx("2024-25", "2025-01-15")).proposal.explanations
+    assert any("gives up M2 and M3" in e and "our reading" in e for e in said), said
+    closed_3_after_event = learner(prog(CompStatus="2", LearnActEndDate="2024-12-15", Outcome="3"),
+                                   subject(CompStatus="2", LearnActEndDate="2024-12-10", Outcome="1"), event("2024-12-15"))
+    said = diagnose_learner(closed_3_after_event, ctx("2024-25", "2025-01-15")).proposal.explanations
+    assert any("Outcome 3" in e and "our reading" in e for e in said), said

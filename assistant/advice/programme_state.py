@@ -27,7 +27,9 @@ class StateReading(ProgrammeBase):
             if passed and self.facts.withdrawn_date is None:
                 self.plan.explain("The learner passed the learning (the subject aim is completed with Outcome 1) but the "
                                   "programme aim says withdrawn (CompStatus 3): recorded that way the learner gives up M2 "
-                                  "and M3, which need a completed programme aim.")
+                                  "and M3. An AchDate needs a completed programme aim (CompStatus_08); the coding "
+                                  "providers confirmed paid M2 has it completed, and that a withdrawn one cannot pay M2 "
+                                  "is our reading.")
                 self.plan.ask("withdrawn_confirm", "Did the learner really withdraw from the bootcamp? They passed the "
                                                    "learning, and a withdrawn programme aim gives up M2 and M3. If they "
                                                    "did not withdraw, the programme aim should be completed (CompStatus 2) "
@@ -92,7 +94,8 @@ class StateReading(ProgrammeBase):
                 self.plan.explain("The programme aim is closed with Outcome 3 (no achievement) although an event is "
                                   "recorded and the six months after the end of learning have not passed: Outcome 8 "
                                   "(learning complete, outcome not yet known) is the coding providers confirmed pays M2 "
-                                  "while the outcome is awaited; 3 is for when the six months pass with no outcome.")
+                                  "while the outcome is awaited; 3 is for when the six months pass without one (the PSM "
+                                  "six-month rule is for no event; after an event it is our reading).")
                 return EVENT
             if self.has_event() or six_months_passed:
                 return SIX_MONTHS  # closed with no positive outcome, as recorded
