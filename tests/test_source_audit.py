@@ -264,3 +264,13 @@ def test_explanations_say_which_part_is_our_reading() -> None:
                                    subject(CompStatus="2", LearnActEndDate="2024-12-10", Outcome="1"), event("2024-12-15"))
     said = diagnose_learner(closed_3_after_event, ctx("2024-25", "2025-01-15")).proposal.explanations
     assert any("Outcome 3" in e and "our reading" in e for e in said), said
+
+
+def test_the_milestone_source_constants_name_known_sources() -> None:
+    """Lint reads only literal ids; the constants the milestone statuses cite are checked here."""
+    from assistant.rules.milestones import ERRORS_SOURCES, M2_NEEDS_EVENT
+
+    known = sources()
+    for sid in (*ERRORS_SOURCES, *(s for ids in M2_NEEDS_EVENT.values() for s in ids)):
+        assert sid in known, sid
+    assert known["pics-milestones"].grade == "vendor"  # the grade the M2 'needs an event' statuses carry
