@@ -16,8 +16,7 @@ from .states import BREAK, WITHDRAWN
 
 #: Outcome 3 on a withdrawn or paused aim: CompStatus_04 needs an Outcome once an aim is not continuing, 2 is for
 #: prescribed HE only, and no source names the code for a withdrawal or a break (domain brief §6): our reading.
-#: Which Outcome: CompStatus_04 needs one, but bootcamps are exempt from CompStatus_06, so no rule or page we
-#: hold names the code for a bootcamp aim left unfinished; 3 (no achievement) is our reading.
+#: Bootcamps are exempt from CompStatus_06, which would otherwise name the codes a stopped aim may not take.
 OUTCOME_3 = Reason("an aim that is not continuing needs an Outcome: 3 (no achievement) is our reading for a withdrawal "
                    "or a break, as 2 is for prescribed HE only and no source names the code",
                    ("CompStatus_04",), "M1", ("field-outcome", "vr-2526", "our-reading"), grade="inference")
