@@ -33,11 +33,14 @@ from ..knowledge_loader import KnowledgeError
 
 END_OF_PASTE = "."
 _OPEN = re.compile(r"<\s*([A-Za-z_][\w.:-]*)")
-_SKIP = re.compile(r"^\s*(<\?.*?\?>|<!--.*?-->)\s*", re.S)
+#: What may come before the first element: a declaration, a comment, or a DOCTYPE (with its internal
+#: subset). The reader refuses a DOCTYPE; skipping it here lets the paste end at its element's closing tag
+#: instead of swallowing every later line until end of input.
+_SKIP = re.compile(r"^\s*(<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]|\[.*?\])*>)\s*", re.S | re.I)
 
 
 def first_element(text: str) -> str | None:
-    """The name of the first element in a paste (after any declaration or comment)."""
+    """The name of the first element in a paste (after any declaration, comment or DOCTYPE)."""
     t = text
     while True:
         m = _SKIP.match(t)
