@@ -29,6 +29,7 @@ from textual.screen import Screen
 from textual.widgets import Header
 
 from ....dialogue.dates import DateReading
+from ....dialogue.reading import QUIT_WORDS
 from ....dialogue.session import Message
 from .. import clipboard
 from ..export import export_conversation, since_restart
@@ -222,6 +223,16 @@ class MainScreen(Screen[None]):
                         severity="warning", timeout=5)
             return
         prompt = event.prompt
+        if event.option is None and self.under_way:
+            # "restart" or "quit" typed mid-conversation asks first, as Ctrl+R and Ctrl+Q do: one word must not
+            # set a whole conversation aside unseen (README: restart and quit ask first once under way).
+            word = event.text.strip().lstrip("/").strip().lower().rstrip("?!.:")
+            if word == "restart":
+                self.action_restart()
+                return
+            if word in QUIT_WORDS:
+                await self.app.action_quit()
+                return
         if event.option is not None and prompt is not None and prompt.id == "entry":
             # An entry point picked from the first list: the session has a call for exactly that.
             self.take_turn(self.session.start_entry, event.option.value)
