@@ -208,11 +208,45 @@ def shared_message(rules: list[RuleText]) -> str:
             f"(for example `explain {shown[-1].id}`).")
 
 
+#: "the difference between Outcome 8 and 3", "Outcome 8 vs Outcome 3", "compare CompStatus 3 and 6".
+_COMPARE = re.compile(r"^(?:(?:what(?:'s| is)\s+)?(?:the\s+)?difference\s+between|compare)\s+(?P<a>.+?)"
+                      r"\s+(?:and|vs\.?|versus|with)\s+(?P<b>.+)$|^(?P<a2>.+?)\s+(?:vs\.?|versus)\s+(?P<b2>.+)$", re.I)
+
+
+def compared_codes(term: str) -> tuple[str, str, str] | None:
+    """(field, code, code) when the term asks how two codes of one field differ ("Outcome 8 and 3").
+
+    Explaining only the field, or only the first code, answers half the question; the second code may be
+    given bare ("Outcome 8 and 3") and then belongs to the first one's field.
+    """
+    m = _COMPARE.match(term.strip().strip("`'\"?").strip())
+    if not m:
+        return None
+    a, b = (m.group("a") or m.group("a2")).strip(), (m.group("b") or m.group("b2")).strip()
+    first = lookup(a)
+    if first.kind != "one" or not first.items[0].key.startswith("code:"):
+        return None
+    name, _, code_a = first.items[0].key[len("code:"):].partition(":")
+    code_b = b if b.isdigit() else None
+    if code_b is None:
+        second = lookup(b)
+        if second.kind != "one" or not second.items[0].key.startswith(f"code:{name}:"):
+            return None
+        code_b = second.items[0].key.rpartition(":")[2]
+    if code_b == code_a or code_b not in glossary()[name].codes:
+        return None
+    return name, code_a, code_b
+
+
 def lookup(term: str) -> Found:
     """What a term means among fields, codes, aims, terms and rule ids."""
     t = term.strip().strip("`'\"?")
     if not t:
         return Found("none")
+    compared = compared_codes(t)
+    if compared is not None:
+        name, a, b = compared
+        return Found("one", (Item(f"compare:{name}:{a}:{b}", f"{name} {a} and {name} {b}"),))
     upper = t.upper().replace(" ", "")
     if upper in HGV_EVENT_AIMS:
         # One glossary entry covers all six; the heading names the one asked about.
@@ -304,6 +338,18 @@ def explain_key(key: str) -> str:
             parts.append(text)
         others = "; ".join(f"{c} {lbl}" for c, (lbl, _) in g.codes.items() if c != code)
         title = name if g.title == name else f"{name} ({g.title})"
+        parts.append(f"*{title}:* {g.text}" + (f" Other codes: {others}." if others else ""))
+        parts.append(_sources_block(g.sources))
+        return "\n\n".join(p for p in parts if p)
+    if kind == "compare":
+        name, _, codes = rest.partition(":")
+        g = glossary()[name]
+        parts = []
+        for code in codes.split(":"):
+            label, text = g.codes[code]
+            parts.append(f"**{name} {code}** — {label}" + (f"\n\n{text}" if text else ""))
+        title = name if g.title == name else f"{name} ({g.title})"
+        others = "; ".join(f"{c} {lbl}" for c, (lbl, _) in g.codes.items() if c not in codes.split(":"))
         parts.append(f"*{title}:* {g.text}" + (f" Other codes: {others}." if others else ""))
         parts.append(_sources_block(g.sources))
         return "\n\n".join(p for p in parts if p)
@@ -401,6 +447,9 @@ def _explain(term: str) -> str:
         return "Give me something to explain: a field (CompStatus), a code (Outcome 8), an aim reference (ZPROG001), a rule id (R_138) or an error message."
     # A term named exactly as the glossary names it ("The bootcamp programme aim", "full or co-funding
     # indicator") is that entry: fuzzy message matching would otherwise read it as part of a rule's message.
+    compared = compared_codes(t)
+    if compared is not None:
+        return explain_key("compare:" + ":".join(compared))
     said = normalise(t.strip("`'\"?"))
     named = [c for c in _candidates() if not c.key.startswith("rule:")
              and any(normalise(x) == said for x in (c.label, *c.terms))]

@@ -60,3 +60,17 @@ def test_every_glossary_entry_explains_with_a_graded_source():
 def test_cli_explain(capsys):
     assert main(["explain", "Outcome", "8"]) == 0
     assert "Outcome 8" in capsys.readouterr().out
+
+
+def test_two_codes_of_one_field_are_compared_and_nothing_else_is():
+    """"what's the difference between Outcome 8 and 3?" explained only the Outcome field (review-tui, A4)."""
+    from assistant.explain import compared_codes, explain
+
+    for asked in ("difference between Outcome 8 and 3", "the difference between Outcome 8 and Outcome 3",
+                  "Outcome 8 vs 3", "compare outcome 8 with 3"):
+        assert compared_codes(asked) == ("Outcome", "8", "3"), asked
+    for other in ("Outcome 8", "difference between Outcome 8 and 8", "difference between ZPROG001 and Z0059747",
+                  "difference between Outcome 8 and CompStatus 2", "Outcome 8 vs 5"):
+        assert compared_codes(other) is None, other
+    text = explain("Outcome 8 vs 3")
+    assert "**Outcome 8**" in text and "**Outcome 3**" in text and "six-month rule" in text

@@ -294,7 +294,7 @@ def render_term(state: State) -> Rendered:
     # The answer is the item the user was shown ("field:FilePreparationDate"): explain that item, never the key
     # matched again as words (the key itself reads like part of a message and found two rules).
     kind, _, rest = str(term).partition(":")
-    if rest and kind in ("field", "code", "aim", "term", "rule", "hgv", "unheld"):
+    if rest and kind in ("field", "code", "aim", "term", "rule", "hgv", "unheld", "compare"):
         try:
             return Rendered(explain_key(str(term)))
         except KeyError:
