@@ -338,3 +338,18 @@ async def test_b12_quit_mid_conversation_asks_and_plain_chat_ends_cleanly():
         assert isinstance(app.screen, ConfirmScreen)
     out = plain("m2\n01/08/2022\n")  # end of input mid-question
     assert "When did the bootcamp start" in out
+
+
+async def test_pleasant_the_record_as_read_is_one_line_per_aim_not_a_squeezed_table():
+    """At 80 columns (and beside the record panel at 120) the ten-column "I read this record" table was cut
+    into cells a few characters wide ("ZPROG / 001", "(non / e)") over 25 rows; each aim is now one bullet."""
+    for size in ((80, 24), (120, 40)):
+        app = make_app()
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            await typed(pilot, "m2")
+            await paste(pilot, XML)
+            view = next(v for v in app.screen.query("MessageView") if "I read this record" in v.message.text)
+            assert "**1 ZPROG001** — AimType: 1 · Start: 2022-08-01" in view.source
+            assert "|---" not in view.source
+            assert view.size.height <= 18, f"{view.size.height} rows at {size}"  # was 35 at 120x40

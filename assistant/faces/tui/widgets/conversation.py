@@ -55,9 +55,46 @@ class Note:
 Shown = Message | Note
 
 
+#: A Markdown table with at least this many columns is shown as one line per row: the record as read
+#: ("I read this record", ten columns) was squeezed into cells two to five characters wide — "ZPROG / 001",
+#: "(non / e)" — over 25 rows, even beside the record panel at 120 columns, pushing the question off screen.
+WIDE_TABLE_COLUMNS = 8
+_TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
+
+
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in line.strip().strip("|").split("|")]
+
+
+def wide_tables_as_lines(text: str) -> str:
+    """Each row of a wide Markdown table as one bullet: its first cells in bold, then "Header: value" pairs."""
+    lines = text.splitlines()
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if (line.lstrip().startswith("|") and i + 1 < len(lines) and _TABLE_RULE.match(lines[i + 1].strip())
+                and len(_cells(line)) >= WIDE_TABLE_COLUMNS):
+            header = _cells(line)
+            i += 2
+            while i < len(lines) and lines[i].lstrip().startswith("|"):
+                cells = _cells(lines[i])
+                lead = 2 if header[0] == "Aim" else 1  # "1 ZPROG001": the aim's number and reference
+                head = " ".join(c for c in cells[:lead] if c)
+                rest = " · ".join(f"{h}: {c}" for h, c in zip(header[lead:], cells[lead:]) if c)
+                out.append(f"- **{head}** — {rest}")
+                i += 1
+            continue
+        out.append(line)
+        i += 1
+    return "\n".join(out)
+
+
 def shown_text(message: Shown) -> str:
     """The Markdown to show; a pasted XML snippet is summarised (the record panel shows what it held)."""
     text = str(message.text)
+    if message.role == "assistant" and "|" in text:
+        return wide_tables_as_lines(text)
     if message.role == "user" and text.lstrip().startswith("<") and "\n" in text.strip():
         lines = len(text.strip().splitlines())
         return f"*(pasted XML, {lines} lines)*"
