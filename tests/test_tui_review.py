@@ -19,7 +19,7 @@ from assistant.faces.tui.app import AssistantApp
 from assistant.faces.tui.screens.confirm import ConfirmScreen
 from assistant.faces.tui.screens.main import MainScreen
 from assistant.faces.tui.widgets.chat_input import ChatInput
-from assistant.faces.tui.widgets.record import ProposalTable, RecordTable
+from assistant.faces.tui.widgets.record import ProposalTable
 from tests.test_tui_flows import PERSONAL, XML, answer_the_follow_ups, messages, prompt_id
 from tests.tui_support import settle
 
