@@ -261,6 +261,12 @@ def lookup(term: str) -> Found:
         c = result.candidates[0]
         return Found("one", (Item(c.key, c.label),))
     if result.kind == "ambiguous":
+        # "compstaus" is as near CompStatus as "CompStatus 1".."6" (their names start with it); with no code
+        # typed, the field is meant, and its entry lists the codes (the heading says which entry was read).
+        fields = [c for c in result.candidates if c.key.startswith("field:")]
+        if (len(fields) == 1 and not any(ch.isdigit() for ch in t)
+                and all(c is fields[0] or c.key.startswith(f"code:{fields[0].label}:") for c in result.candidates)):
+            return Found("one", (Item(fields[0].key, fields[0].label),))
         return Found("several", tuple(Item(c.key, c.label) for c in result.candidates))
     return Found("none")
 
