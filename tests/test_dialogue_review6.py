@@ -178,7 +178,7 @@ def test_every_glossary_entry_answers_as_asked_and_says_only_what_it_holds(key: 
             said = [m for m in s.transcript if m.role == "assistant" and body in m.text]
             assert said, (inputs, s.transcript[-1].text[:300])
             # Nothing but the entry itself: the heading of the answer, the entry, and where to go next.
-            rest = said[-1].text.replace(body, "").replace("## Explained", "")
+            rest = said[-1].text.replace(body, "").replace("## What it means", "")
             rest = rest.replace("Ask about another term with `explain <term>`, or describe a problem.", "")
             assert "**" not in rest.replace("`", ""), rest
 
