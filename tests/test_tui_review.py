@@ -214,6 +214,14 @@ async def test_b3_a_whole_file_says_which_learner_it_read():
         text = said(app)
         assert "learners" in text and "diagnose" in text
         no_traceback(text)
+        # Which learner is asked, never taken unasked; the file's bootcamp learners (18th and 19th of 19) are
+        # offered first, not left out behind nine learners on other programmes.
+        labels = [o.label for o in app.session.prompt.options]
+        assert labels[:2] == ["SBLearner (Skills Bootcamp, 2 aims)", "SBLearnerEV (Skills Bootcamp, 2 aims)"], labels
+        await typed(pilot, "2")
+        assert app.session.learner is not None and app.session.learner.learn_ref == "SBLearnerEV"
+    chat = plain("m2\n" + whole + "\nquit\n", year="2025-26", as_of="2026-01-31")
+    assert "1, SBLearner (Skills Bootcamp, 2 aims)" in chat
 
 
 async def test_b4_a_2_mb_paste_is_answered_and_the_app_stays_up():

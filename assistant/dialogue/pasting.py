@@ -35,8 +35,13 @@ class PastingMixin(Conversation):
         if len(result.learners) == 1:
             return self._take_learner(result, result.learners[0])
         self._pasted = result
-        shown = result.learners[:MAX_LEARNERS_OFFERED]
-        opts = tuple(Option(x.learn_ref, f"{x.learn_ref} ({len(x.deliveries)} aims)") for x in shown)
+        # Bootcamp learners first: a whole ILR file pasted by mistake (DfE's 2025-26 sample: 19 learners, the
+        # bootcamp ones 18th and 19th) otherwise offered only learners this assistant has nothing to say about.
+        ordered = sorted(result.learners, key=lambda x: not x.is_bootcamp_learner)
+        shown = ordered[:MAX_LEARNERS_OFFERED]
+        opts = tuple(Option(x.learn_ref, f"{x.learn_ref} ({'Skills Bootcamp, ' if x.is_bootcamp_learner else ''}"
+                                         f"{len(x.deliveries)} aim{'' if len(x.deliveries) == 1 else 's'})")
+                     for x in shown)
         more = (f" Only the first {MAX_LEARNERS_OFFERED} are listed: to look at another, paste it alone."
                 if len(result.learners) > MAX_LEARNERS_OFFERED else "")
         self._pending = Pending("learner", "learner", opts,
