@@ -336,3 +336,16 @@ def test_dates_and_years_in_ordinary_sentences_are_not_redacted(sentence):
 def test_ni_numbers_are_still_caught(typed, gone):
     out = redact_text(typed)
     assert gone not in out and "[NI number]" in out, out
+
+
+def test_a_street_address_typed_in_prose_is_redacted():
+    """README: exports redact addresses. Only the AddLine tags were caught; typed, an address went through
+    (review-tui B11)."""
+    from assistant.privacy import redact_text
+
+    said = "she lives at 10 Downing Street, London SW1A 2AA; before that Flat 3, 221b Baker Street."
+    out = redact_text(said)
+    assert "Downing" not in out and "Baker" not in out and "SW1A" not in out
+    assert out.count("[address]") == 2
+    for kept in ("CompStatus 2 on 20 December 2022; Outcome 8", "aim 1 ZPROG001 Park", "R_143 on aim 2"):
+        assert redact_text(kept) == kept

@@ -324,7 +324,8 @@ async def test_b10_b11_copy_without_a_clipboard_and_a_redacted_export(tmp_path):
         await typed(pilot, "01/08/2022")
         await paste(pilot, XML)
         await answer_the_follow_ups(pilot, app)
-        await typed(pilot, "explain NI number QQ123456C for Jamie Testperson, SW1A 1AA, jamie.testperson@example.com")
+        await typed(pilot, "explain NI number QQ123456C for Jamie Testperson, SW1A 1AA, jamie.testperson@example.com, "
+                           "who lives at 10 Downing Street")
         await pilot.press("f6")
         await settle(pilot)
         note = messages(app)[-1]
@@ -337,6 +338,7 @@ async def test_b10_b11_copy_without_a_clipboard_and_a_redacted_export(tmp_path):
         for field, value in PERSONAL.items():
             assert value not in text, f"{field} leaked into the export"
         assert "Jamie" not in text and "Testperson" not in text
+        assert "Downing" not in text, "a typed street address leaked into the export"
 
 
 async def test_b12_quit_mid_conversation_asks_and_plain_chat_ends_cleanly():

@@ -22,7 +22,8 @@ personal fields to keep right. The list follows the personal-data tiers in
 Values are also caught outside tags, because people type them: anything that
 looks like an NI number, email, UK postcode (the delivery-site postcode
 included: for workplace delivery it is an employer's address), UK phone
-number or ULN; a date after "DOB" or "born"; a name after "learner", "Mr" or
+number, ULN or street address (a house number, capitalised words and a street
+word: "10 Downing Street"); a date after "DOB" or "born"; a name after "learner", "Mr" or
 "called", or before "'s ULN"; ``FamilyName: Smith`` typed or pasted from a
 report; and any value already seen in a tag anywhere in the same export.
 The patterns err towards removing too much: a stray ``[postcode]`` is

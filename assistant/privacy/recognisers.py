@@ -1,7 +1,7 @@
 """The patterns that recognise a personal value typed outside tags, one kind at a time.
 
-People type values in prose: an NI number, email, UK postcode, phone number
-or ULN anywhere; a date after "DOB" or "born"; a name after "learner", "Mr" or
+People type values in prose: an NI number, email, UK postcode, phone number,
+ULN or street address anywhere; a date after "DOB" or "born"; a name after "learner", "Mr" or
 "called", or before "'s ULN"; ``FamilyName: Smith`` typed or pasted from a
 report. Each kind is one named alternative with the placeholder it becomes.
 Every pattern first matches markup and whole Tier C elements (PROTECTED) and
@@ -65,6 +65,13 @@ _DATE = (r"(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}"
 _NI = (r"[A-Z]{2}(?:[ ]?\d{6}|[ ]?\d{2}[ ]\d{2}[ ]\d{2})(?:[ ]?[A-D])?"
        r"(?![A-Za-z0-9]|[\-/.:]\d)")
 
+#: A street address typed in prose ("lives at 10 Downing Street"): a house number, one to four capitalised
+#: words and a street word. The town after it is left (the postcode is caught on its own).
+_STREET_WORDS = ("Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Close|Drive|Way|Crescent|Court|Place|Gardens|Terrace|Grove|"
+                 "Hill|Park|Square|Row|Walk|Mews|Parade|Rise|View|Green")
+_ADDRESS = (r"(?<![\w/.\-])\d{1,4}[A-Za-z]?,?[ \t]{1,3}(?:[A-Z][a-z'’\-]{1,30}[ \t]{1,3}){1,4}"
+            rf"(?:{_STREET_WORDS})\b\.?")
+
 #: Structured values, in one pass; at any position the first alternative that matches wins.
 STRUCTURED = re.compile(
     PROTECTED
@@ -75,11 +82,13 @@ STRUCTURED = re.compile(
     + rf"|(?P<ni_cue>(?i:\b(?:NI|NINO|national insurance)\b(?:[ \t]{{1,3}}(?:number|no\.?))?)[^\dA-Za-z\n<]{{0,12}}"
       rf"(?:is[ \t]{{1,3}})?)(?P<ni_value>(?i:{_NI}))"
     + rf"|(?P<ni>(?<![A-Za-z0-9]){_NI})"
+    + rf"|(?P<address>{_ADDRESS})"
     + r"|(?P<phone>(?<![\w+])(?:\+44[ \-]?(?:\(0\)[ \-]?)?|0)\d(?:[ \-]?\d){8,9}(?!\w))"
     + r"|(?P<uln>(?<![\w\-])\d{10}(?![\w\-]))"
     + r"|(?P<postcode>(?<![A-Za-z0-9])[A-Za-z]{1,2}\d[A-Za-z\d]?[ \t]{0,3}\d[A-Za-z]{2}(?![A-Za-z0-9]))"
 )
-_STRUCTURED_PLACEHOLDER = {"email": "[email]", "ni": "[NI number]", "phone": "[phone]", "postcode": "[postcode]"}
+_STRUCTURED_PLACEHOLDER = {"email": "[email]", "ni": "[NI number]", "phone": "[phone]", "postcode": "[postcode]",
+                           "address": "[address]"}
 
 #: A name after a cue word or title, or before "'s ULN" and the like.
 CUED_NAMES = re.compile(
