@@ -231,3 +231,12 @@ def test_real_catalogue_is_back_after_a_broken_one() -> None:
     """A broken copy is its own Knowledge: the shipped catalogue never sees it."""
     assert catalogue_module.catalogue()["R_141"].sources
     assert shipped().root.name == "knowledge"
+
+
+def test_a_rules_years_do_not_read_as_when_dfe_introduced_it() -> None:
+    """From the first year held, the years say they are the years held here; a later start is the rule's own."""
+    from assistant.rules.catalogue import catalogue
+
+    rules = catalogue()
+    assert rules["CompStatus_03"].years_text() == "every year held here, from 2022-23"
+    assert rules["R_154"].years_text() == "from 2025-26"

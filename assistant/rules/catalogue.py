@@ -62,9 +62,13 @@ class RuleText:
         return self.until is None or year_index(ctx.year) <= year_index(self.until)
 
     def years_text(self) -> str:
-        if self.until:
-            return f"{self.since} to {self.until}"
-        return f"{self.since} onwards"
+        """The years this tool checks the rule in; from the first year it holds, that says nothing of when DfE
+        introduced the rule, so the words must not read as if it did (a new starter took "2022-23 onwards" so)."""
+        from ..ilr.years import held_years
+
+        first = held_years()[0]
+        since = f"every year held here, from {first}" if self.since == first else f"from {self.since}"
+        return f"{since} to {self.until}" if self.until else since
 
     @property
     def page(self) -> Source | None:
