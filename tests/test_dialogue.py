@@ -340,3 +340,12 @@ def test_an_answer_naming_another_entry_says_how_to_get_there_and_stays():
     assert s.prompt.id == asked
     out = s.send("banana")
     assert out[0].kind == "error" and "`restart`" not in out[0].text
+
+
+def test_a_look_up_ends_with_its_own_next_step_not_with_commands_about_answers():
+    """`change <question>` means nothing after explaining a term; after a proposal built from answers it does."""
+    s = session()
+    looked_up = "\n".join(m.text for m in s.send("what is ZPROG001?"))
+    assert "explain <term>" in looked_up and "to change an answer" not in looked_up
+    s = drive(session(), RECORD + ["yes", "no"])
+    assert s.transcript[-1].kind == "conclusion" and "to change an answer" in s.transcript[-1].text

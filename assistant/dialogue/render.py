@@ -293,9 +293,10 @@ def conclusion_text(tree: Tree, w: Walk) -> str:
         parts.append("**Rules:**\n\n" + "\n".join(lines))
     if found:
         parts.append("**Sources:**\n\n" + "\n".join(source_line(s) for s in found))
-    if node.next_steps:
-        parts.append(fill(node.next_steps, w.state) if w.state else node.next_steps)
-    parts.append(tree.messages["conclusion_next"])
+    parts.append(fill(node.next_steps, w.state) if w.state and node.next_steps else node.next_steps)
+    # why/sources/change speak of answers; after a look-up, or a how-to with none, its next steps say it all
+    if node.render not in {"term", "rule"} and (not node.next_steps or any(s.how == "answered" for s in w.steps)):
+        parts.append(tree.messages["conclusion_next"])
     return "\n\n".join(p for p in parts if p)
 
 
