@@ -25,7 +25,8 @@ from tests.promises import events_lost, stops_short
 
 HERE = Path(__file__).parent / "fixtures" / "review"
 BATCHES = (("records.yaml", "expected.yaml"), ("records2.yaml", "expected2.yaml"), ("records3.yaml", "expected3.yaml"),
-           ("records4.yaml", "expected4.yaml"), ("records5.yaml", "expected5.yaml"), ("records6.yaml", "expected6.yaml"))
+           ("records4.yaml", "expected4.yaml"), ("records5.yaml", "expected5.yaml"), ("records6.yaml", "expected6.yaml"),
+           ("records7.yaml", "expected7.yaml"))
 SAMPLES = Path(__file__).parent / "data" / "samples"
 RECORDS: dict = {}
 EXPECTED: dict = {}

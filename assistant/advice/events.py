@@ -192,13 +192,25 @@ class EventPlanning(ProgrammeBase):
         if not evis and self.facts.event and day is not None:
             self.add_evi(seq, max(day, self.ctx.date("evi_cutover")))
 
+    def events_of_evi_aim(self) -> list[Delivery]:
+        """The standard event aims that can record the event of the EVI on the latest programme aim.
+
+        R_152 groups a contract's programme aims, so one ConRefNumber may hold two bootcamps (or a paused spell and
+        its restart): an event aim dated before the latest programme aim started records an earlier bootcamp's
+        event, not this EVI's, and dropping the EVI for it would lose an event (batch 7, Y01/Y20).
+        """
+        start = self.p.learn_start_date if self.p is not None else None
+        if start is None or len(self.prog.programme_aims) < 2:
+            return self.standard_events
+        return [e for e in self.standard_events if (self.aim_event_date(e) or e.learn_act_end_date or date.max) >= start]
+
     def evi_to_events(self, record_again: bool) -> None:
         """A programme starting before 1 August 2025 records events as event aims, never EVI (R_152)."""
         if self.p is None:
             return
         seq = seq_of(self.p)
         for f in self.plan.aim(seq).fams_of("EVI"):
-            if not self.standard_events:  # never lose: an EVI goes only once an event aim R_138 accepts records the event
+            if not self.events_of_evi_aim():  # never lose: an EVI goes only once an event aim R_138 accepts records the event
                 if not record_again:
                     self.plan.check("evi_kept", "A person must check the event indicator (EVI "
                                     f"{fmt(f.code)}, {fmt(f.date_from)}) on a programme that started before 1 August 2025 "
@@ -216,7 +228,7 @@ class EventPlanning(ProgrammeBase):
                     continue
                 if not self.add_event_aim(self.clamp_to_start(day)):
                     continue
-                if not self.standard_events:
+                if not self.events_of_evi_aim():
                     continue
             self.plan.set_fam(seq, "EVI", f, None, Reason(
                 f"the programme started {fmt(self.start)}, before 1 August 2025, so events are event aims, not EVI",
