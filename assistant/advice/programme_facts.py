@@ -19,6 +19,7 @@ from datetime import date
 from ..ilr.model import Delivery, Programme
 from ..ilr.vocabulary import EVENT_AIM_FOR, STANDARD_EVENT_AIMS, aim_words
 from ..rules.base import Context, fmt
+from ..rules.cross_rules import evi_year
 from ..rules.milestones import Method, method_for
 from .plan import Plan, seq_of
 from .types import Facts
@@ -158,6 +159,13 @@ class ProgrammeFacts:
     def event_needed(self, where: str = "") -> str:
         """What needs the event on a closed programme, by method: R_138 runs only on starts up to 31 July 2025."""
         if self.method == "event-aims":
+            start = self.p.learn_start_date if self.p is not None else None
+            if start and evi_year(self.ctx) and start > self.ctx.date("event_aims_until"):
+                # R_138 v3 runs on the completed programme aim's own start (<= 31 Jul 2025), while R_152 takes the
+                # contract's earliest: a restart or second bootcamp from August 2025 is on event aims without R_138
+                return (f"M2 needs the event recorded as an event aim{where}: the contract's first programme started "
+                        f"{fmt(self.start)}, before 1 August 2025 (R_152); R_138 itself does not run on this "
+                        f"programme aim, which started {fmt(start)}")
             return "R_138 needs an event aim or an AchDate" + where
         return ("M2 needs the event recorded as an event indicator (EVI) on the programme aim, within its dates "
                 "(LearnDelFAMDateFrom_07; R_138 does not apply to programmes starting from 1 August 2025)")
