@@ -53,7 +53,8 @@ class ProgrammeAimPlanning(ProgrammeBase):
             if state == WAITING:
                 self.ask_event()
             return
-        if any(s.comp_status not in {"2", "3"} or s.learn_act_end_date is None for s in self.subjects):
+        # a paused spell's subject aim (CompStatus 6 with its end date) is closed too: a restart's record holds it
+        if any(s.comp_status not in {"2", "3", "6"} or s.learn_act_end_date is None for s in self.subjects):
             # A subject aim's end date is still needed (asked above): closing now would break R_139/R_140.
             # Until then a programme that is not properly closed stays open.
             current = self.plan.aim(seq)
