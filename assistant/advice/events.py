@@ -25,6 +25,7 @@ class EventPlanning(ProgrammeBase):
     def plan_events(self, state: str) -> None:
         stopped = state in {WITHDRAWN, BREAK}
         if self.method == "event-indicators":
+            self.restart_first_spell()
             self.evis_to_programme_aim()
             self.events_to_evi(record_again=not stopped)
         else:
@@ -191,6 +192,23 @@ class EventPlanning(ProgrammeBase):
                 self.plan.ask("event_date", OFFER_DATE_Q, "event_date", seq)
         if not evis and self.facts.event and day is not None:
             self.add_evi(seq, max(day, self.ctx.date("evi_cutover")))
+
+    def restart_first_spell(self) -> None:
+        """A restart (RES) whose first spell is not in the file: which start decides the method is in no source.
+
+        R_152/R_154 take the earliest start of the contract's programme aims in the file. A first spell missing
+        from a file of this teaching year ended, and so started, before 1 August 2025; whether that earlier start
+        makes the restart an event-aims programme is not said anywhere (batch 7, Y07).
+        """
+        p = self.p
+        if p is None or len(self.prog.programme_aims) != 1 or not p.fams_of("RES"):
+            return
+        self.plan.check("restart_first_spell", f"A person must check how this restart records its events: the programme "
+                        f"aim carries the restart indicator (RES) but no earlier programme aim of contract "
+                        f"{self.prog.con_ref or '(none)'} is in this file, so its first spell ended - and started - before "
+                        f"this teaching year. R_152 and R_154 decide the method by the earliest programme start in the "
+                        f"file ({fmt(self.start)}: event indicators), because no source says whether a first spell "
+                        "started before 1 August 2025 would make it event aims instead.", seq_of(p))
 
     def events_of_evi_aim(self) -> list[Delivery]:
         """The standard event aims that can record the event of the EVI on the latest programme aim.
