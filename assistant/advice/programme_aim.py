@@ -95,8 +95,10 @@ class ProgrammeAimPlanning(ProgrammeBase):
         if state == EVENT and self.outcome_pending:
             pass  # keep the recorded Outcome until the outcome date is answered (asked above)
         elif state in {EVENT, SIX_MONTHS} and self.plan.aim(seq).ach_date is not None \
-                and self.facts.positive_outcome is not False:
-            # never lose: a recorded AchDate goes only once the user says there was no positive outcome
+                and self.facts.positive_outcome is not False \
+                and not (state == SIX_MONTHS and self.facts.positive_outcome and self.facts.outcome_date is not None):
+            # never lose: a recorded AchDate goes only once the user says there was no positive outcome, or gives
+            # its date and it is too late to record (AchDate_13)
             self.ask_positive_outcome(f"The programme aim has an AchDate ({fmt(self.plan.aim(seq).ach_date)}) that "
                                       "cannot be recorded as it stands.")
         elif state == EVENT:
@@ -122,6 +124,8 @@ class ProgrammeAimPlanning(ProgrammeBase):
                                   "outcome reached, so M3 needs the event recorded too.")
                 self.ask_event()
             when = self.outcome_date()
+            latest = max(met) if met else None
+            told_early = when is not None and latest is not None and when < latest and self.facts.outcome_date is not None
             self.plan.set(seq, "Outcome", "1", Reason("Outcome 1 with AchDate records the positive outcome (M3)",
                                                       ("Outcome_04", "CompStatus_08"), "M3", ("psm-event-aims-quoted", "field-achdate")))
             if when is None:
@@ -132,9 +136,19 @@ class ProgrammeAimPlanning(ProgrammeBase):
                     self.plan.explain(f"The outcome date {fmt(when)} is before the programme started; "
                                       + ("R_144 forbids that." if self.r144_runs() else "the PSM dates the AchDate after "
                                          "the learning and the event, so check it."))
-                self.plan.set(seq, "AchDate", when, Reason("AchDate is the date the learner met the requirements (the M3 "
-                                                           "trigger date), no more than six months after LearnActEndDate",
-                                                           ("AchDate_13", "CompStatus_08"), "M3", ("psm-event-aims-quoted", "field-achdate")))
+                if told_early and latest is not None:
+                    # PSM: the AchDate is when the learner has completed the learning, an event has been recorded AND
+                    # the positive outcome is reached: an outcome before the learning or the event dates from the later
+                    self.plan.set(seq, "AchDate", latest, Reason(
+                        f"the positive outcome ({fmt(when)}) came before the learning ended or the event was recorded; "
+                        "the PSM dates the AchDate from when the learner has completed the learning, an event has "
+                        f"been recorded and the positive outcome is reached, so the latest of those: {fmt(latest)}",
+                        ("AchDate_13", "CompStatus_08"), "M3", ("psm-event-aims-quoted", "psm-bootcamps", "field-achdate")))
+                else:
+                    self.plan.set(seq, "AchDate", when, Reason("AchDate is the date the learner met the requirements (the "
+                                                               "M3 trigger date), no more than six months after "
+                                                               "LearnActEndDate", ("AchDate_13", "CompStatus_08"), "M3",
+                                                               ("psm-event-aims-quoted", "field-achdate")))
         else:  # SIX_MONTHS
             if self.has_event():
                 # The PSM's six-month rule is for a learner with no event; after an event, closing with Outcome 3

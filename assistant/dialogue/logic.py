@@ -197,6 +197,11 @@ def outcome_from_record(state: State) -> tuple[str, str] | None:
 def outcome_date_from_record(state: State) -> tuple[str, str] | None:
     prog = role_aim(state.learner, "programme")
     if prog is not None and prog.ach_date is not None and prog.outcome == "1":
+        end = prog.learn_act_end_date
+        if end is not None and state.ctx is not None and prog.ach_date > state.ctx.add_six_months(end):
+            # AchDate_13: the recorded date cannot stand; whether it is right (and the outcome came too late) or
+            # mistyped is the user's to say, so it is asked, never taken from the record as their answer
+            return None
         return (prog.ach_date.isoformat(), f"the programme aim's AchDate is {say(prog.ach_date)}")
     return None
 
