@@ -235,8 +235,12 @@ def _aim_refs(text: str) -> set[str]:
     return out
 
 
+_GLUED_CODE = re.compile(r"\b(cs|compstatus|oc|outcome|ffi|wr|withdrawreason)(\d{1,2})\b", re.IGNORECASE)
+
+
 def read(text: str, choices: Sequence[Choice], *, codes: bool = False) -> Reading:
     """Which choice ``text`` means. ``codes``: the options are ILR codes, typed as codes (not positions)."""
+    text = _GLUED_CODE.sub(r"\1 \2", text)  # "CS2", "OC3", "FFI1": a field's name and code typed as one word
     norm = normalise(text)
     if not norm:
         return Reading("none")
