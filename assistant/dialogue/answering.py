@@ -180,6 +180,9 @@ class AnsweringMixin(Conversation):
                         f"I'm not sure which you meant by '{text}'. Which one?")
             self._pending = Pending("which", node.id, opts, question, typed=text)
             return self._where_now()
+        offered = self._date_as_no(node, text)
+        if offered is not None:
+            return offered
         options = tuple(Option(o.value, o.label, o.synonyms) for o in node.options)
         numbered = not codes_only(options)
         accepted = "; ".join(f"{i}, {o.label}" if numbered else f"{o.value}, {o.label}" for i, o in enumerate(options, 1))
@@ -188,6 +191,23 @@ class AnsweringMixin(Conversation):
                           + (" (by number or words)" if numbered else " (by code or words)")
                           + ". Or type `don't know`, or `help`." + self._other_entry_hint(text), "error"),
                 *self._where_now()]
+
+    def _date_as_no(self, node: Node, text: str) -> list[Message] | None:
+        """A date typed at a yes/no question whose "no" asks for a date ("is that the offer date?" - "14/1/25"):
+        read as that "no" with its date, said back, and used only on yes (never act on an unseen reading)."""
+        no = node.option("no")
+        then = self._tree.nodes.get(no.next) if no is not None and no.next else None
+        state = self._walk.state
+        if no is None or then is None or then.qkind != "date" or state is None:
+            return None
+        reading = parse_date(text, today=state.as_of, ilr_year=state.year)
+        day = reading.value or reading.confirm
+        if day is None:
+            return None
+        self._pending = Pending("no-date", node.id, (Option("yes", "Yes"), Option("no", "No")),
+                                f"I read '{text}' as: {no.label}, {then.title} {say(day)}. Is that right?",
+                                day.isoformat(), typed=then.id)
+        return self._where_now()
 
     def _other_entry_hint(self, text: str) -> str:
         """Words that start another conversation ("m2 isn't paying"): say how to get there, never go there unasked."""
@@ -285,6 +305,17 @@ class AnsweringMixin(Conversation):
             if r.one is not None and r.one.key == "no":
                 return [self._say(p.no_text or "Then please type the date day first, like 25/02/2023."), *self._where_now()]
             # Anything else is taken as a fresh answer to the date question.
+            return self._answer(node, text)  # type: ignore[arg-type]
+        if p.kind == "no-date":
+            r = read(text, yes_no)
+            self._pending = None
+            then = self._tree.nodes.get(p.typed)
+            if r.one is not None and r.one.key == "yes" and node is not None and then is not None:
+                self._set_answer(node.id, "no")
+                return self._accept_date(then, p.value, None)
+            if r.one is not None and r.one.key == "no":
+                return [self._say("Then please answer the question: yes or no (and, if no, the date comes next)."),
+                        *self._where_now()]
             return self._answer(node, text)  # type: ignore[arg-type]
         choices, _codes = choices_of(p.options)
         if len(p.options) == 1:

@@ -43,11 +43,11 @@ class Message:
 class Pending:
     """A question inside a question: confirm a date's reading, pick between close readings, or pick a learner."""
 
-    kind: Literal["date", "which", "change", "entry", "learner"]
+    kind: Literal["date", "which", "change", "entry", "learner", "no-date"]
     node_id: str
     options: tuple[Option, ...]
     text: str
-    #: For kind "date", the ISO date to confirm.
+    #: For kind "date" (and "no-date": a date typed at a yes/no question, read as its "no"), the ISO date to confirm.
     value: str = ""
     #: What the user typed (echoed when the pick is made).
     typed: str = ""

@@ -55,7 +55,7 @@ class Session(AnsweringMixin, PastingMixin, CommandsMixin):
             return None
         if self._pending is not None:
             p = self._pending
-            kind = "confirm" if p.kind == "date" else "choice"
+            kind = "confirm" if p.kind in ("date", "no-date") else "choice"
             return Prompt(f"{p.node_id}:{p.kind}", p.text, kind, p.options)  # type: ignore[arg-type]
         if self._entry is None:
             return Prompt("entry", self._tree.messages["entries_intro"], "choice", tuple(self.entries))
