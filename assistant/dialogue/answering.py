@@ -205,7 +205,7 @@ class AnsweringMixin(Conversation):
         if day is None:
             return None
         self._pending = Pending("no-date", node.id, (Option("yes", "Yes"), Option("no", "No")),
-                                f"I read '{text}' as: {no.label}, {then.title} {say(day)}. Is that right?",
+                                f"I read '{text}' as: {no.label}: {say(day)}. Is that right?",
                                 day.isoformat(), typed=then.id)
         return self._where_now()
 
