@@ -197,3 +197,13 @@ def test_dates_must_use_ascii_digits():
     with pytest.raises(ValueProblem):
         parse_iso_date("2024-01-01+ab:cd")
     assert parse_iso_date("2024-01-01+01:00") == d("2024-01-01")
+
+
+def test_a_local_contracts_milestones_are_our_reading_unless_errors_block_them() -> None:
+    """An XSB- contract defines its own milestones (domain §7): a status other than blocked cannot be official."""
+    from assistant.rules.milestones import MilestoneStatus, _local
+
+    paying = _local(MilestoneStatus("payable", ("closed with an event",), "forum-confirmed", ("forum-m2",)))
+    assert paying.evidence == "inference" and "local contract" in paying.reasons[-1]
+    blocked = _local(MilestoneStatus("blocked", ("R_143",), "official", ("vr-2526",)))
+    assert blocked.evidence == "official"

@@ -67,6 +67,13 @@ LOCAL_CONTRACT = ("an XSB-… ConRefNumber is a local contract (a combined autho
                   "that contract to say (our reading)")
 
 
+def _local(status: MilestoneStatus) -> MilestoneStatus:
+    """A local contract's milestone: what pays is the contract's to say, so only "blocked" (errors stop funding,
+    whoever funds it) keeps its grade; any other status is our reading of the national rules."""
+    evidence = status.evidence if status.status == "blocked" else "inference"
+    return dataclasses.replace(status, reasons=status.reasons + (LOCAL_CONTRACT,), evidence=evidence)
+
+
 #: The rules whose findings on the programme aim decide that a recorded AchDate cannot count as M3.
 M3_RULES = ("Outcome_04", "CompStatus_08", "AchDate_13")
 
@@ -370,7 +377,7 @@ def assess(learner: Learner, ctx: Context, findings: list[Finding]) -> list[Prog
             "M3": assess_m3(prog, latest, method, findings, ctx),
         }
         if (prog.con_ref or "").upper().startswith("XSB-"):  # domain §7: a local contract decides its milestones
-            milestones = {k: dataclasses.replace(m, reasons=m.reasons + (LOCAL_CONTRACT,)) for k, m in milestones.items()}
+            milestones = {k: _local(m) for k, m in milestones.items()}
         result.append(ProgrammeStatus(
             con_ref=prog.con_ref,
             programme_aim_seq=latest.seq if latest else None,
