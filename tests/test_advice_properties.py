@@ -106,3 +106,14 @@ def test_errors_left_are_ones_that_need_a_fact_or_data(case):
     left = {f.rule for f in dg.findings_after if f.is_error} - NEEDS_DATA
     if left:
         assert dg.proposal.questions, (left, [(c.aim_seq, c.field, c.from_, c.to) for c in dg.proposal.changes])
+
+
+def test_two_fams_with_no_type_are_not_removed_as_duplicates() -> None:
+    """A FAM whose type was dropped cannot be named in a change (found by the mutated-learner property test):
+    the schema check reports it; the advice neither removes it as an R_52 duplicate nor crashes applying it."""
+    from assistant.advice.engine import diagnose_learner
+    from tests.builders import ctx, learner, prog, subject
+
+    programme = prog(fams=(("SOF", "105"), ("FFI", "1"), ("", "4"), ("", "4")))
+    dg = diagnose_learner(learner(programme, subject()), ctx("2024-25", "2025-03-31"))
+    assert not [c for c in dg.proposal.changes if "R_52" in c.rules]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..ilr.model import Delivery, Fam, Learner, Programme
 from ..rules.base import Context, fmt
+from ..rules.cross_rules import R52_EXCLUDED
 from .plan import Plan, Reason
 
 def plan_common(plan: Plan, learner: Learner) -> None:
@@ -91,12 +92,13 @@ def plan_common(plan: Plan, learner: Learner) -> None:
 
 
 def _exact_duplicates(fams: tuple[Fam, ...]) -> list[Fam]:
-    """Every FAM after the first with the same type, code and dates (R_52's exclusions LSF, ACT, ALB left alone)."""
+    """Every FAM after the first with the same type, code and dates (R_52's exclusions left alone)."""
     seen: set[tuple[str | None, str | None, object, object]] = set()
     out = []
     for f in fams:
         key = (f.type, f.code, f.date_from, f.date_to)
-        if f.code is not None and f.type not in {"LSF", "ACT", "ALB"} and key in seen:
+        # a FAM with no type is the schema check's to report: it cannot be named, so it is never removed here
+        if f.type and f.code is not None and f.type not in R52_EXCLUDED and key in seen:
             out.append(f)
         seen.add(key)
     return out
