@@ -155,3 +155,57 @@ def test_the_batch_is_the_size_the_brief_asks():
 @pytest.mark.parametrize("cid", sorted(CONVERSATIONS))
 def test_the_conversation_goes_as_the_expert_expects(cid: str):
     run(cid)
+
+
+# -- what the first run found (each test failed before its fix) --------------------------------------------------
+
+def _session(year=None, as_of="2026-01-30") -> Session:
+    s = Session(year=year, as_of=_as_date(as_of))
+    s.start()
+    return s
+
+
+def test_a_namespace_year_the_dates_contradict_is_not_taken_the_year_is_asked():
+    """V03: a <Learner> in the ESFA/ILR/2024-25 namespace whose programme started 8 Sep 2025 was checked as a
+    2024-25 record without a word (never guess). A 2024-25 year ends 31 July 2025; for a bootcamp a later start
+    is not itself an error (LearnStartDate_03 excludes FundModel 37 / ProgType 32, DfE's 2025-26 rule list), but
+    the year decides the rules (R_154: https://guidance.submit-learner-data.service.gov.uk/25-26/validation-rules/rule/R_154),
+    so both are said and the year is asked."""
+    s = _session()
+    reply = _text(s.send(PASTES["v03"]))
+    assert _prompt_id(s) == "ilr_year", reply[-600:]
+    assert "2024-25" in reply and "8 September 2025" in reply, reply[-800:]
+    reply = _text(s.send("2025-26"))
+    assert s.year == "2025-26"
+    # A namespace the dates agree with is still taken without a question.
+    s = _session(as_of="2025-03-31")
+    s.send(PASTES["v02"])
+    assert s.year == "2024-25" and _prompt_id(s) != "ilr_year"
+
+
+@pytest.mark.parametrize("words", ["the event aim is after the programme end", "it's the event aim"])
+def test_words_about_the_learner_after_a_rule_are_not_taken_as_a_glossary_lookup_unseen(words: str):
+    """V02/V07: after a pasted error was explained, a sentence describing the learner ("it's the event aim")
+    started the glossary entry and explained 'event aim' - a reading of the user's words acted on before they saw
+    it. Nothing is acted on: the user is told what was not done and how to get the learner checked."""
+    s = _session(as_of="2025-03-31")
+    s.send("The Skills Bootcamp event aim must have the same Learning Start Date, Learning Planned End Date and "
+           "Learning Actual End Date")
+    reply = _text(s.send(words))
+    assert "Explain a field or code" not in reply and "What it means" not in reply, reply[:400]
+    assert "paste" in reply.lower() and "explain event aim" in reply.lower(), reply
+    # The rule's conclusion still stands and the next paste continues as before.
+    assert any(m.kind == "conclusion" for m in s.transcript)
+    s.send(PASTES["v07"])
+    assert _prompt_id(s).startswith("offer_date")
+
+
+def test_a_bare_number_on_a_code_list_whose_position_is_another_code_is_said_back():
+    """V06: WithdrawReason is listed by code (2, 3, 29, ...); "2" is code 2 (transferred to another provider) but
+    the second option is code 3 (injury or illness). It was used without a word; now it is said back."""
+    s = _session(as_of="2025-03-31")
+    s.send(PASTES["v06"])
+    assert _prompt_id(s) == "withdraw_reason"
+    reply = _text(s.send("2"))
+    assert "transferred to another provider" in reply.lower(), reply[:600]
+    # A number that is both the code and its position (CompStatus 2 = option 2) needs no saying back.

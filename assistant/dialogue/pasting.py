@@ -7,14 +7,23 @@ each such answer is named with both values, so that nothing is acted on that the
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from ..ilr.model import Learner
+from ..ilr.years import year_end, year_of
 from .core import Conversation
 from .messages import Message, Option, Pending
 
 #: Learners offered by name when a paste holds several (more: paste the one wanted alone).
 MAX_LEARNERS_OFFERED = 9
+
+
+def _start_after_year(learner: Learner, year: str) -> date | None:
+    """The first aim start after the end of `year` (the dates point to a later year than the file's), or None."""
+    end = year_end(year)
+    return min((d.learn_start_date for d in learner.deliveries
+                if d.learn_start_date is not None and d.learn_start_date > end), default=None)
 
 
 class PastingMixin(Conversation):
@@ -60,6 +69,7 @@ class PastingMixin(Conversation):
 
     def _take_learner(self, result: Any, learner: Learner) -> list[Message]:
         from ..rules.evidence import year_header_notes
+        from .dates import say
         from .render import record_table, shown_value
 
         notes = []
@@ -70,7 +80,16 @@ class PastingMixin(Conversation):
         before = self._walk
         self._base = learner
         self._base_year = None
-        if result.year and result.year_source in ("namespace", "header"):
+        from_file = result.year if result.year and result.year_source in ("namespace", "header") else None
+        late = _start_after_year(learner, from_file) if from_file and not self._year_given else None
+        if late is not None:
+            # The namespace names one year, the dates another: DfE's rule keeping a start within the teaching year
+            # (LearnStartDate_03) excludes bootcamps, so this is not an error - but the year decides which rules
+            # apply (event aims or event indicators, R_154), so neither is taken silently (never guess).
+            notes.append(f"The XML says it is a {result.year} file, but an aim starts on {say(late)}, after that "
+                         f"year ends ({say(year_end(result.year))}); a start that day falls in {year_of(late)}, "
+                         "whose rules differ, so I have not taken the year from either.")
+        elif result.year and result.year_source in ("namespace", "header"):
             if self._year_given and self._year_given != result.year:
                 notes.append(f"The XML says it is a {result.year} file; I keep checking it as {self._year_given}, "
                              "the year you started with.")
