@@ -242,7 +242,10 @@ def learning_end(state: State) -> date | None:
 
 
 def event_aim_date(state: State) -> date | None:
+    """The one day the event aim records, or None when it has none - or several: dates that differ
+    (LearnAimRef_126) are not one of them picked, the offer date is asked."""
     ev = role_aim(state.learner, "event")
     if ev is None:
         return None
-    return ev.learn_act_end_date or ev.learn_start_date
+    days = {d for d in (ev.learn_start_date, ev.learn_plan_end_date, ev.learn_act_end_date) if d is not None}
+    return next(iter(days)) if len(days) == 1 else None
