@@ -209,3 +209,18 @@ def test_a_bare_number_on_a_code_list_whose_position_is_another_code_is_said_bac
     reply = _text(s.send("2"))
     assert "transferred to another provider" in reply.lower(), reply[:600]
     # A number that is both the code and its position (CompStatus 2 = option 2) needs no saying back.
+
+
+def test_an_event_aim_whose_dates_differ_is_not_offered_as_dated_one_of_them():
+    """V07: an event aim starting 8 Jan and ending 10 Jan 2025 (LearnAimRef_126) was offered for a yes as "dated
+    10 January 2025", the actual end picked from two days the record gives. The offer day is asked instead (the
+    event aim is dated the day the formal offer was made: https://intercom.help/pics-web/en/articles/9310795-learnaimref_126)."""
+    s = _session(as_of="2025-03-31")
+    s.send(PASTES["v07"])
+    assert _prompt_id(s) == "offer_date", _prompt_id(s)
+    s.send("10/1/25")
+    if (_prompt_id(s) or "").startswith("positive_outcome"):
+        s.send("no")
+    got = change_map(s.diagnosis)
+    assert got.get("3.LearnStartDate") == "2025-01-10" and got.get("3.LearnPlanEndDate") == "2025-01-10", got
+    assert "LearnAimRef_126" not in {f.rule for f in s.diagnosis.findings_after if f.is_error}

@@ -10,6 +10,7 @@ says so. Entry points, pasted XML and pasted error messages are read here too.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from .core import Conversation
 from .dates import confirm_question, parse_date, say
@@ -100,6 +101,9 @@ class AnsweringMixin(Conversation):
         if pasted:
             return self._begin(self._tree.entry("validation_error"), {"rule_lookup": text})  # type: ignore[arg-type]
         m = match(text, cands)
+        if self._after_rule() and len(norm.split()) >= 3 and not term and not (
+                m.kind in ("exact", "close") and m.candidates[0].key != "explain"):
+            return self._words_after_rule(found)
         if m.kind == "ambiguous":
             # A shortcut beats the general entry it leads into ("what do I put for an interview offer?").
             shortcuts = [c for c in m.candidates if (e := self._tree.entry(c.key)) is not None and e.hidden]
@@ -125,6 +129,20 @@ class AnsweringMixin(Conversation):
             return self._begin(self._tree.entry("validation_error"), {"rule_lookup": text})  # type: ignore[arg-type]
         labels = "\n".join(f"{i}, {e.label}" for i, e in enumerate(self._tree.entries, 1))
         return [self._say(self._tree.messages["not_understood"] + "\n\n" + labels, "error")]
+
+    def _after_rule(self) -> bool:
+        """A pasted error (or rule id) has just been explained: what follows is likely about the learner."""
+        return self._entry is not None and self._entry.id == "validation_error" and self._walk.concluded
+
+    def _words_after_rule(self, found: Any) -> list[Message]:
+        """Words about the learner after a rule was explained ("it's the event aim"): a sentence is not read as a
+        glossary lookup or an entry unseen; nothing is acted on, and the user is told how to go on."""
+        term = found.items[0].title if found.kind == "one" else None
+        explain = f" To have *{term}* explained, type `explain {term}`." if term else ""
+        return [self._say("I haven't acted on that: from words alone I can't tell what to change on this learner's "
+                          "record. To see exactly what to change, paste their XML (a `<Learner>` or its "
+                          "`<LearningDelivery>` elements), or choose \"M2 (completion) isn't paying\" to answer "
+                          "questions about the record." + explain)]
 
     def _begin(self, entry: Entry, typed: dict[str, str] | None = None, said: str | None = None) -> list[Message]:
         """Start an entry. Answers about the learner and the facts are kept; navigation answers are not."""
@@ -168,7 +186,7 @@ class AnsweringMixin(Conversation):
         if r.kind == "dont-know":
             return self._accept_unknown(node, before)
         if r.kind == "exact" and r.one is not None:
-            return self._accept(node, r.one.key, before)
+            return self._accept(node, r.one.key, before, heard=self._code_or_position(node, text, r.one.key))
         pasted = self._pasted_error(text)
         if pasted is not None:
             return [pasted, *self._where_now()]
@@ -208,6 +226,17 @@ class AnsweringMixin(Conversation):
                                 f"I read '{text}' as: {no.label}: {say(day)}. Is that right?",
                                 day.isoformat(), typed=then.id)
         return self._where_now()
+
+    @staticmethod
+    def _code_or_position(node: Node, text: str, value: str) -> str | None:
+        """A bare number on a list shown by code, where the option in that position is another code
+        (WithdrawReason "2" is code 2, but the second option is code 3): the code is taken and said back."""
+        options = tuple(Option(o.value, o.label, o.synonyms) for o in node.options)
+        t = text.strip()
+        if not (t.isdigit() and codes_only(options)) or not 1 <= int(t) <= len(options):
+            return None
+        chosen = next((o for o in options if o.value == value), None)
+        return chosen.label if chosen is not None and options[int(t) - 1].value != value else None
 
     def _other_entry_hint(self, text: str) -> str:
         """Words that start another conversation ("m2 isn't paying"): say how to get there, never go there unasked."""
