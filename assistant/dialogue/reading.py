@@ -40,6 +40,23 @@ DONT_KNOW = frozenset(normalise(t) for t in (
     "skip this", "don't know yet", "i don't know yet", "not sure yet", "i'm unsure", "unsure yet",
 ))
 
+#: Words that may follow a "don't know" without making it an answer: "I don't know the code", "not sure of the date".
+_DONT_KNOW_TAIL = frozenset("""
+the a an it its that this what which is was of about for code codes date day number reference ref one answer reason
+exact yet sorry really honestly tbh to be with you
+""".split())
+
+
+def _is_dont_know_norm(norm: str) -> bool:
+    if norm in DONT_KNOW:
+        return True
+    words = norm.split()
+    for n in range(len(words) - 1, 0, -1):
+        if " ".join(words[:n]) in DONT_KNOW:
+            return all(w in _DONT_KNOW_TAIL for w in words[n:])
+    return False
+
+
 NEGATORS = frozenset({"not", "no", "never", "none", "nothing", "nope", "without", "before", "nor", "neither", "non",
                       "n", "nah"})
 YES_WORDS = frozenset({"yes", "y", "yeah", "yep", "yup", "correct", "right", "true", "indeed", "aye", "sure"})
@@ -205,7 +222,7 @@ _AIM_REF = re.compile(r"\bz\s?0*(\d{4,7})\b|\bzprog0*01\b", re.I)
 
 
 def is_dont_know(text: str) -> bool:
-    return normalise(text) in DONT_KNOW
+    return _is_dont_know_norm(normalise(text))
 
 
 def _vocab(c: Choice) -> set[Token]:
@@ -244,7 +261,7 @@ def read(text: str, choices: Sequence[Choice], *, codes: bool = False) -> Readin
     norm = normalise(text)
     if not norm:
         return Reading("none")
-    if norm in DONT_KNOW:
+    if _is_dont_know_norm(norm):
         return Reading("dont-know")
     # 1. The label, value, a synonym or the option's number/code, exactly. Only the label, value, code or
     #    number is "exact"; a synonym is a reading like any other and is said back.
