@@ -141,22 +141,33 @@ class EventPlanning(ProgrammeBase):
                                                    " and the aim has no date") + ": keep it until its EVI is recorded.",
                                     e.seq)
                     continue
-                if not self.add_evi(seq, max(day, self.start or day, self.ctx.date("evi_cutover"))):
+                if not self.add_evi(seq, max(day, self.start or day, self.ctx.date("evi_cutover")), day):
                     continue  # keep the event aim until its EVI can be recorded: never lose the event
             self.plan.remove_aim(seq_of(e), Reason(f"the programme started {fmt(self.start)}, on or after 1 August 2025, so "
                                                "event aims must not be used", ("R_154",), "M2", ("psm-bootcamps-evi", "vr-2526")))
 
-    def add_evi(self, seq: int, day: date) -> bool:
-        """Record an event indicator on the programme aim ``seq``; False (and a question) while its code is unknown."""
+    def add_evi(self, seq: int, day: date, happened: date | None = None) -> bool:
+        """Record an event indicator on the programme aim ``seq``; False (and a question) while its code is unknown.
+
+        ``happened``: the day the event happened, when known; an EVI dated otherwise (an event before the programme
+        started, or before 1 August 2025) says why, rather than "dated the day it happened"."""
         code = self.facts.evi_code
         if code is None:
             self.plan.ask("evi_code", "Which EVI code does the 2025-26 ILR specification give for this event? (The code "
                                       "list is not published in any source we hold, so we will not guess it.)", "evi_code",
                           seq)
             return False
+        if happened is not None and happened < day:
+            why = (f"record the event as an event indicator on the programme aim, dated {day.isoformat()}, not the day it "
+                   f"happened ({happened.isoformat()}): an event before the programme started takes the programme's "
+                   "start date, and an EVI is dated within the programme and on or after 1 August 2025")
+            rules: tuple[str, ...] = ("R_154", "LearnDelFAMType_133", "LearnDelFAMDateFrom_05", "LearnDelFAMDateFrom_06",
+                                      "LearnDelFAMDateFrom_07")
+        else:
+            why = "record the event as an event indicator on the programme aim, dated the day it happened"
+            rules = ("R_154", "LearnDelFAMType_133", "LearnDelFAMDateFrom_05")
         self.plan.set_fam(seq, "EVI", None, Fam("EVI", code, day), Reason(
-            "record the event as an event indicator on the programme aim, dated the day it happened",
-            ("R_154", "LearnDelFAMType_133", "LearnDelFAMDateFrom_05"), "M2", ("psm-bootcamps-evi", "tfg-2025")))
+            why, rules, "M2", ("psm-bootcamps-evi", "tfg-2025")))
         return True
 
     def fix_evis(self, day: date | None) -> None:
@@ -191,7 +202,7 @@ class EventPlanning(ProgrammeBase):
             if fixed.date_from is None:
                 self.plan.ask("event_date", OFFER_DATE_Q, "event_date", seq)
         if not evis and self.facts.event and day is not None:
-            self.add_evi(seq, max(day, self.ctx.date("evi_cutover")))
+            self.add_evi(seq, max(day, self.ctx.date("evi_cutover")), self.facts.event_date)
 
     def restart_first_spell(self) -> None:
         """A restart (RES) whose first spell is not in the file: which start decides the method is in no source.
