@@ -27,6 +27,11 @@ _SOURCES = re.compile(r"(?:where\s+does\s+it\s+say\s+(?:that|so|this)|where\s+(?
                       r"|what(?:\s+is|'s|\s+are)\s+the\s+sources?|says\s+who|show\s+me\s+the\s+sources?"
                       r"|where\s+did\s+you\s+get\s+(?:that|this)(?:\s+from)?|how\s+do\s+you\s+know(?:\s+that)?"
                       r"|(?:what(?:'s|\s+is)\s+your\s+)?sources?\s+for\s+(?:that|this))[?!. ]*", re.I)
+#: "is that official?", "how sure are you?": each proposed change's evidence grade, asked in words.
+_OFFICIAL = re.compile(r"(?:is\s+(?:that|this|it|all\s+(?:that|this))\s+(?:official|confirmed|certain|definite|right|"
+                       r"correct|guaranteed)(?:\s+guidance)?(?:\s+(?:by|from)\s+(?:the\s+)?(?:dfe|esfa|government))?"
+                       r"|is\s+(?:that|this)\s+from\s+(?:the\s+)?(?:dfe|esfa)|how\s+sure\s+are\s+you(?:\s+of\s+(?:that|this))?"
+                       r"|how\s+(?:certain|confident)\s+are\s+you(?:\s+of\s+(?:that|this))?)[?!. ]*", re.I)
 _MEANT = re.compile(r"(?:sorry[,.]?\s*)?(?:i\s+meant|meant|it\s+should\s+have\s+been)[,:]?\s+(?P<rest>\S.*)", re.I)
 class CommandsMixin(Conversation):
     """Commands, mixed into `Session` (which holds the state they edit)."""
@@ -57,6 +62,8 @@ class CommandsMixin(Conversation):
             return [self._say(self._review())]
         if (word == "sources" and not rest) or (_SOURCES.fullmatch(t) and not free_text):
             return [self._say(self._sources())]
+        if _OFFICIAL.fullmatch(t) and not free_text:
+            return [self._say(self._grades())]
         if word == "why" and (not rest or not free_text):
             asking = re.match(r"(?:do|does|did|is|are|would|should|must|this|that|it)\b", rest, re.I)  # "why do you need this?"
             return [self._say(self._why(None if asking else rest or None))]
@@ -210,6 +217,11 @@ class CommandsMixin(Conversation):
         from .render import sources_text
 
         return sources_text(self._tree, self._walk, self._last_conclusion)
+
+    def _grades(self) -> str:
+        from .why_change import grades_text
+
+        return grades_text(self._walk if self._walk.concluded else self._last_conclusion)
 
     def _why(self, target: str | None) -> str:
         from .render import why_text

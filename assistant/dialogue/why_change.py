@@ -1,4 +1,5 @@
-"""'Why the 20th and not the 30th?', 'why Outcome 8?': the reason for the proposed change the words point at.
+"""'Why the 20th and not the 30th?', 'why Outcome 8?': the reason for the proposed change the words point at;
+'is that official?': each proposed change with its evidence grade.
 
 After a conclusion a data officer asks about one value, in their own words: a day of the month, a date, a
 field ("the end date", "the status") or a code. The change whose field or new value the words name is
@@ -11,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .render import rule_lines, source_line
+from .render import GRADE_WORDS, rule_lines, source_line
 
 #: Everyday names for the fields a proposal changes.
 _ALIASES = {
@@ -64,3 +65,25 @@ def why_change(diagnosis: Any, text: str) -> str | None:
             lines.append("**Sources:**\n\n" + "\n".join(source_line(src) for src in c.sources))
         parts.append("\n\n".join(lines))
     return "\n\n".join(parts)
+
+
+def grades_text(c: Any) -> str:
+    """ "is that official?": each proposed change with its evidence grade, official or not, said plainly."""
+    dg = c.diagnosis if c is not None else None
+    if dg is None or not dg.proposal.changes:
+        return ("Nothing is proposed yet, so there is nothing to grade. Every change I propose carries one of these "
+                "grades: " + "; ".join(GRADE_WORDS.values()) + ". Type `sources` for the evidence.")
+    lines = []
+    for ch in dg.proposal.changes:
+        name = f"{ch.field} {ch.fam_type}" if ch.field == "LearningDeliveryFAM" else ch.field
+        word = GRADE_WORDS.get(ch.grade, ch.grade)
+        to = ch.to
+        value = "(removed)" if to is None else (f"{to.get('code')} from {to.get('date_from')}" if isinstance(to, dict)
+                                                 and to.get("date_from") else str(to.get("code") if isinstance(to, dict)
+                                                                                    else to))
+        lines.append(f"- Aim {ch.aim_seq} {name} → {value}: *{word}*" + ("" if ch.grade == "official" else
+                                                                          " — not official"))
+    official = sum(1 for ch in dg.proposal.changes if ch.grade == "official")
+    head = ("All of it rests on DfE/ESFA's own pages." if official == len(dg.proposal.changes) else
+            "Not all of it: each change below says how sure it is (official means DfE/ESFA's own pages or rules).")
+    return f"{head}\n\n" + "\n".join(lines) + "\n\nType `sources` for the evidence, `why` for the reasoning."
