@@ -19,6 +19,10 @@ from .state import State
 from .tree import Entry, Node, Tree, load_tree
 from .walk import Walk, Walker, fill
 
+#: An answer standing in for another until that one is known ("before or after 1 August 2025" for the start date):
+#: once the other is used, the stand-in is not "an answer not used" but one made exact.
+_SUPERSEDED_BY = {"start_side": "prog_start"}
+
 log = logging.getLogger(__name__)
 
 
@@ -118,7 +122,30 @@ class Conversation:
             return [self._say(self._question_text(node), "question")]
         from .render import conclusion_text
 
-        return [self._say(conclusion_text(self._tree, w), "conclusion")]
+        return [self._say(conclusion_text(self._tree, w) + self._unused_answers(w), "conclusion")]
+
+    def _unused_answers(self, w: Walk) -> str:
+        """Answers given that this conclusion does not use (a later change took the conversation another way, as a
+        start moved before 1 August 2025 does from EVI to event aims): said, never dropped silently."""
+        used = {s.node.id for s in w.steps}
+        unused = [q for q in self._order if q in self._answers and q not in used and q in self._tree.nodes
+                  and _SUPERSEDED_BY.get(q) not in used]
+        if not unused:
+            return ""
+        lines = [f"- *{self._tree.nodes[q].title}* (your answer: {self._shown(self._tree.nodes[q], self._answers[q])})"
+                 for q in unused]
+        why = ""
+        if "evi_code" in unused and w.state is not None and w.state.learner is not None:
+            start = min((d.learn_start_date for d in w.state.learner.deliveries
+                         if d.aim_type == "1" and d.learn_start_date is not None), default=None)
+            if start is not None and start < date(2025, 8, 1):
+                why = (f" The programme now starts {start.strftime('%-d %B %Y')}, before 1 August 2025, so its events are "
+                       "recorded as event aims, not as an EVI on the programme aim (R_152): the EVI code is not used.")
+        return ("\n\n**Answers not used now:**\n\n" + "\n".join(lines) + "\n\nAfter your change, this route does not "
+                "need them." + why + " They are kept: `change` an answer back and they apply again.")
+
+    def _shown(self, node: Node, value: str | None) -> str:
+        raise NotImplementedError
 
     def _offer(self, node: Node, hint: Any) -> Pending:
         """A fact from the opening message, offered at its question: used only once the user says yes."""
