@@ -51,6 +51,8 @@ def _is_dont_know_norm(norm: str) -> bool:
     if norm in DONT_KNOW:
         return True
     words = norm.split()
+    if len(words) > 12:  # a "don't know" phrase and a few words after it; a long line is never one (and stays fast)
+        return False
     for n in range(len(words) - 1, 0, -1):
         if " ".join(words[:n]) in DONT_KNOW:
             return all(w in _DONT_KNOW_TAIL for w in words[n:])
