@@ -17,43 +17,13 @@ import yaml
 
 from assistant.dialogue.session import Session
 from tests.test_dialogue_review7 import _as_date, _check_promises, _prompt_id, _text
-from tests.test_dialogue_review7 import _check_turn as _check_turn7
+from tests.test_dialogue_review8 import _auto, _check_turn
 from tests.test_review_corpus import change_map, statuses
 
 HERE = Path(__file__).parent / "fixtures" / "review"
 DATA = yaml.safe_load((HERE / "conversations10.yaml").read_text(encoding="utf-8"))
 CONVERSATIONS: dict = DATA["conversations"]
 PASTES: dict = DATA["pastes"]
-
-
-def _concluded(s: Session) -> bool:
-    return any(m.kind == "conclusion" for m in s.transcript[-5:])
-
-
-def _check_turn(cid: str, i: int, turn: dict, s: Session, before: str | None, reply: str, n_before: int) -> None:
-    _check_turn7(cid, i, turn, s, before, reply)
-    where = f"{cid} turn {i + 1} ({turn.get('say', turn.get('xml'))!r})"
-    if turn.get("not_concluded"):
-        assert not any(m.kind == "conclusion" for m in s.transcript[n_before:]), (where, reply[-800:])
-
-
-def _auto(cid: str, answers: dict, s: Session) -> str:
-    """Answer whatever is asked until a conclusion: a reading offered for a yes gets 'yes'; others from the map."""
-    final = ""
-    for _ in range(25):
-        if s.prompt is None:
-            break
-        pid = s.prompt.id
-        typed = next((v for k, v in answers.items() if pid.startswith(k)), None)
-        if typed is None and pid.endswith(":date"):
-            typed = "yes"
-        assert typed is not None, (cid, f"asked {pid} with no expert answer", s.prompt.text[-800:])
-        before, n = pid, len(s.transcript)
-        reply = _text(s.send(typed))
-        final = reply
-        _check_turn(cid, 99, {"say": typed}, s, before, reply, n)
-        _check_promises(cid, s)
-    return final
 
 
 def _check_diagnosis(cid: str, want: dict, s: Session, final: str) -> None:

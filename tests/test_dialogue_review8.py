@@ -43,10 +43,10 @@ def _check_turn(cid: str, i: int, turn: dict, s: Session, before: str | None, re
 
 
 def _auto(cid: str, answers: dict, s: Session) -> str:
-    """Answer whatever is asked until a conclusion: a date offered for a yes gets 'yes'; others from the map."""
+    """Answer whatever is asked until a conclusion: a reading offered for a yes gets 'yes'; others from the map."""
     final = ""
     for _ in range(25):
-        if s.prompt is None or (_concluded(s) and s.diagnosis is not None and s.prompt is None):
+        if s.prompt is None:
             break
         pid = s.prompt.id
         typed = next((v for k, v in answers.items() if pid.startswith(k)), None)

@@ -15,14 +15,14 @@ no recorded event is lost, and every proposed value carries a reason and a sourc
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
 import yaml
 
 from assistant.dialogue.session import Session
-from tests.promises import events_lost, stops_short
+from tests.promises import stops_short
+from tests.test_dialogue_review7 import _as_date, _check_promises, _prompt_id, _text
 from tests.test_review_corpus import change_map, statuses
 
 HERE = Path(__file__).parent / "fixtures" / "review"
@@ -30,18 +30,6 @@ DATA = yaml.safe_load((HERE / "conversations9.yaml").read_text(encoding="utf-8")
 CONVERSATIONS: dict = DATA["conversations"]
 PASTES: dict = DATA["pastes"]
 GRADES = {"official", "forum-confirmed", "vendor", "inference"}
-
-
-def _as_date(value) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
-
-
-def _prompt_id(s: Session) -> str | None:
-    return s.prompt.id if s.prompt is not None else None
-
-
-def _text(messages) -> str:
-    return "\n".join(m.text for m in messages)
 
 
 def _check_turn(cid: str, i: int, turn: dict, s: Session, before: str | None, reply: str) -> None:
@@ -111,22 +99,6 @@ def _check_diagnosis(cid: str, want: dict, s: Session, final: str) -> None:
         assert grades.get(key) == grade, (msg, key, grades.get(key))
     for words in want.get("says") or ():
         assert words.lower() in final.lower(), (msg, words)
-
-
-def _check_promises(cid: str, s: Session) -> None:
-    dg = s.diagnosis
-    if dg is None:
-        return
-    assert dg.verified, (cid, dg.introduced_rules)
-    assert stops_short(dg) == [], cid
-    assert events_lost(dg) == [], cid
-    for c in dg.proposal.changes:
-        # Every proposed value carries a reason and a source, graded; an 'official' change rests on an official source.
-        assert c.because and any(b.strip() for b in c.because), (cid, c)
-        assert c.sources, (cid, c)
-        assert c.grade in GRADES, (cid, c.grade)
-        if c.grade == "official":
-            assert any(src.grade == "official" for src in c.sources), (cid, c, [x.grade for x in c.sources])
 
 
 def run(cid: str) -> Session:
