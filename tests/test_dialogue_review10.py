@@ -10,20 +10,14 @@ review8's, repeated here; added: `no_changes`, `evi_code_not_invented`, `says`, 
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
-import yaml
 
 from assistant.dialogue.session import Session
-from tests.test_dialogue_review7 import _as_date, _check_promises, _prompt_id, _text
-from tests.test_dialogue_review8 import _auto, _check_turn
+from tests.conversation_review import as_date, load, prompt_id, replay, text_of
 from tests.test_review_corpus import change_map, statuses
 
-HERE = Path(__file__).parent / "fixtures" / "review"
-DATA = yaml.safe_load((HERE / "conversations10.yaml").read_text(encoding="utf-8"))
-CONVERSATIONS: dict = DATA["conversations"]
-PASTES: dict = DATA["pastes"]
+CONVERSATIONS, PASTES = load("conversations10.yaml")
 
 
 def _check_diagnosis(cid: str, want: dict, s: Session, final: str) -> None:
@@ -35,7 +29,7 @@ def _check_diagnosis(cid: str, want: dict, s: Session, final: str) -> None:
     if want.get("state"):
         assert set(dg.proposal.states.values()) == {want["state"]}, (msg, dg.proposal.states)
     if want.get("start"):
-        assert s.learner.delivery(1).learn_start_date == _as_date(want["start"]), msg
+        assert s.learner.delivery(1).learn_start_date == as_date(want["start"]), msg
     if want.get("no_changes"):
         assert got == {}, msg
     for key, value in (want.get("changes") or {}).items():
@@ -71,23 +65,7 @@ def _check_diagnosis(cid: str, want: dict, s: Session, final: str) -> None:
 
 
 def run(cid: str) -> Session:
-    conv = CONVERSATIONS[cid]
-    s = Session(year=str(conv["year"]), as_of=_as_date(conv["as_of"]))
-    s.start()
-    final = ""
-    for i, turn in enumerate(conv["turns"]):
-        if turn.get("if_asked") and not (_prompt_id(s) or "").startswith(turn["if_asked"]):
-            continue
-        before, n = _prompt_id(s), len(s.transcript)
-        typed = PASTES[turn["xml"]] if "xml" in turn else str(turn["say"])
-        reply = _text(s.send(typed))
-        final = reply
-        _check_turn(cid, i, turn, s, before, reply, n)
-        _check_promises(cid, s)
-    if "auto" in conv:
-        final = _auto(cid, conv["auto"] or {}, s) or final
-    _check_diagnosis(cid, conv.get("expect") or {}, s, final)
-    return s
+    return replay(cid, CONVERSATIONS[cid], PASTES, _check_diagnosis)
 
 
 def test_the_batch_is_the_size_the_brief_asks():
@@ -104,10 +82,10 @@ def test_the_conversation_goes_as_the_expert_expects(cid: str):
 
 def _until_concluded(cid: str) -> Session:
     conv = CONVERSATIONS[cid]
-    s = Session(year=str(conv["year"]), as_of=_as_date(conv["as_of"]))
+    s = Session(year=str(conv["year"]), as_of=as_date(conv["as_of"]))
     s.start()
     for turn in conv["turns"]:
-        if turn.get("if_asked") and not (_prompt_id(s) or "").startswith(turn["if_asked"]):
+        if turn.get("if_asked") and not (prompt_id(s) or "").startswith(turn["if_asked"]):
             continue
         s.send(PASTES[turn["xml"]] if "xml" in turn else str(turn["say"]))
         if turn.get("concluded"):
@@ -124,7 +102,7 @@ def test_is_that_official_names_each_changes_grade(asked: str):
     confirmed on the DfE forum, not official; the EVI rests on DfE's EVI article. The conclusion stands.
     https://customerhelp.education.gov.uk/hc/en-gb/community/posts/10854255911186-ILR-Milestone-Triggers-Skills-Bootcamp"""
     s = _until_concluded("E08-is-that-official")
-    said = _text(s.send(asked))
+    said = text_of(s.send(asked))
     assert "not a place to start" not in said and "didn't understand" not in said.lower(), said
     assert "CompStatus" in said and "forum-confirmed" in said and "not official" in said, said
     assert "EVI" in said and "official (DfE/ESFA)" in said, said

@@ -15,56 +15,14 @@ no recorded event is lost, and every proposed value carries a reason and a sourc
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
-import yaml
 
 from assistant.dialogue.session import Session
-from tests.promises import events_lost, stops_short
+from tests.conversation_review import as_date, load, replay, text_of
 from tests.test_review_corpus import change_map, statuses
 
-HERE = Path(__file__).parent / "fixtures" / "review"
-DATA = yaml.safe_load((HERE / "conversations7.yaml").read_text(encoding="utf-8"))
-CONVERSATIONS: dict = DATA["conversations"]
-PASTES: dict = DATA["pastes"]
-GRADES = {"official", "forum-confirmed", "vendor", "inference"}
-
-
-def _as_date(value) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
-
-
-def _prompt_id(s: Session) -> str | None:
-    return s.prompt.id if s.prompt is not None else None
-
-
-def _text(messages) -> str:
-    return "\n".join(m.text for m in messages)
-
-
-def _check_turn(cid: str, i: int, turn: dict, s: Session, before: str | None, reply: str) -> None:
-    where = f"{cid} turn {i + 1} ({turn.get('say', turn.get('xml'))!r})"
-    low = reply.lower()
-    assert reply.strip(), f"{where}: no reply"
-    # Never stop short: after every turn there is a question to answer or a conclusion (an aside after a
-    # conclusion, such as `why`, leaves that conclusion standing).
-    assert s.prompt is not None or s.finished or any(m.kind == "conclusion" for m in s.transcript), (where, reply[-400:])
-    want = turn.get("asks")
-    if want is not None:
-        got = _prompt_id(s)
-        if want == "same":
-            assert got == before, (where, f"asked {got}, expected {before} again", reply[-600:])
-        else:
-            assert got is not None and got.startswith(want), (where, f"asked {got}, expected {want}", reply[-600:])
-    for words in turn.get("says") or ():
-        assert words.lower() in low, (where, words, reply[-1500:])
-    if turn.get("says_any"):
-        assert any(w.lower() in low for w in turn["says_any"]), (where, turn["says_any"], reply[-1500:])
-    for words in turn.get("not_says") or ():
-        assert words.lower() not in low, (where, words, reply[-1500:])
-    if turn.get("concluded"):
-        assert any(m.kind == "conclusion" for m in s.transcript[-5:]), (where, reply[-600:])
+CONVERSATIONS, PASTES = load("conversations7.yaml")
 
 
 def _check_diagnosis(cid: str, want: dict, s: Session, final: str) -> None:
@@ -82,7 +40,7 @@ def _check_diagnosis(cid: str, want: dict, s: Session, final: str) -> None:
     if state:
         assert set(dg.proposal.states.values()) == {state}, (msg, dg.proposal.states)
     if want.get("start"):
-        assert s.learner.delivery(1).learn_start_date == _as_date(want["start"]), msg
+        assert s.learner.delivery(1).learn_start_date == as_date(want["start"]), msg
     for key, value in (want.get("changes") or {}).items():
         assert got.get(key) == str(value), (msg, key, value)
     for key in want.get("unchanged") or ():
@@ -106,38 +64,8 @@ def _check_diagnosis(cid: str, want: dict, s: Session, final: str) -> None:
         assert words.lower() in final.lower(), (msg, words)
 
 
-def _check_promises(cid: str, s: Session) -> None:
-    dg = s.diagnosis
-    if dg is None:
-        return
-    assert dg.verified, (cid, dg.introduced_rules)
-    assert stops_short(dg) == [], cid
-    assert events_lost(dg) == [], cid
-    for c in dg.proposal.changes:
-        # Every proposed value carries a reason and a source, graded; an 'official' change rests on an official source.
-        assert c.because and any(b.strip() for b in c.because), (cid, c)
-        assert c.sources, (cid, c)
-        assert c.grade in GRADES, (cid, c.grade)
-        if c.grade == "official":
-            assert any(src.grade == "official" for src in c.sources), (cid, c, [x.grade for x in c.sources])
-
-
 def run(cid: str) -> Session:
-    conv = CONVERSATIONS[cid]
-    s = Session(year=str(conv["year"]), as_of=_as_date(conv["as_of"]))
-    s.start()
-    final = ""
-    for i, turn in enumerate(conv["turns"]):
-        if turn.get("if_asked") and not (_prompt_id(s) or "").startswith(turn["if_asked"]):
-            continue
-        before = _prompt_id(s)
-        typed = PASTES[turn["xml"]] if "xml" in turn else str(turn["say"])
-        reply = _text(s.send(typed))
-        final = reply
-        _check_turn(cid, i, turn, s, before, reply)
-        _check_promises(cid, s)
-    _check_diagnosis(cid, conv.get("expect") or {}, s, final)
-    return s
+    return replay(cid, CONVERSATIONS[cid], PASTES, _check_diagnosis)
 
 
 def test_the_batch_is_the_size_the_brief_asks():
@@ -215,10 +143,10 @@ def test_a_relative_or_yearless_date_is_offered_to_be_confirmed_never_used_as_re
     for t in inputs[:16]:
         s.send(str(t["say"]))
     assert s.prompt.id == "outcome_date"
-    said = _text(s.send("yesterday"))
+    said = text_of(s.send("yesterday"))
     assert s.prompt.id == "outcome_date:date" and "30 October 2024" in said and "31 October 2024" in said, said
     assert not any(m.kind == "conclusion" for m in s.transcript[-3:])
-    said = _text(s.send("no"))
+    said = text_of(s.send("no"))
     assert s.prompt.id == "outcome_date" and "type the date itself" in said
     s.send("last Tuesday")  # 31 October 2024 is a Thursday
     assert "29 October 2024" in s.prompt.text
@@ -244,18 +172,18 @@ def test_a_correction_in_words_changes_the_answer_it_names_and_says_so():
     for t in turns:
         s.send(t)
     assert s.prompt is None and s.diagnosis is not None
-    said = _text(s.send("actually the start was the 5th"))
+    said = text_of(s.send("actually the start was the 5th"))
     assert "Changing *start date*" in said and "2 September 2024" in said and "5 September 2024" in said, said
     assert s.prompt.id == "prog_start:date"
     s.send("yes")
     assert s.learner.delivery(1).learn_start_date == date(2024, 9, 5) and s.prompt is None
     assert s.transcript[-1].kind == "conclusion"
     # A value for an answer the words don't single out: which one is asked, and the value is kept.
-    said = _text(s.send("sorry, the end was 14/12/24"))
+    said = text_of(s.send("sorry, the end was 14/12/24"))
     assert s.prompt is not None and s.prompt.id == "change:change" and "Which answer is 'end'" in said, said
     labels = [o.label for o in s.prompt.options]
     assert "planned end date" in labels and "learning end date" in labels, labels
-    said = _text(s.send("planned end date"))
+    said = text_of(s.send("planned end date"))
     assert "Changing *planned end date*" in said and "14 December 2024" in said, said
     assert str(s.learner.delivery(1).learn_plan_end_date) == "2024-12-14"
     # Words that name no answer are read as before (not a correction).
@@ -263,7 +191,7 @@ def test_a_correction_in_words_changes_the_answer_it_names_and_says_so():
     s2.start()
     s2.send("m2")
     assert s2.prompt.id == "prog_start"
-    assert "Changing" not in _text(s2.send("actually the learner was withdrawn"))
+    assert "Changing" not in text_of(s2.send("actually the learner was withdrawn"))
 
 
 @pytest.mark.parametrize("asked", ["where does it say that?", "what's the source?", "says who?",
@@ -275,7 +203,7 @@ def test_where_does_it_say_that_is_the_sources(asked: str):
     s.start()
     for t in turns:
         s.send(t)
-    said = _text(s.send(asked))
+    said = text_of(s.send(asked))
     assert "**Sources:**" in said and "*forum-confirmed" in said and "customerhelp.education.gov.uk" in said, said
 
 
@@ -285,11 +213,11 @@ def test_why_about_one_value_explains_that_change_only():
     s.start()
     for t in turns:
         s.send(t)
-    said = _text(s.send("why the 20th?"))
+    said = text_of(s.send("why the 20th?"))
     assert "LearnActEndDate: record 2022-12-20" in said and "R_143" in said and "CompStatus: record" not in said, said
-    said = _text(s.send("why completion status 2"))
+    said = text_of(s.send("why completion status 2"))
     assert "CompStatus: record 2" in said and "LearnActEndDate: record" not in said, said
-    assert "couldn't find" in _text(s.send("why the moon"))
+    assert "couldn't find" in text_of(s.send("why the moon"))
 
 
 def test_a_paste_of_two_learners_asks_which_and_takes_only_that_one():
@@ -297,9 +225,9 @@ def test_a_paste_of_two_learners_asks_which_and_takes_only_that_one():
     s = Session(year="2024-25", as_of=date(2025, 3, 31))
     s.start()
     s.send("check a learner's xml")
-    said = _text(s.send(PASTES["c06"]))
+    said = text_of(s.send(PASTES["c06"]))
     assert s.prompt.id == "learner:learner" and "SYNTHA1" in said and "SYNTHB2" in said and s.learner is None
-    said = _text(s.send("2"))
+    said = text_of(s.send("2"))
     assert "Looking at SYNTHB2" in said and [d.learn_aim_ref for d in s.learner.deliveries] == ["ZPROG001", "Z0059758"]
 
 
@@ -309,16 +237,16 @@ def test_facts_in_the_opening_message_are_said_back_and_offered_at_their_questio
     last day of learning or the first day away?), only that there is a break."""
     s = Session(year="2024-25", as_of=date(2025, 3, 31))
     s.start()
-    said = _text(s.send("M1 hasn't paid - started 3 Sept 24, withdrew 10 Jan, no interview"))
+    said = text_of(s.send("M1 hasn't paid - started 3 Sept 24, withdrew 10 Jan, no interview"))
     assert "start date: 3 September 2024" in said and "10 January 2025" in said and "for a yes" in said, said
     assert s.prompt.id == "prog_start:date" and s.learner is None  # nothing used yet
-    said = _text(s.send("no"))
+    said = text_of(s.send("no"))
     assert s.prompt.id == "prog_start" and "type the date itself" in said
     s.send("2/9/24")
     assert str(s.learner.delivery(1).learn_start_date) == "2024-09-02"
     s = Session(year="2024-25", as_of=date(2025, 3, 31))
     s.start()
-    said = _text(s.send("M1 not paying, she went on a break on 14 Feb and is back in April"))
+    said = text_of(s.send("M1 not paying, she went on a break on 14 Feb and is back in April"))
     assert "break in learning" in said and "14 February" not in said, said
     for t in ("6/1/25", "11/4/25", "fully funded", "continuing", "none", "none", "Z0059758", "continuing", "none"):
         s.send(t)

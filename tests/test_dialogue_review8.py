@@ -13,52 +13,14 @@ asked until the conclusion), `after_is`, `question_says`, `not_concluded`, `not_
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
-import yaml
 
 from assistant.dialogue.session import Session
-from tests.test_dialogue_review7 import _as_date, _check_promises, _prompt_id, _text
-from tests.test_dialogue_review7 import _check_turn as _check_turn7
+from tests.conversation_review import as_date, load, prompt_id, replay, text_of
 from tests.test_review_corpus import change_map, statuses
 
-HERE = Path(__file__).parent / "fixtures" / "review"
-DATA = yaml.safe_load((HERE / "conversations8.yaml").read_text(encoding="utf-8"))
-CONVERSATIONS: dict = DATA["conversations"]
-PASTES: dict = DATA["pastes"]
-
-
-def _concluded(s: Session) -> bool:
-    return any(m.kind == "conclusion" for m in s.transcript[-5:])
-
-
-def _check_turn(cid: str, i: int, turn: dict, s: Session, before: str | None, reply: str, n_before: int) -> None:
-    _check_turn7(cid, i, turn, s, before, reply)
-    where = f"{cid} turn {i + 1} ({turn.get('say', turn.get('xml'))!r})"
-    if turn.get("not_concluded"):
-        assert not any(m.kind == "conclusion" for m in s.transcript[n_before:]), (where, reply[-800:])
-    if turn.get("not_asks"):
-        assert not (_prompt_id(s) or "").startswith(turn["not_asks"]), (where, _prompt_id(s), reply[-800:])
-
-
-def _auto(cid: str, answers: dict, s: Session) -> str:
-    """Answer whatever is asked until a conclusion: a reading offered for a yes gets 'yes'; others from the map."""
-    final = ""
-    for _ in range(25):
-        if s.prompt is None:
-            break
-        pid = s.prompt.id
-        typed = next((v for k, v in answers.items() if pid.startswith(k)), None)
-        if typed is None and pid.endswith(":date"):
-            typed = "yes"
-        assert typed is not None, (cid, f"asked {pid} with no expert answer", s.prompt.text[-800:])
-        before, n = pid, len(s.transcript)
-        reply = _text(s.send(typed))
-        final = reply
-        _check_turn(cid, 99, {"say": typed}, s, before, reply, n)
-        _check_promises(cid, s)
-    return final
+CONVERSATIONS, PASTES = load("conversations8.yaml")
 
 
 def _check_diagnosis(cid: str, want: dict, s: Session, final: str) -> None:
@@ -71,7 +33,7 @@ def _check_diagnosis(cid: str, want: dict, s: Session, final: str) -> None:
     if want.get("state"):
         assert set(dg.proposal.states.values()) == {want["state"]}, (msg, dg.proposal.states)
     if want.get("start"):
-        assert s.learner.delivery(1).learn_start_date == _as_date(want["start"]), msg
+        assert s.learner.delivery(1).learn_start_date == as_date(want["start"]), msg
     for key, value in (want.get("changes") or {}).items():
         assert got.get(key) == str(value), (msg, key, value)
     for key in want.get("unchanged") or ():
@@ -102,23 +64,7 @@ def _check_diagnosis(cid: str, want: dict, s: Session, final: str) -> None:
 
 
 def run(cid: str) -> Session:
-    conv = CONVERSATIONS[cid]
-    s = Session(year=str(conv["year"]), as_of=_as_date(conv["as_of"]))
-    s.start()
-    final = ""
-    for i, turn in enumerate(conv["turns"]):
-        if turn.get("if_asked") and not (_prompt_id(s) or "").startswith(turn["if_asked"]):
-            continue
-        before, n = _prompt_id(s), len(s.transcript)
-        typed = PASTES[turn["xml"]] if "xml" in turn else str(turn["say"])
-        reply = _text(s.send(typed))
-        final = reply
-        _check_turn(cid, i, turn, s, before, reply, n)
-        _check_promises(cid, s)
-    if "auto" in conv:
-        final = _auto(cid, conv["auto"] or {}, s) or final
-    _check_diagnosis(cid, conv.get("expect") or {}, s, final)
-    return s
+    return replay(cid, CONVERSATIONS[cid], PASTES, _check_diagnosis)
 
 
 def test_the_batch_is_the_size_the_brief_asks():
@@ -144,7 +90,7 @@ def test_an_achdate_past_six_months_is_asked_about_and_once_confirmed_closes_wit
     s.send("m3 hasn't paid")
     s.send(PASTES["d04"])
     s.send("yes")  # the event aim's date is the offer's
-    assert s.prompt is not None and s.prompt.id.startswith("outcome_date"), (_prompt_id(s), s.transcript[-1].text[-600:])
+    assert s.prompt is not None and s.prompt.id.startswith("outcome_date"), (prompt_id(s), s.transcript[-1].text[-600:])
     s.send("2/12/24")
     if s.prompt is not None and s.prompt.id.endswith(":date"):
         s.send("yes")
@@ -194,7 +140,7 @@ def test_a_field_code_typed_without_a_space_is_read_and_said_back(typed: str, as
             break
         s.send(t)
     assert s.prompt.id == asked
-    said = _text(s.send(typed))
+    said = text_of(s.send(typed))
     assert s.prompt.id != asked and "I took that as" in said, said
     labels = {"2": "completed", "6": "break in learning", "1": "fully funded", "3": "3 no achievement",
               "8": "8 learning complete"}
@@ -211,10 +157,10 @@ def test_a_date_typed_at_a_yes_no_question_is_offered_as_its_no_and_used_only_on
     for t in turns:
         s.send(t)
     assert s.prompt.id == "offer_date_check"
-    said = _text(s.send("14/1/25"))
+    said = text_of(s.send("14/1/25"))
     assert "14 January 2025" in said and "no, the offer was made on another day" in said, said
     assert s.prompt.id == "offer_date_check:no-date" and s.diagnosis is None or s.prompt.id == "offer_date_check:no-date"
-    said = _text(s.send("no"))
+    said = text_of(s.send("no"))
     assert s.prompt.id == "offer_date_check", said
     s.send("14/1/25")
     s.send("yes")
@@ -236,5 +182,5 @@ def test_not_knowing_why_the_learner_left_is_reason_not_known_said_back(typed: s
     assert s.prompt.id == "withdraw_reason"
     s.send("none of these")
     assert s.prompt.id == "withdraw_reason"
-    said = _text(s.send(typed))
+    said = text_of(s.send(typed))
     assert "I took that as: 98 reason not known" in said, said

@@ -15,45 +15,15 @@ no recorded event is lost, and every proposed value carries a reason and a sourc
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
-import yaml
 
 from assistant.dialogue.session import Session
 from tests.promises import stops_short
-from tests.test_dialogue_review7 import _as_date, _check_promises, _prompt_id, _text
+from tests.conversation_review import as_date, load, prompt_id, replay, text_of
 from tests.test_review_corpus import change_map, statuses
 
-HERE = Path(__file__).parent / "fixtures" / "review"
-DATA = yaml.safe_load((HERE / "conversations9.yaml").read_text(encoding="utf-8"))
-CONVERSATIONS: dict = DATA["conversations"]
-PASTES: dict = DATA["pastes"]
-GRADES = {"official", "forum-confirmed", "vendor", "inference"}
-
-
-def _check_turn(cid: str, i: int, turn: dict, s: Session, before: str | None, reply: str) -> None:
-    where = f"{cid} turn {i + 1} ({turn.get('say', turn.get('xml'))!r})"
-    low = reply.lower()
-    assert reply.strip(), f"{where}: no reply"
-    # Never stop short: after every turn there is a question to answer or a conclusion (an aside after a
-    # conclusion, such as `why`, leaves that conclusion standing).
-    assert s.prompt is not None or s.finished or any(m.kind == "conclusion" for m in s.transcript), (where, reply[-400:])
-    want = turn.get("asks")
-    if want is not None:
-        got = _prompt_id(s)
-        if want == "same":
-            assert got == before, (where, f"asked {got}, expected {before} again", reply[-600:])
-        else:
-            assert got is not None and got.startswith(want), (where, f"asked {got}, expected {want}", reply[-600:])
-    for words in turn.get("says") or ():
-        assert words.lower() in low, (where, words, reply[-1500:])
-    if turn.get("says_any"):
-        assert any(w.lower() in low for w in turn["says_any"]), (where, turn["says_any"], reply[-1500:])
-    for words in turn.get("not_says") or ():
-        assert words.lower() not in low, (where, words, reply[-1500:])
-    if turn.get("concluded"):
-        assert any(m.kind == "conclusion" for m in s.transcript[-5:]), (where, reply[-600:])
+CONVERSATIONS, PASTES = load("conversations9.yaml")
 
 
 def _check_diagnosis(cid: str, want: dict, s: Session, final: str) -> None:
@@ -71,7 +41,7 @@ def _check_diagnosis(cid: str, want: dict, s: Session, final: str) -> None:
     if state:
         assert set(dg.proposal.states.values()) == {state}, (msg, dg.proposal.states)
     if want.get("start"):
-        assert s.learner.delivery(1).learn_start_date == _as_date(want["start"]), msg
+        assert s.learner.delivery(1).learn_start_date == as_date(want["start"]), msg
     for key, value in (want.get("changes") or {}).items():
         assert got.get(key) == str(value), (msg, key, value)
     for key in want.get("unchanged") or ():
@@ -102,21 +72,7 @@ def _check_diagnosis(cid: str, want: dict, s: Session, final: str) -> None:
 
 
 def run(cid: str) -> Session:
-    conv = CONVERSATIONS[cid]
-    s = Session(year=str(conv["year"]) if conv.get("year") else None, as_of=_as_date(conv["as_of"]))
-    s.start()
-    final = ""
-    for i, turn in enumerate(conv["turns"]):
-        if turn.get("if_asked") and not (_prompt_id(s) or "").startswith(turn["if_asked"]):
-            continue
-        before = _prompt_id(s)
-        typed = PASTES[turn["xml"]] if "xml" in turn else str(turn["say"])
-        reply = _text(s.send(typed))
-        final = reply
-        _check_turn(cid, i, turn, s, before, reply)
-        _check_promises(cid, s)
-    _check_diagnosis(cid, conv.get("expect") or {}, s, final)
-    return s
+    return replay(cid, CONVERSATIONS[cid], PASTES, _check_diagnosis)
 
 
 def test_the_batch_is_the_size_the_brief_asks():
@@ -132,7 +88,7 @@ def test_the_conversation_goes_as_the_expert_expects(cid: str):
 # -- what the first run found (each test failed before its fix) --------------------------------------------------
 
 def _session(year=None, as_of="2026-01-30") -> Session:
-    s = Session(year=year, as_of=_as_date(as_of))
+    s = Session(year=year, as_of=as_date(as_of))
     s.start()
     return s
 
@@ -144,15 +100,15 @@ def test_a_namespace_year_the_dates_contradict_is_not_taken_the_year_is_asked():
     the year decides the rules (R_154: https://guidance.submit-learner-data.service.gov.uk/25-26/validation-rules/rule/R_154),
     so both are said and the year is asked."""
     s = _session()
-    reply = _text(s.send(PASTES["v03"]))
-    assert _prompt_id(s) == "ilr_year", reply[-600:]
+    reply = text_of(s.send(PASTES["v03"]))
+    assert prompt_id(s) == "ilr_year", reply[-600:]
     assert "2024-25" in reply and "8 September 2025" in reply, reply[-800:]
-    reply = _text(s.send("2025-26"))
+    reply = text_of(s.send("2025-26"))
     assert s.year == "2025-26"
     # A namespace the dates agree with is still taken without a question.
     s = _session(as_of="2025-03-31")
     s.send(PASTES["v02"])
-    assert s.year == "2024-25" and _prompt_id(s) != "ilr_year"
+    assert s.year == "2024-25" and prompt_id(s) != "ilr_year"
 
 
 @pytest.mark.parametrize("words", ["the event aim is after the programme end", "it's the event aim"])
@@ -163,13 +119,13 @@ def test_words_about_the_learner_after_a_rule_are_not_taken_as_a_glossary_lookup
     s = _session(as_of="2025-03-31")
     s.send("The Skills Bootcamp event aim must have the same Learning Start Date, Learning Planned End Date and "
            "Learning Actual End Date")
-    reply = _text(s.send(words))
+    reply = text_of(s.send(words))
     assert "Explain a field or code" not in reply and "What it means" not in reply, reply[:400]
     assert "paste" in reply.lower() and "explain event aim" in reply.lower(), reply
     # The rule's conclusion still stands and the next paste continues as before.
     assert any(m.kind == "conclusion" for m in s.transcript)
     s.send(PASTES["v07"])
-    assert _prompt_id(s).startswith("offer_date")
+    assert prompt_id(s).startswith("offer_date")
 
 
 def test_a_bare_number_on_a_code_list_whose_position_is_another_code_is_said_back():
@@ -177,8 +133,8 @@ def test_a_bare_number_on_a_code_list_whose_position_is_another_code_is_said_bac
     the second option is code 3 (injury or illness). It was used without a word; now it is said back."""
     s = _session(as_of="2025-03-31")
     s.send(PASTES["v06"])
-    assert _prompt_id(s) == "withdraw_reason"
-    reply = _text(s.send("2"))
+    assert prompt_id(s) == "withdraw_reason"
+    reply = text_of(s.send("2"))
     assert "transferred to another provider" in reply.lower(), reply[:600]
     # A number that is both the code and its position (CompStatus 2 = option 2) needs no saying back.
 
@@ -189,9 +145,9 @@ def test_an_event_aim_whose_dates_differ_is_not_offered_as_dated_one_of_them():
     event aim is dated the day the formal offer was made: https://intercom.help/pics-web/en/articles/9310795-learnaimref_126)."""
     s = _session(as_of="2025-03-31")
     s.send(PASTES["v07"])
-    assert _prompt_id(s) == "offer_date", _prompt_id(s)
+    assert prompt_id(s) == "offer_date", prompt_id(s)
     s.send("10/1/25")
-    if (_prompt_id(s) or "").startswith("positive_outcome"):
+    if (prompt_id(s) or "").startswith("positive_outcome"):
         s.send("no")
     got = change_map(s.diagnosis)
     assert got.get("3.LearnStartDate") == "2025-01-10" and got.get("3.LearnPlanEndDate") == "2025-01-10", got
